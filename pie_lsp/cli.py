@@ -1,0 +1,356 @@
+"""The `pie-lsp` command: optimize, check, doctor, settings, serve, calibrate.
+
+Each command turns flags into a settings layer and calls the same pipeline the server uses.
+Exit codes: 0 success (optimize: whether or not a faster version was found; see --json's
+`status`), 1 a failure the message explains, 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from pie_lsp import __version__
+from pie_lsp.errors import PieError
+from pie_lsp.pipeline import Pipeline, Reporter, Step
+from pie_lsp.program import Program
+from pie_lsp.settings import Settings, load
+from pie_lsp.verify import find_tests
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--tests",
+        type=Path,
+        metavar="DIR",
+        help="test directory (default: <stem>.tests/ or tests/ next to FILE)",
+    )
+    parser.add_argument(
+        "--simulator",
+        choices=["auto", "estimate", "native", "gem5"],
+        help="how run time is measured (default: auto = gem5 if found, else estimate)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="parallel builds, tests and simulations (default: CPUs)",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--no-cache", action="store_true", help="do not reuse or store results on disk"
+    )
+    parser.add_argument("--compiler", help="C++ compiler (default: g++)")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="any setting, e.g. --set tests.timeout=20 (VALUE is JSON or a plain string)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pie-lsp", description="Make C++ programs faster, with proof (the PIE method)."
+    )
+    parser.add_argument("--version", action="version", version=f"pie-lsp {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    opt = sub.add_parser("optimize", help="find a faster, test-verified version of FILE")
+    opt.add_argument("file", type=Path, metavar="FILE")
+    _add_common(opt)
+    opt.add_argument(
+        "--model",
+        choices=["rules", "openai", "transformers"],
+        help="where candidates come from (default: rules)",
+    )
+    opt.add_argument("--samples", type=int, metavar="K", help="candidates to ask a model for")
+    opt.add_argument("--model-url", help="OpenAI-compatible server URL (…/v1)")
+    opt.add_argument("--model-name", help="model name on that server")
+    opt.add_argument("--model-path", help="local checkpoint directory (transformers)")
+    opt.add_argument(
+        "--write",
+        action="store_true",
+        help="replace FILE with the optimized version (only on success)",
+    )
+
+    check = sub.add_parser("check", help="measure FILE against a baseline on its tests")
+    check.add_argument("file", type=Path, metavar="FILE")
+    check.add_argument(
+        "--against",
+        metavar="REV|FILE",
+        help="git revision or file (default: saved baseline, else HEAD)",
+    )
+    _add_common(check)
+
+    sub.add_parser("doctor", help="which tools and backends are available, and fixes")
+    settings = sub.add_parser("settings", help="every setting with its default and meaning")
+    settings.add_argument("--json", action="store_true")
+
+    serve = sub.add_parser("serve", help="run the language server (stdio by default)")
+    serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio")
+
+    calibrate = sub.add_parser("calibrate", help="fit the estimate's costs to gem5 data")
+    calibrate.add_argument("table", type=Path, help="CSV of gem5 measurements")
+    calibrate.add_argument(
+        "--programs", type=Path, help="folder of the measured programs (default: the table's)"
+    )
+    calibrate.add_argument(
+        "--check",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="TABLE",
+        help="held-out table to report agreement on",
+    )
+    calibrate.add_argument(
+        "--write", action="store_true", help="store the fitted costs in the machine file"
+    )
+    calibrate.add_argument("--json", action="store_true")
+    calibrate.add_argument("--jobs", type=int, metavar="N")
+    return parser
+
+
+def _parse_value(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def flag_layer(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings layer given by command-line flags."""
+    layer: dict[str, Any] = {}
+
+    def put(dotted: str, value: Any) -> None:
+        node = layer
+        *parents, leaf = dotted.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+
+    for item in getattr(args, "set", []):
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise PieError(
+                f"--set {item!r}: expected KEY=VALUE", hint="e.g. --set tests.timeout=20"
+            )
+        put(key.removeprefix("pie."), _parse_value(value))
+    simple = {
+        "tests": "tests.dir",
+        "simulator": "simulator.backend",
+        "jobs": "jobs",
+        "compiler": "build.compiler",
+        "model": "model.backend",
+        "samples": "model.samples",
+        "model_url": "model.openai.url",
+        "model_name": "model.openai.model",
+        "model_path": "model.transformers.path",
+    }
+    for attr, dotted in simple.items():
+        value = getattr(args, attr, None)
+        if value is not None:
+            put(dotted, str(value) if isinstance(value, Path) else value)
+    if getattr(args, "no_cache", False):
+        put("cache.enabled", False)
+    return layer
+
+
+class _TerminalProgress:
+    """A rich progress bar on stderr for long steps (only on a terminal)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.progress: Progress | None = None
+        if enabled:
+            self.progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total}"),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self.task = self.progress.add_task("Starting…", total=None)
+
+    def __enter__(self) -> Reporter:
+        if self.progress is not None:
+            self.progress.start()
+        return self.report
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+    def report(self, step: Step) -> None:
+        if self.progress is not None:
+            self.progress.update(
+                self.task, description=step.message, completed=step.done, total=step.total or None
+            )
+
+
+def _settings_for(args: argparse.Namespace) -> Settings:
+    return load(args.file.resolve().parent, flag_layer(args))
+
+
+def cmd_optimize(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from pie_lsp.pipeline import OptimizeResult
+    from pie_lsp.report import dumps, render
+
+    try:
+        settings = _settings_for(args)
+        program = Program.from_file(args.file)
+        suite = find_tests(args.file, Path(settings.tests.dir) if settings.tests.dir else None)
+    except PieError as exc:
+        # the same JSON shape as every other outcome, so tools parse one format
+        result = OptimizeResult(
+            status="error", path=str(args.file), error=exc.message, hint=exc.hint
+        )
+    else:
+        before = args.file.read_bytes()
+
+        async def run() -> OptimizeResult:
+            pipeline = Pipeline(settings)
+            try:
+                with _TerminalProgress(not args.json and err.is_terminal) as report:
+                    return await pipeline.optimize(program, suite, report)
+            finally:
+                await pipeline.aclose()
+                pipeline.cache.close()
+
+        result = asyncio.run(run())
+    if args.json:
+        print(dumps(result))
+    else:
+        render(result, out if result.status != "error" else err)
+    if args.write and result.status == "optimized" and result.optimized_source:
+        if args.file.read_bytes() != before:
+            err.print(f"[yellow]{args.file} changed while optimizing; not written[/]")
+            return 1
+        args.file.write_text(result.optimized_source)
+        if not args.json:
+            out.print(f"wrote {args.file}")
+    return 1 if result.status == "error" else 0
+
+
+def cmd_check(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from pie_lsp.baseline import resolve_baseline
+    from pie_lsp.report import dumps, render_speedup
+
+    settings = _settings_for(args)
+    current = Program.from_file(args.file)
+    name, text = resolve_baseline(
+        args.file, args.against, Path(settings.cache.dir) if settings.cache.dir else None
+    )
+    baseline = Program.from_text(args.file, text)
+    suite = find_tests(args.file, Path(settings.tests.dir) if settings.tests.dir else None)
+
+    async def run() -> Any:
+        pipeline = Pipeline(settings)
+        try:
+            with _TerminalProgress(not args.json and err.is_terminal) as report:
+                return await pipeline.check_speedup(baseline, current, suite, name, report)
+        finally:
+            pipeline.cache.close()
+
+    result = asyncio.run(run())
+    if args.json:
+        print(dumps(result))
+    else:
+        render_speedup(result, out)
+    return 0
+
+
+def cmd_settings(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from rich.table import Table
+
+    from pie_lsp.settings import field_docs
+
+    rows = field_docs()
+    if args.json:
+        print(
+            json.dumps(
+                [{"key": k, "type": t, "default": d, "description": doc} for k, t, d, doc in rows],
+                indent=2,
+            )
+        )
+        return 0
+    table = Table(
+        title="pie-lsp settings (pyproject [tool.pie-lsp], .pie-lsp.toml, editor "
+        "settings under pie.*)",
+        title_justify="left",
+    )
+    for column in ("key", "default", "description"):
+        table.add_column(column, overflow="fold")
+    for key, _, default, doc in rows:
+        table.add_row(key, json.dumps(default), doc)
+    out.print(table)
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from pie_lsp.doctor import run_doctor
+
+    return run_doctor(out)
+
+
+def cmd_serve(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from pie_lsp.server import serve
+
+    return serve(args.tcp)
+
+
+def cmd_calibrate(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from pie_lsp.calibrate import run_calibrate
+
+    return run_calibrate(args, out)
+
+
+COMMANDS = {
+    "optimize": cmd_optimize,
+    "check": cmd_check,
+    "doctor": cmd_doctor,
+    "settings": cmd_settings,
+    "serve": cmd_serve,
+    "calibrate": cmd_calibrate,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    out = Console(highlight=False)
+    err = Console(stderr=True, highlight=False)
+    try:
+        return COMMANDS[args.command](args, out, err)
+    except PieError as exc:
+        if getattr(args, "json", False):
+            print(
+                json.dumps(
+                    {
+                        "status": "error",
+                        "error": exc.message,
+                        "hint": exc.hint,
+                        "speedup": None,
+                        "candidates": [],
+                    }
+                )
+            )
+        else:
+            err.print(f"[bold red]error:[/] {exc.message}")
+            if exc.hint:
+                err.print(f"[yellow]hint:[/] {exc.hint}")
+        return 1
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

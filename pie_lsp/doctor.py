@@ -1,0 +1,194 @@
+"""`pie-lsp doctor`: what this machine has, what is missing, and what to do about it.
+
+Each check is a small function returning a `Check`; required checks failing make the
+command exit 1. Checks run real tools (compile a tiny program, run it under cachegrind),
+because "installed" is not the same as "works".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from attrs import frozen
+from rich.console import Console
+from rich.table import Table
+
+from pie_lsp import __version__
+from pie_lsp.errors import PieError
+from pie_lsp.settings import Settings, load
+
+_TINY = (
+    "#include <iostream>\nint main() { int x = 0; std::cin >> x; std::cout << x * 2 << '\\n'; }\n"
+)
+
+
+@frozen
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+    required: bool = True
+
+
+def _version(argv: list[str]) -> str:
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=20, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"cannot run: {exc}"
+    text = (done.stdout or done.stderr).strip().splitlines()
+    return text[0] if text else "unknown version"
+
+
+def check_compiler(settings: Settings) -> Check:
+    from pie_lsp.build import Builder, compiler_identity
+    from pie_lsp.cache import Cache
+    from pie_lsp.sandbox import Sandbox
+    from pie_lsp.settings import CacheSettings
+
+    try:
+        ident = compiler_identity(settings.build.compiler)
+    except PieError as exc:
+        return Check("C++ compiler", False, exc.message, exc.hint)
+
+    async def build() -> int:
+        builder = Builder(
+            settings.build, Sandbox(settings.sandbox.isolate), Cache(CacheSettings(enabled=False))
+        )
+        return len((await builder.build(_TINY, label="test program")).data)
+
+    try:
+        size = asyncio.run(build())
+    except PieError as exc:
+        return Check("C++ compiler", False, f"{ident.describe()}: {exc.message}", exc.hint)
+    how = "static" if settings.build.static else "dynamic"
+    return Check(
+        "C++ compiler",
+        True,
+        f"{ident.describe()}; {how} build of a test program works ({size:,} bytes)",
+    )
+
+
+def check_valgrind(settings: Settings) -> Check:
+    path = shutil.which("valgrind")
+    if path is None:
+        return Check(
+            "valgrind (estimate)",
+            False,
+            "not found",
+            "apt-get install valgrind (needed by the default Skylake estimate)",
+        )
+    return Check("valgrind (estimate)", True, f"{path} ({_version([path, '--version'])})")
+
+
+def check_libclang(settings: Settings) -> Check:
+    from pie_lsp.program import Parsed, Program, gcc_include_dir
+
+    include = gcc_include_dir(settings.build.compiler)
+    try:
+        parsed = Parsed(
+            Program(Path("doctor.cpp"), "#include <bits/stdc++.h>\nint main() {}\n"),
+            settings.build.compiler,
+        )
+    except PieError as exc:
+        return Check("libclang (rules)", False, exc.message, exc.hint)
+    if parsed.errors:
+        return Check(
+            "libclang (rules)",
+            False,
+            f"<bits/stdc++.h> does not parse: {parsed.errors[0]}",
+            "install g++ so its builtin headers can be found "
+            f"(gcc include dir: {include or 'not found'})",
+        )
+    import clang.cindex as ci
+
+    return Check(
+        "libclang (rules)", True, f"{ci.conf.get_filename()}; gcc builtin headers from {include}"
+    )
+
+
+def check_sandbox(settings: Settings) -> Check:
+    from pie_lsp.sandbox import detect_isolation
+
+    try:
+        iso = detect_isolation(settings.sandbox.isolate)
+    except PieError as exc:
+        return Check("sandbox", False, exc.message, exc.hint)
+    fix = (
+        ""
+        if iso.unshare
+        else (
+            "run where user namespaces are allowed "
+            "(sysctl kernel.unprivileged_userns_clone=1) or as root"
+        )
+    )
+    return Check("sandbox", True, iso.describe(), fix, required=False)
+
+
+def check_gem5(settings: Settings) -> Check:
+    from pie_lsp.measure import gem5
+
+    found = gem5.find_gem5(settings.simulator.gem5)
+    if found is None:
+        return Check(
+            "gem5 (Skylake simulation)",
+            False,
+            "not found; the estimate is used",
+            "optional: build gem5 (build/X86/gem5.opt) and set PIE_GEM5; see simulator/README.md",
+            required=False,
+        )
+    return Check("gem5 (Skylake simulation)", True, found, required=False)
+
+
+def check_model(settings: Settings) -> Check:
+    backend = settings.model.backend
+    if backend == "rules":
+        return Check("model backend", True, "rules (embedded, offline)")
+    return Check("model backend", False, f"{backend}: not checked by this version", required=False)
+
+
+def check_cache(settings: Settings) -> Check:
+    from pie_lsp.cache import default_cache_dir
+
+    where = Path(settings.cache.dir) if settings.cache.dir else default_cache_dir()
+    if not settings.cache.enabled:
+        return Check("cache", True, "disabled", required=False)
+    return Check("cache", True, str(where), required=False)
+
+
+CHECKS: list[Callable[[Settings], Check]] = [
+    check_compiler,
+    check_valgrind,
+    check_libclang,
+    check_sandbox,
+    check_gem5,
+    check_model,
+    check_cache,
+]
+
+
+def run_doctor(out: Console, directory: Path | None = None) -> int:
+    settings = load(directory or Path.cwd())
+    table = Table(
+        title=f"pie-lsp {__version__} doctor (Python {sys.version.split()[0]})",
+        title_justify="left",
+    )
+    for column in ("check", "status", "details", "what to do"):
+        table.add_column(column, overflow="fold")
+    failed = False
+    for make in CHECKS:
+        check = make(settings)
+        if check.ok:
+            status = "[green]ok[/]"
+        elif check.required:
+            status, failed = "[red]missing[/]", True
+        else:
+            status = "[yellow]optional[/]"
+        table.add_row(check.name, status, check.detail, check.fix)
+    out.print(table)
+    return 1 if failed else 0

@@ -1,0 +1,138 @@
+"""Measuring run time: the common interface of the gem5, estimate and native backends.
+
+A measurer turns (binary, test input) into a `TestTiming`: seconds on the measured machine,
+and where it knows them, cycles and instructions. Results are cached by the binary's hash,
+the input's hash and the backend's configuration, so the original program is measured
+once per version and identical candidates once in all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from attrs import field, frozen
+
+from pie_lsp.assets import asset
+from pie_lsp.build import Binary
+from pie_lsp.cache import Cache, digest
+from pie_lsp.errors import PieError
+from pie_lsp.sandbox import Sandbox
+from pie_lsp.settings import Settings
+from pie_lsp.verify import TestCase
+
+
+class MeasureFailed(PieError):
+    """A program could not be measured (crashed under the simulator, timed out...)."""
+
+
+@frozen
+class TestTiming:
+    """The measured time of one test."""
+
+    test: str
+    seconds: float
+    cycles: float | None = None
+    instructions: int | None = None
+    detail: dict[str, float] = field(factory=dict)
+
+
+@frozen
+class Measurement:
+    """A program's times on a suite, from one backend."""
+
+    backend: str
+    label: str
+    tests: tuple[TestTiming, ...]
+
+    @property
+    def total_seconds(self) -> float:
+        return sum(t.seconds for t in self.tests)
+
+
+def load_machine(path: str | Path | None = None) -> dict[str, Any]:
+    """The machine-parameter file (simulator/skylake.json unless another is given)."""
+    where = Path(path) if path else asset("simulator", "skylake.json")
+    try:
+        data: dict[str, Any] = json.loads(where.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise PieError(
+            f"cannot read machine parameters {where}: {exc}",
+            hint="fix the file or unset pie.simulator.estimate.params",
+        ) from exc
+    return data
+
+
+class Measurer(ABC):
+    """One measurement backend."""
+
+    name: ClassVar[str]
+    # How a result names its source, e.g. "3.4× faster (estimate: cachegrind Skylake model)".
+    label: ClassVar[str]
+    # Short form for editor labels: "3.4× faster on Skylake (gem5)".
+    short: ClassVar[str]
+
+    def __init__(
+        self, settings: Settings, sandbox: Sandbox, cache: Cache, slots: asyncio.Semaphore
+    ) -> None:
+        self.settings = settings
+        self.sandbox = sandbox
+        self.cache = cache
+        self.slots = slots
+
+    @abstractmethod
+    def config_digest(self) -> str:
+        """A hash of everything besides binary and input that changes the numbers."""
+
+    @abstractmethod
+    async def measure_one(self, binary: Binary, case: TestCase) -> TestTiming:
+        """Measure one test (uncached); raise MeasureFailed when it cannot."""
+
+    async def measure_test(self, binary: Binary, case: TestCase) -> TestTiming:
+        key = f"measure:{self.name}:" + digest(
+            self.config_digest(), binary.sha256, case.input_bytes
+        )
+        cached = self.cache.get(key)
+        if isinstance(cached, TestTiming):
+            return cached
+        async with self.slots:
+            timing = await self.measure_one(binary, case)
+        self.cache.set(key, timing)
+        return timing
+
+    async def measure(self, binary: Binary, cases: Sequence[TestCase]) -> Measurement:
+        tasks = [asyncio.ensure_future(self.measure_test(binary, c)) for c in cases]
+        try:
+            timings = await asyncio.gather(*tasks)
+        except BaseException:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
+        return Measurement(self.name, self.label, tuple(timings))
+
+
+def make_measurer(
+    settings: Settings, sandbox: Sandbox, cache: Cache, slots: asyncio.Semaphore
+) -> Measurer:
+    """The backend the settings ask for (`auto`: gem5 when found, else estimate)."""
+    from pie_lsp.measure.estimate import EstimateMeasurer
+    from pie_lsp.measure.native import NativeMeasurer
+
+    backend = settings.simulator.backend
+    if backend in ("auto", "gem5"):
+        from pie_lsp.measure import gem5
+
+        found = gem5.find_gem5(settings.simulator.gem5)
+        if found is not None:
+            return gem5.Gem5Measurer(settings, sandbox, cache, slots)
+        if backend == "gem5":
+            raise gem5.gem5_missing_error()
+        backend = "estimate"
+    if backend == "native":
+        return NativeMeasurer(settings, sandbox, cache, slots)
+    return EstimateMeasurer(settings, sandbox, cache, slots)

@@ -1,0 +1,59 @@
+"""The `native` backend: wall-clock runs on this machine.
+
+For users who want their own hardware's answer. Each test runs `warmup` times untimed,
+then `repeats` times timed; the reported time is the median, and the minimum is kept in
+the details. Times include process start-up in the sandbox (a few ms; see
+docs/PERFORMANCE.md), which affects original and candidate alike.
+"""
+
+from __future__ import annotations
+
+import statistics
+
+from pie_lsp.build import Binary
+from pie_lsp.cache import digest
+from pie_lsp.measure import MeasureFailed, Measurer, TestTiming
+from pie_lsp.sandbox import Limits
+from pie_lsp.verify import TestCase
+
+
+class NativeMeasurer(Measurer):
+    name = "native"
+    label = "native: wall-clock on this machine"
+    short = "this machine (native)"
+
+    def config_digest(self) -> str:
+        native = self.settings.simulator.native
+        return digest(str(native.repeats), str(native.warmup))
+
+    async def measure_one(self, binary: Binary, case: TestCase) -> TestTiming:
+        native = self.settings.simulator.native
+        tests = self.settings.tests
+        limits = Limits(
+            timeout=tests.timeout,
+            memory_mb=tests.memory_mb,
+            output_bytes=tests.output_limit_mb * 1024 * 1024,
+            file_size_mb=self.settings.sandbox.file_size_mb,
+            processes=self.settings.sandbox.processes,
+        )
+        samples: list[float] = []
+        with self.sandbox.scratch("native") as work:
+            exe = work / "prog"
+            exe.write_bytes(binary.data)
+            exe.chmod(0o755)
+            for index in range(native.warmup + native.repeats):
+                run = await self.sandbox.run(["./prog"], cwd=work, limits=limits, stdin=case.input)
+                if not run.ok:
+                    raise MeasureFailed(f"test {case.name} {run.describe()} while timing")
+                if index >= native.warmup:
+                    samples.append(run.wall_seconds)
+        median = statistics.median(samples)
+        return TestTiming(
+            test=case.name,
+            seconds=median,
+            detail={
+                "min_seconds": min(samples),
+                "median_seconds": median,
+                "runs": float(len(samples)),
+            },
+        )

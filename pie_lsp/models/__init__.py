@@ -1,0 +1,23 @@
+"""Model backends: where candidate programs come from (rules, OpenAI-compatible, local)."""
+
+from __future__ import annotations
+
+from pie_lsp.models.base import Candidate, Generation, ModelBackend, Progress, Rejection
+from pie_lsp.settings import Settings
+
+__all__ = ["Candidate", "Generation", "ModelBackend", "Progress", "Rejection", "make_backend"]
+
+
+def make_backend(settings: Settings) -> ModelBackend:
+    """The backend the settings name."""
+    backend = settings.model.backend
+    if backend == "rules":
+        from pie_lsp.models.rules import RulesBackend
+
+        return RulesBackend(settings)
+    from pie_lsp.errors import ModelError
+
+    raise ModelError(
+        f"model backend {backend!r} is not available in this version",
+        hint="use pie.model.backend = 'rules'",
+    )

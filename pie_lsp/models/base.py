@@ -1,0 +1,63 @@
+"""What every model backend gives the pipeline: candidate programs, and why others failed.
+
+Backends differ only in where text comes from (deterministic rules, an OpenAI-compatible
+server, a local checkpoint). Everything they return is untrusted until built and tested.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+
+from attrs import define, field, frozen
+
+from pie_lsp.program import Program
+
+# progress(message) lets a backend say what it is doing (shown in the editor's progress).
+Progress = Callable[[str], None]
+
+
+@frozen
+class Candidate:
+    """A rewritten program proposed by a backend."""
+
+    origin: str  # "rules:sync-stdio", "rules:all", "openai:sample-3"...
+    source: str
+    description: str = ""
+
+
+@frozen
+class Rejection:
+    """A proposal the backend itself discarded (e.g. an unparseable completion)."""
+
+    origin: str
+    reason: str
+
+
+@define
+class Generation:
+    """A backend's answer for one program."""
+
+    candidates: list[Candidate] = field(factory=list)
+    rejected: list[Rejection] = field(factory=list)
+    # Things the user should know (e.g. "program is longer than the model was trained on").
+    notes: list[str] = field(factory=list)
+
+
+class ModelBackend(ABC):
+    """A source of candidate rewrites."""
+
+    name: str
+
+    @abstractmethod
+    def config_digest(self) -> str:
+        """A hash of the configuration that changes what this backend proposes."""
+
+    @abstractmethod
+    async def generate(self, program: Program, samples: int, progress: Progress) -> Generation:
+        """Propose rewrites of `program` (up to `samples` for sampling backends).
+
+        Raises ModelError when the backend cannot work at all (server down...)."""
+
+    async def aclose(self) -> None:  # noqa: B027 - optional hook
+        """Release connections or models."""

@@ -1,0 +1,473 @@
+"""The pipeline: program -> candidates -> build -> verify -> measure -> rank.
+
+`Pipeline.optimize` is the one implementation of "make this program faster, with proof";
+the CLI, the language server and the benchmarks all call it. `Pipeline.check_speedup`
+measures one version of a program against another on the same tests.
+
+Every step is async so that an editor stays responsive and so that cancelling the task
+kills every compiler, test and simulator process it started (see sandbox.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
+
+from attrs import define, evolve, field, frozen
+
+from pie_lsp import __version__
+from pie_lsp.build import Binary, Builder, build_flags
+from pie_lsp.cache import Cache, digest
+from pie_lsp.errors import BuildFailed, OriginalFailsTests, PieError
+from pie_lsp.measure import MeasureFailed, Measurement, Measurer, TestTiming, make_measurer
+from pie_lsp.models import Candidate, ModelBackend, make_backend
+from pie_lsp.program import Program
+from pie_lsp.sandbox import Limits, Sandbox
+from pie_lsp.settings import Settings
+from pie_lsp.verify import TestOutcome, TestSuite, Verifier
+
+CandidateStatus = Literal["faster", "not-faster", "rejected"]
+ResultStatus = Literal["optimized", "not-optimized", "error"]
+
+
+@frozen
+class Step:
+    """A progress event: what the pipeline is doing now."""
+
+    stage: str  # build | verify | generate | measure | rank | done
+    message: str
+    done: int = 0
+    total: int = 0
+
+
+Reporter = Callable[[Step], None]
+
+
+def _quiet(_: Step) -> None:
+    return None
+
+
+@define
+class CandidateResult:
+    """What became of one candidate."""
+
+    origin: str
+    description: str
+    source: str
+    status: CandidateStatus
+    reason: str = ""
+    tests_passed: int = 0
+    tests_total: int = 0
+    speedup: float | None = None
+    total_seconds: float | None = None
+    timings: tuple[TestTiming, ...] = ()
+
+
+@define
+class OptimizeResult:
+    """The answer to "make this program faster", with its evidence."""
+
+    status: ResultStatus
+    path: str
+    simulator: str = ""
+    simulator_label: str = ""
+    simulator_short: str = ""
+    speedup: float | None = None
+    tests_passed: int = 0
+    tests_total: int = 0
+    original_source: str = ""
+    optimized_source: str | None = None
+    diff: str = ""
+    best_origin: str | None = None
+    original_timings: tuple[TestTiming, ...] = ()
+    optimized_timings: tuple[TestTiming, ...] = ()
+    candidates: list[CandidateResult] = field(factory=list)
+    model: str = ""
+    tests_dir: str = ""
+    error: str | None = None
+    hint: str = ""
+    error_details: str = ""
+    notes: list[str] = field(factory=list)
+    seconds: float = 0.0
+    cached: bool = False
+
+    def summary(self) -> str:
+        """One line: "3.42× faster (estimate: cachegrind Skylake model) — 3/3 tests pass"."""
+        if self.status == "error":
+            return f"error: {self.error}"
+        tests = f"{self.tests_passed}/{self.tests_total} tests pass"
+        if self.status == "optimized" and self.speedup:
+            return f"{self.speedup:.2f}× faster ({self.simulator_label}) — {tests}"
+        best = f"best candidate {self.speedup:.2f}×" if self.speedup else "no correct candidate"
+        return f"not optimized: {best} ({self.simulator_label})"
+
+    def label(self) -> str:
+        """Editor form: "3.4× faster on Skylake (gem5) — 12/12 tests"."""
+        if self.status == "optimized" and self.speedup:
+            return (
+                f"{self.speedup:.1f}× faster on {self.simulator_short} — "
+                f"{self.tests_passed}/{self.tests_total} tests"
+            )
+        return self.summary()
+
+
+@define
+class SpeedupResult:
+    """One version of a program measured against another on the same tests."""
+
+    baseline_name: str
+    speedup: float
+    simulator: str
+    simulator_label: str
+    simulator_short: str
+    tests_passed: int
+    tests_total: int
+    baseline_timings: tuple[TestTiming, ...]
+    current_timings: tuple[TestTiming, ...]
+    failures: list[str] = field(factory=list)
+    cached: bool = False
+
+    def label(self) -> str:
+        """ "1.8× faster than HEAD — 3/3 tests" (or slower)."""
+        tests = f"{self.tests_passed}/{self.tests_total} tests"
+        if self.speedup >= 1.0:
+            how = f"{self.speedup:.2f}× faster than {self.baseline_name}"
+        else:
+            how = f"{1 / self.speedup:.2f}× slower than {self.baseline_name}"
+        return f"{how} on {self.simulator_short} — {tests}"
+
+
+def unified_diff(path: str, before: str, after: str) -> str:
+    return "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True),
+            after.splitlines(keepends=True),
+            fromfile=f"a/{path}",
+            tofile=f"b/{path}",
+        )
+    )
+
+
+def _first_failure(outcomes: Sequence[TestOutcome]) -> TestOutcome | None:
+    return next((o for o in outcomes if not o.passed), None)
+
+
+class Pipeline:
+    """The pipeline for one settings tree; reusable across programs (the server keeps one)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        cache: Cache | None = None,
+        slots: asyncio.Semaphore | None = None,
+        backend: ModelBackend | None = None,
+    ) -> None:
+        self.settings = settings
+        self.cache = cache if cache is not None else Cache(settings.cache)
+        self.slots = slots if slots is not None else asyncio.Semaphore(settings.effective_jobs())
+        self.sandbox = Sandbox(settings.sandbox.isolate)
+        self.builder = Builder(settings.build, self.sandbox, self.cache)
+        self.verifier = Verifier(self.sandbox, self.cache, self.slots)
+        self.measurer: Measurer = make_measurer(settings, self.sandbox, self.cache, self.slots)
+        self.backend = backend if backend is not None else make_backend(settings)
+
+    # -- limits -------------------------------------------------------------------------
+    def test_limits(self, timeout: float | None = None) -> Limits:
+        tests = self.settings.tests
+        return Limits(
+            timeout=timeout or tests.timeout,
+            memory_mb=tests.memory_mb,
+            output_bytes=tests.output_limit_mb * 1024 * 1024,
+            file_size_mb=self.settings.sandbox.file_size_mb,
+            processes=self.settings.sandbox.processes,
+        )
+
+    def candidate_limits(self, original: Sequence[TestOutcome]) -> Limits:
+        # A candidate far slower than the original is useless: fail it early.
+        slowest = max((o.seconds for o in original), default=0.0)
+        return self.test_limits(min(self.settings.tests.timeout, max(2.0, 5 * slowest + 1)))
+
+    def result_key(self, program: Program, suite: TestSuite) -> str:
+        s = self.settings
+        return "result:" + digest(
+            __version__,
+            program.text,
+            suite.digest(),
+            self.builder.identity.describe(),
+            *build_flags(s.build),
+            self.measurer.name,
+            self.measurer.config_digest(),
+            repr(getattr(self.measurer, "costs", "")),
+            self.backend.config_digest(),
+            str(s.model.samples),
+            str(s.min_speedup),
+            repr(self.test_limits()),
+        )
+
+    # -- steps --------------------------------------------------------------------------
+    async def _build_and_verify_original(
+        self,
+        program: Program,
+        suite: TestSuite,
+        report: Reporter,
+    ) -> tuple[Binary, list[TestOutcome]]:
+        report(Step("build", "Compiling the original program…"))
+        binary = await self.builder.build(program.text, label=program.path.name)
+        report(Step("verify", f"Running the original on {len(suite)} tests…", 0, len(suite)))
+        outcomes = await self.verifier.run_suite(binary, suite.cases, self.test_limits())
+        failed = _first_failure(outcomes)
+        if failed is not None:
+            raise OriginalFailsTests(
+                f"{program.path.name} fails its own test {failed.test} "
+                f"({suite.directory}): {failed.reason}",
+                hint="pie-lsp only optimizes programs that pass their tests: fix the "
+                "program or the expected output first",
+            )
+        return binary, outcomes
+
+    async def _evaluate(
+        self,
+        candidate: Candidate,
+        suite: TestSuite,
+        original_binary: Binary,
+        original_outcomes: Sequence[TestOutcome],
+        original: asyncio.Future[Measurement],
+        report: Callable[[str], None],
+    ) -> CandidateResult:
+        total = len(suite)
+        result = CandidateResult(
+            candidate.origin, candidate.description, candidate.source, "rejected", tests_total=total
+        )
+        try:
+            binary = await self.builder.build(candidate.source, label=candidate.origin)
+        except BuildFailed as exc:
+            result.reason = exc.message.replace(candidate.origin + " ", "", 1)
+            report(f"{candidate.origin}: does not compile")
+            return result
+        outcomes = await self.verifier.run_suite(
+            binary, suite.cases, self.candidate_limits(original_outcomes), stop_on_failure=True
+        )
+        result.tests_passed = sum(o.passed for o in outcomes)
+        failed = _first_failure(outcomes)
+        if failed is not None:
+            result.reason = f"test {failed.test}: {failed.reason}"
+            report(f"{candidate.origin}: fails test {failed.test}")
+            return result
+        report(f"{candidate.origin}: passes {total}/{total} tests")
+        if binary.sha256 == original_binary.sha256:
+            # the compiler already made both the same: nothing to measure
+            result.status, result.speedup = "not-faster", 1.0
+            result.reason = "compiles to the same machine code as the original"
+            return result
+        try:
+            measured = await self.measurer.measure(binary, suite.cases)
+        except MeasureFailed as exc:
+            result.reason = f"could not be measured: {exc.message}"
+            return result
+        base = await original
+        result.timings = measured.tests
+        result.total_seconds = measured.total_seconds
+        result.speedup = (
+            base.total_seconds / measured.total_seconds if measured.total_seconds > 0 else None
+        )
+        faster = result.speedup is not None and result.speedup >= self.settings.min_speedup
+        result.status = "faster" if faster else "not-faster"
+        if not faster:
+            result.reason = (
+                f"{result.speedup:.2f}× is below the {self.settings.min_speedup:.2f}× threshold"
+            )
+        return result
+
+    # -- the whole job --------------------------------------------------------------------
+    async def optimize(
+        self, program: Program, suite: TestSuite, report: Reporter = _quiet
+    ) -> OptimizeResult:
+        """Find the fastest correct rewrite of `program`. Never raises PieError: failures
+        come back as a result with status "error" (cancellation still propagates)."""
+        started = time.perf_counter()
+        result = OptimizeResult(
+            status="error",
+            path=str(program.path),
+            simulator=self.measurer.name,
+            simulator_label=self.measurer.label,
+            simulator_short=self.measurer.short,
+            original_source=program.text,
+            tests_total=len(suite),
+            model=self.backend.name,
+            tests_dir=str(suite.directory),
+        )
+        try:
+            key = self.result_key(program, suite)
+            cached = self.cache.get(key)
+            if isinstance(cached, OptimizeResult):
+                report(Step("done", "Reused the cached result"))
+                return evolve(cached, cached=True, seconds=time.perf_counter() - started)
+            await self._run(program, suite, result, report)
+            self.cache.set(key, result)
+        except PieError as exc:
+            result.status, result.error, result.hint = "error", exc.message, exc.hint
+            result.error_details = exc.details
+        result.seconds = time.perf_counter() - started
+        return result
+
+    async def _run(
+        self, program: Program, suite: TestSuite, result: OptimizeResult, report: Reporter
+    ) -> None:
+        original_binary, original_outcomes = await self._build_and_verify_original(
+            program, suite, report
+        )
+        result.tests_passed = len(suite)
+        original_task = asyncio.ensure_future(self.measurer.measure(original_binary, suite.cases))
+        tasks: list[asyncio.Future[CandidateResult]] = []
+        try:
+            report(Step("generate", f"Generating candidates ({self.backend.name})…"))
+            generation = await self.backend.generate(
+                program,
+                self.settings.model.samples,
+                lambda message: report(Step("generate", message)),
+            )
+            result.notes.extend(generation.notes)
+            result.candidates.extend(
+                CandidateResult(r.origin, "", "", "rejected", r.reason, tests_total=len(suite))
+                for r in generation.rejected
+            )
+            unique: dict[str, Candidate] = {}
+            for candidate in generation.candidates:
+                if candidate.source.strip() == program.text.strip():
+                    result.candidates.append(
+                        CandidateResult(
+                            candidate.origin,
+                            candidate.description,
+                            candidate.source,
+                            "rejected",
+                            "identical to the original",
+                            tests_total=len(suite),
+                        )
+                    )
+                elif candidate.source in unique:
+                    result.candidates.append(
+                        CandidateResult(
+                            candidate.origin,
+                            candidate.description,
+                            candidate.source,
+                            "rejected",
+                            f"same text as {unique[candidate.source].origin}",
+                            tests_total=len(suite),
+                        )
+                    )
+                else:
+                    unique[candidate.source] = candidate
+            count = len(unique)
+            finished = 0
+
+            def progress(message: str) -> None:
+                report(Step("verify", message, finished, count))
+
+            report(Step("verify", f"Verifying {count} candidates…", 0, count))
+            tasks = [
+                asyncio.ensure_future(
+                    self._evaluate(
+                        c, suite, original_binary, original_outcomes, original_task, progress
+                    )
+                )
+                for c in unique.values()
+            ]
+            evaluated: list[CandidateResult] = []
+            for future in asyncio.as_completed(tasks):
+                evaluated.append(await future)
+                finished += 1
+                report(
+                    Step("measure", f"Verified and measured {finished}/{count}", finished, count)
+                )
+            original = await original_task
+        except BaseException:
+            pending: list[asyncio.Future[Any]] = [*tasks, original_task]
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+            raise
+        order = {c.origin: i for i, c in enumerate(unique.values())}
+        evaluated.sort(key=lambda c: order[c.origin])
+        result.candidates[:0] = evaluated
+        result.original_timings = original.tests
+        self._rank(program, result)
+        report(Step("done", result.summary()))
+
+    def _rank(self, program: Program, result: OptimizeResult) -> None:
+        correct = [c for c in result.candidates if c.status != "rejected" and c.speedup is not None]
+        # rank by speedup; ties go to the candidate listed first (single rules first)
+        correct.sort(key=lambda c: -(c.speedup or 0.0))
+        result.candidates.sort(key=lambda c: (c.status == "rejected", -(c.speedup or 0.0)))
+        if not correct:
+            result.status = "not-optimized"
+            return
+        best = correct[0]
+        result.speedup = best.speedup
+        result.best_origin = best.origin
+        if best.status == "faster":
+            result.status = "optimized"
+            result.optimized_source = best.source
+            result.optimized_timings = best.timings
+            result.diff = unified_diff(program.path.name, program.text, best.source)
+        else:
+            result.status = "not-optimized"
+
+    async def check_speedup(
+        self,
+        baseline: Program,
+        current: Program,
+        suite: TestSuite,
+        baseline_name: str,
+        report: Reporter = _quiet,
+    ) -> SpeedupResult:
+        """Measure `current` against `baseline` on the same tests. Raises PieError."""
+        limits = self.test_limits()
+        report(Step("build", f"Compiling {baseline_name} and the current version…"))
+        base_bin, cur_bin = await asyncio.gather(
+            self.builder.build(baseline.text, label=f"{baseline_name} version"),
+            self.builder.build(current.text, label="current version"),
+        )
+        report(Step("verify", f"Running both on {len(suite)} tests…", 0, len(suite)))
+        base_out, cur_out = await asyncio.gather(
+            self.verifier.run_suite(base_bin, suite.cases, limits),
+            self.verifier.run_suite(cur_bin, suite.cases, limits),
+        )
+        failures = [f"test {o.test}: {o.reason}" for o in cur_out if not o.passed]
+        base_failed = _first_failure(base_out)
+        if base_failed is not None:
+            raise OriginalFailsTests(
+                f"the {baseline_name} version fails test {base_failed.test}: {base_failed.reason}",
+                hint="save a baseline that passes the tests (Save speedup baseline)",
+            )
+        report(Step("measure", f"Measuring on {self.measurer.short}…"))
+        passing = [case for case, o in zip(suite.cases, cur_out, strict=True) if o.passed]
+        if not passing:
+            raise OriginalFailsTests(
+                f"the current version fails every test ({failures[0]})",
+                hint="fix the program; speed is only compared on passing tests",
+            )
+        base_m, cur_m = await asyncio.gather(
+            self.measurer.measure(base_bin, passing), self.measurer.measure(cur_bin, passing)
+        )
+        speedup = base_m.total_seconds / cur_m.total_seconds if cur_m.total_seconds else 1.0
+        result = SpeedupResult(
+            baseline_name=baseline_name,
+            speedup=speedup,
+            simulator=self.measurer.name,
+            simulator_label=self.measurer.label,
+            simulator_short=self.measurer.short,
+            tests_passed=len(passing),
+            tests_total=len(suite),
+            baseline_timings=base_m.tests,
+            current_timings=cur_m.tests,
+            failures=failures,
+        )
+        report(Step("done", result.label()))
+        return result
+
+    async def aclose(self) -> None:
+        await self.backend.aclose()

@@ -1,0 +1,375 @@
+"""The one typed settings tree, and where its values come from.
+
+Every knob of pie-lsp lives in `Settings` (attrs classes, structured with cattrs). Layers are
+merged, later winning: defaults < `[tool.pie-lsp]` in the workspace's pyproject.toml or a
+`.pie-lsp.toml` < the editor's `initializationOptions` < `workspace/configuration` (section
+`pie`) < command-line flags. Keys may be written in snake_case, camelCase or kebab-case;
+an unknown key or a wrong type is an error that names the key.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import attrs
+import cattrs
+from attrs import define, field
+
+from pie_lsp.errors import PieError
+
+ModelBackend = Literal["rules", "openai", "transformers"]
+SimulatorBackend = Literal["auto", "estimate", "native", "gem5"]
+OpenAIApi = Literal["completions", "chat"]
+
+
+def setting(default: Any = attrs.NOTHING, doc: str = "", *, factory: Any = None) -> Any:
+    """An attrs field with its user-facing description (shown in editors and docs)."""
+    if factory is not None:
+        return field(factory=factory, metadata={"doc": doc})
+    return field(default=default, metadata={"doc": doc})
+
+
+@define
+class BuildSettings:
+    """How candidate and original programs are compiled."""
+
+    compiler: str = setting("g++", "C++ compiler for every build (a name on PATH or a path).")
+    # Never -march=native: valgrind dies on AVX-512, and gem5 models baseline x86-64.
+    flags: list[str] = setting(
+        factory=lambda: ["-O3", "-std=c++17"],
+        doc="Compiler flags (PIE: -O3 -std=c++17). -march=native is refused.",
+    )
+    # Static binaries: what gem5 needs, and what the estimate's constants were fitted on.
+    static: bool = setting(True, "Link statically (needed by gem5; the estimate is fitted on it).")
+    timeout: float = setting(60.0, "Seconds one compilation may take.")
+    memory_mb: int = setting(4096, "Address-space limit of the compiler, MiB.")
+
+
+@define
+class TestSettings:
+    """Where the tests are and the limits of one test run."""
+
+    dir: str | None = setting(
+        None,
+        "Test directory (input.N.txt/output.N.txt or NAME.in/NAME.out pairs). Default: "
+        "<stem>.tests/ or tests/ next to the file.",
+    )
+    timeout: float = setting(10.0, "Seconds one native test run of the original may take.")
+    memory_mb: int = setting(2048, "Address-space limit of one test run, MiB.")
+    output_limit_mb: int = setting(32, "A run printing more than this (MiB) is stopped.")
+
+
+@define
+class SandboxSettings:
+    """Limits on every process that runs untrusted code (builds and runs)."""
+
+    isolate: bool = setting(
+        True,
+        "Run builds and programs without network, in their own PID namespace and as an "
+        "unprivileged user, where the system allows it.",
+    )
+    processes: int = setting(64, "Most processes a sandboxed program may have at once.")
+    file_size_mb: int = setting(64, "Largest file a sandboxed program may write, MiB.")
+
+
+@define
+class RulesSettings:
+    """The embedded rules backend: which rewrites it may try."""
+
+    enabled: list[str] = setting(factory=list, doc="Rules to try (empty: all rules).")
+    disabled: list[str] = setting(factory=list, doc="Rules never to try.")
+
+
+@define
+class OpenAISettings:
+    """Any OpenAI-compatible server (vLLM, TGI, llama.cpp, Ollama, hosted APIs)."""
+
+    url: str = setting("http://127.0.0.1:8000/v1", "Base URL of the server, ending in /v1.")
+    model: str = setting("", "Model name the server knows (e.g. LearningOpt/pie-hq-selfplay-7b).")
+    api: OpenAIApi = setting(
+        "completions", "completions (base and PIE fine-tuned models) or chat (instruct models)."
+    )
+    api_key_env: str = setting(
+        "OPENAI_API_KEY", "Name of the environment variable holding the API key (may be unset)."
+    )
+    headers: dict[str, str] = setting(factory=dict, doc="Extra HTTP headers for every request.")
+    timeout: float = setting(120.0, "Seconds one request may take.")
+    retries: int = setting(3, "Retries with backoff on 429 and 5xx answers.")
+    temperature: float = setting(0.7, "Sampling temperature (PIE: 0.7 for best-of-k).")
+    max_tokens: int = setting(2048, "Most tokens per completion.")
+    use_n: bool = setting(
+        True, "Ask for k samples in one request with `n`; off for servers that ignore `n`."
+    )
+
+
+@define
+class TransformersSettings:
+    """A local checkpoint directory loaded with transformers (never downloaded)."""
+
+    path: str = setting("", "Directory of a local checkpoint (config, weights, tokenizer).")
+    device: str = setting("auto", "auto, cpu, cuda or cuda:N.")
+    temperature: float = setting(0.7, "Sampling temperature.")
+    max_new_tokens: int = setting(1024, "Most new tokens per sample.")
+
+
+@define
+class PromptSettings:
+    """Which prompt template to use and how it is filled."""
+
+    template: str = setting(
+        "auto",
+        "auto, pie-conditioned, fewshot, chat, or a path to a template file. auto: "
+        "pie-conditioned for completions, chat for chat models.",
+    )
+    few_shot: int = setting(2, "Retrieved slow/fast example pairs in few-shot prompts.")
+    score: int = setting(10, "The performance tag of the conditioned prompt (PIE: 10/10).")
+
+
+@define
+class ModelSettings:
+    """Where candidate programs come from."""
+
+    backend: ModelBackend = setting(
+        "rules",
+        "rules (embedded, offline), openai (any OpenAI-compatible server) or "
+        "transformers (local checkpoint).",
+    )
+    samples: int = setting(4, "Candidates k to ask a model for (best-of-k).")
+    rules: RulesSettings = setting(factory=RulesSettings)
+    openai: OpenAISettings = setting(factory=OpenAISettings)
+    transformers: TransformersSettings = setting(factory=TransformersSettings)
+    prompt: PromptSettings = setting(factory=PromptSettings)
+
+
+@define
+class EstimateSettings:
+    """The deterministic cachegrind-based Skylake estimate."""
+
+    timeout: float = setting(300.0, "Seconds one test may take under valgrind.")
+    params: str | None = setting(
+        None, "Another machine-parameter file (default: simulator/skylake.toml)."
+    )
+
+
+@define
+class NativeSettings:
+    """Wall-clock runs on this machine."""
+
+    repeats: int = setting(5, "Timed runs per test (min and median are reported).")
+    warmup: int = setting(1, "Untimed runs per test before timing.")
+
+
+@define
+class Gem5Settings:
+    """gem5 in syscall-emulation mode with the Skylake configuration."""
+
+    path: str | None = setting(
+        None, "gem5 binary; else $PIE_GEM5, else gem5.opt / gem5.fast on PATH."
+    )
+    config: str | None = setting(
+        None, "Another gem5 configuration script (default: simulator/gem5_skylake.py)."
+    )
+    prefix: list[str] = setting(
+        factory=list,
+        doc="Command prefix to run gem5 in a container, e.g. docker run --rm -v ... IMAGE.",
+    )
+    timeout: float = setting(120.0, "Seconds of gem5 time per test (PIE: 120).")
+
+
+@define
+class SimulatorSettings:
+    """How run time is measured."""
+
+    backend: SimulatorBackend = setting(
+        "auto", "auto (gem5 when found, else estimate), estimate, native or gem5."
+    )
+    estimate: EstimateSettings = setting(factory=EstimateSettings)
+    native: NativeSettings = setting(factory=NativeSettings)
+    gem5: Gem5Settings = setting(factory=Gem5Settings)
+
+
+@define
+class CacheSettings:
+    """The on-disk result cache."""
+
+    enabled: bool = setting(True, "Reuse builds, test runs and measurements across runs.")
+    dir: str | None = setting(None, "Cache directory (default: $XDG_CACHE_HOME/pie-lsp).")
+    size_limit_mb: int = setting(2048, "Cache size limit, MiB (least recently used goes).")
+
+
+@define
+class Settings:
+    """Everything pie-lsp can be told."""
+
+    build: BuildSettings = setting(factory=BuildSettings)
+    tests: TestSettings = setting(factory=TestSettings)
+    sandbox: SandboxSettings = setting(factory=SandboxSettings)
+    model: ModelSettings = setting(factory=ModelSettings)
+    simulator: SimulatorSettings = setting(factory=SimulatorSettings)
+    cache: CacheSettings = setting(factory=CacheSettings)
+    jobs: int = setting(0, "Parallel builds, tests and simulations; 0 = one per CPU.")
+    min_speedup: float = setting(
+        1.10, "Smallest speedup offered as an optimization (PIE's threshold: 1.10)."
+    )
+    log_file: str | None = setting(None, "Server log file (default: in the cache directory).")
+
+    def effective_jobs(self) -> int:
+        return self.jobs if self.jobs > 0 else max(1, os.cpu_count() or 1)
+
+
+class SettingsError(PieError):
+    """Settings that cannot be used; the message names the bad key."""
+
+
+_converter = cattrs.Converter(forbid_extra_keys=True)
+
+
+def _snake(key: str) -> str:
+    key = key.replace("-", "_")
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key).lower()
+
+
+def _normalise(value: Any, path: str) -> Any:
+    """Turn camelCase / kebab-case keys into the tree's snake_case, recursively."""
+    if isinstance(value, Mapping):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise SettingsError(f"setting {path or 'pie'}: key {key!r} is not a string")
+            # headers are free-form: their keys are data, not setting names
+            inner = item if key == "headers" else _normalise(item, f"{path}.{key}".lstrip("."))
+            out[_snake(key)] = inner
+        return out
+    return value
+
+
+def merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """Deep-merge two raw settings dicts; `over` wins, dicts merge key by key."""
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _describe_error(exc: Exception) -> str:
+    if isinstance(exc, cattrs.BaseValidationError):
+        messages = cattrs.transform_error(exc, path="pie")
+        return "; ".join(messages)
+    return str(exc)
+
+
+def structure(raw: Mapping[str, Any] | None) -> Settings:
+    """Build `Settings` from raw (merged) layers; raises SettingsError naming the bad key."""
+    data = _normalise(dict(raw or {}), "")
+    try:
+        settings = _converter.structure(data, Settings)
+    except Exception as exc:  # cattrs raises several exception types
+        raise SettingsError(
+            f"invalid pie-lsp settings: {_describe_error(exc)}",
+            hint="fix or remove the named key; see `pie-lsp settings` for every key "
+            "and its default",
+        ) from exc
+    _check_values(settings)
+    return settings
+
+
+def _check_values(settings: Settings) -> None:
+    problems: list[str] = []
+    if any(flag.startswith("-march=native") for flag in settings.build.flags):
+        problems.append(
+            "pie.build.flags: -march=native is not allowed (valgrind dies on AVX-512 "
+            "and gem5 models baseline x86-64); remove it"
+        )
+    for name, value in (
+        ("pie.tests.timeout", settings.tests.timeout),
+        ("pie.build.timeout", settings.build.timeout),
+        ("pie.simulator.estimate.timeout", settings.simulator.estimate.timeout),
+        ("pie.simulator.gem5.timeout", settings.simulator.gem5.timeout),
+    ):
+        if value <= 0:
+            problems.append(f"{name} must be > 0 seconds, not {value}")
+    if settings.model.samples < 1:
+        problems.append(f"pie.model.samples must be >= 1, not {settings.model.samples}")
+    if settings.jobs < 0:
+        problems.append(f"pie.jobs must be >= 0 (0 = one per CPU), not {settings.jobs}")
+    if settings.simulator.native.repeats < 1:
+        problems.append("pie.simulator.native.repeats must be >= 1")
+    if problems:
+        raise SettingsError(
+            "invalid pie-lsp settings: " + "; ".join(problems),
+            hint="fix the named setting",
+        )
+
+
+def unstructure(settings: Settings) -> dict[str, Any]:
+    """The settings as plain data (snake_case keys)."""
+    data: dict[str, Any] = _converter.unstructure(settings)
+    return data
+
+
+def defaults() -> Settings:
+    return Settings()
+
+
+def read_file_layer(directory: Path | None) -> tuple[dict[str, Any], Path | None]:
+    """The settings file layer for a workspace: `.pie-lsp.toml`, else pyproject's
+    `[tool.pie-lsp]`, searched from `directory` upwards. Returns ({}, None) if none."""
+    if directory is None:
+        return {}, None
+    directory = directory.resolve()
+    for folder in (directory, *directory.parents):
+        dedicated = folder / ".pie-lsp.toml"
+        if dedicated.is_file():
+            return _load_toml(dedicated), dedicated
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            table = _load_toml(pyproject).get("tool", {}).get("pie-lsp")
+            if isinstance(table, dict):
+                return table, pyproject
+    return {}, None
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SettingsError(
+            f"cannot read settings file {path}: {exc}", hint="fix the TOML syntax"
+        ) from exc
+
+
+def load(directory: Path | None = None, *layers: Mapping[str, Any] | None) -> Settings:
+    """Settings for a workspace folder, with more raw layers (editor, CLI) on top."""
+    raw, _ = read_file_layer(directory)
+    for layer in layers:
+        if layer:
+            raw = merge(_normalise(raw, ""), _normalise(dict(layer), ""))
+    return structure(raw)
+
+
+def field_docs() -> list[tuple[str, str, Any, str]]:
+    """(dotted camelCase key, type name, default, description) for every leaf setting;
+    the VS Code extension's package.json is checked against this list."""
+    rows: list[tuple[str, str, Any, str]] = []
+
+    def walk(cls: type, prefix: str, default: Any) -> None:
+        for attribute in attrs.fields(cls):
+            value = getattr(default, attribute.name)
+            camel = re.sub(r"_([a-z])", lambda m: m.group(1).upper(), attribute.name)
+            key = f"{prefix}.{camel}"
+            if attrs.has(type(value)):
+                walk(type(value), key, value)
+            else:
+                rows.append((key, str(attribute.type), value, attribute.metadata.get("doc", "")))
+
+    walk(Settings, "pie", Settings())
+    return rows

@@ -1,0 +1,175 @@
+"""The pipeline on real programs, with every way a candidate or the original goes wrong.
+
+`ScriptedModel` is a TEST DOUBLE for a model backend: it returns fixed candidate programs
+(the kind of broken, hostile or faster code a model might write). Everything after it -
+g++, the sandbox, the tests, valgrind - is real.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from pie_lsp.models.base import Candidate, Generation, ModelBackend, Progress
+from pie_lsp.pipeline import OptimizeResult, Pipeline, Step
+from pie_lsp.program import Program
+from pie_lsp.sandbox import Sandbox
+from pie_lsp.settings import Settings
+from pie_lsp.verify import find_tests
+
+from .conftest import DOUBLER, processes_matching, write_program
+
+FAST_DOUBLER = DOUBLER.replace(
+    "int main() {\n", "int main() {\n    ios::sync_with_stdio(false); cin.tie(nullptr);\n"
+).replace("endl", "'\\n'")
+
+
+class ScriptedModel(ModelBackend):
+    """Test double for a model backend: proposes the programs it was given."""
+
+    name = "scripted"
+
+    def __init__(self, *sources: tuple[str, str]) -> None:
+        self.sources = sources
+        self.calls = 0
+
+    def config_digest(self) -> str:
+        return repr(self.sources)
+
+    async def generate(self, program: Program, samples: int, progress: Progress) -> Generation:
+        self.calls += 1
+        return Generation([Candidate(origin, text, origin) for origin, text in self.sources])
+
+
+def bigger_doubler_tests(folder: Path) -> Path:
+    numbers = " ".join(str(i) for i in range(3000))
+    doubled = "\n".join(str(2 * i) for i in range(3000)) + "\n"
+    return write_program(folder, DOUBLER, {"1": ("1 2 3\n", "2\n4\n6\n"), "2": (numbers, doubled)})
+
+
+async def optimize(
+    settings: Settings, path: Path, model: ModelBackend, events: list[Step] | None = None
+) -> OptimizeResult:
+    pipeline = Pipeline(settings, backend=model)
+    return await pipeline.optimize(
+        Program.from_file(path),
+        find_tests(path),
+        events.append if events is not None else lambda s: None,
+    )
+
+
+async def test_faster_candidate_wins_and_bad_ones_are_rejected_with_reasons(
+    tmp_path: Path, settings: Settings
+) -> None:
+    path = bigger_doubler_tests(tmp_path)
+    hostile = {
+        "loops": DOUBLER.replace("return 0;", "for (;;) {}"),
+        "crashes": DOUBLER.replace("return 0;", "volatile int* p = nullptr; return *p;"),
+        "floods": DOUBLER.replace("return 0;", 'for (;;) cout << "spam spam spam";'),
+        "forks": "#include <unistd.h>\n"
+        + DOUBLER.replace("return 0;", "for (int i = 0; i < 100000; i++) fork(); return 0;"),
+        "wrong": DOUBLER.replace("2 * x", "2 * x + (x == 3)"),
+        "broken": DOUBLER.replace("return 0;", "return undefined_name;"),
+    }
+    model = ScriptedModel(("fast", FAST_DOUBLER), *hostile.items())
+    settings.tests.output_limit_mb = 1
+    events: list[Step] = []
+    result = await optimize(settings, path, model, events)
+    assert result.status == "optimized", result.error
+    assert result.best_origin == "fast"
+    assert result.speedup is not None and result.speedup > 1.5
+    assert result.tests_passed == result.tests_total == 2
+    assert result.optimized_source == FAST_DOUBLER
+    assert "+    ios::sync_with_stdio(false); cin.tie(nullptr);" in result.diff
+    reasons = {c.origin: (c.status, c.reason) for c in result.candidates}
+    assert reasons["loops"][0] == "rejected" and "timed out" in reasons["loops"][1]
+    assert "crashed" in reasons["crashes"][1]
+    assert "printed more than 1 MiB" in reasons["floods"][1]
+    assert reasons["forks"][0] == "rejected"
+    assert "wrong output, line 3: expected '6', got '7'" in reasons["wrong"][1]
+    assert "does not compile" in reasons["broken"][1]
+    assert {e.stage for e in events} >= {"build", "verify", "generate", "measure", "done"}
+    assert processes_matching("prog") == [] or all(
+        "pytest" in Path(f"/proc/{p}/cmdline").read_text(errors="replace")
+        for p in processes_matching("prog")
+    )
+    assert path.read_text() == DOUBLER  # the user's file is never touched
+
+
+async def test_repeat_run_is_served_from_cache(
+    tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = bigger_doubler_tests(tmp_path)
+    first = await optimize(settings, path, ScriptedModel(("fast", FAST_DOUBLER)))
+    assert first.status == "optimized" and not first.cached
+    runs: list[object] = []
+    original_run = Sandbox.run
+
+    async def counting_run(self: Sandbox, *args: object, **kwargs: object) -> object:
+        runs.append(args)
+        return await original_run(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Sandbox, "run", counting_run)
+    model = ScriptedModel(("fast", FAST_DOUBLER))
+    second = await optimize(settings, path, model)
+    assert second.cached and second.speedup == first.speedup
+    assert runs == [] and model.calls == 0  # no compile, test, simulation or model call
+
+
+async def test_same_machine_code_is_not_measured(tmp_path: Path, settings: Settings) -> None:
+    path = bigger_doubler_tests(tmp_path)
+    same = DOUBLER.replace("long long x;", "long long x;  // a comment changes nothing")
+    result = await optimize(settings, path, ScriptedModel(("comment", same)))
+    assert result.status == "not-optimized"
+    (only,) = result.candidates
+    assert only.speedup == 1.0 and "same machine code" in only.reason
+
+
+async def test_original_that_does_not_compile(tmp_path: Path, settings: Settings) -> None:
+    path = write_program(tmp_path, "int main() { return y; }\n", {"1": ("", "")})
+    result = await optimize(settings, path, ScriptedModel())
+    assert result.status == "error"
+    assert result.error is not None and "prog.cpp does not compile" in result.error
+    assert "'y' was not declared" in result.error
+
+
+async def test_original_that_fails_its_tests(tmp_path: Path, settings: Settings) -> None:
+    path = write_program(tmp_path, DOUBLER, {"1": ("1\n", "2\n"), "2": ("2\n", "5\n")})
+    result = await optimize(settings, path, ScriptedModel(("fast", FAST_DOUBLER)))
+    assert result.status == "error"
+    assert result.error is not None
+    assert "fails its own test 2" in result.error and "expected '5', got '4'" in result.error
+    assert "fix the program or the expected output" in result.hint
+
+
+async def test_original_that_times_out(tmp_path: Path, settings: Settings) -> None:
+    path = write_program(tmp_path, "int main() { for (;;) {} }\n", {"1": ("", "")})
+    settings.tests.timeout = 1.0
+    result = await optimize(settings, path, ScriptedModel())
+    assert result.error is not None and "timed out after 1 s" in result.error
+
+
+async def test_cancelling_kills_every_child(tmp_path: Path, settings: Settings) -> None:
+    marker = "pie_cancel_marker_program"
+    path = bigger_doubler_tests(tmp_path)
+    slow = DOUBLER.replace("return 0;", "for (;;) {}")
+    settings.tests.timeout = 60
+    settings.cache.enabled = False
+    events: list[Step] = []
+    task = asyncio.ensure_future(
+        optimize(settings, path, ScriptedModel((marker, slow), (marker + "2", slow)), events)
+    )
+    for _ in range(200):
+        await asyncio.sleep(0.05)
+        if any(
+            e.stage == "verify" and "Verifying" in e.message for e in events
+        ) and processes_matching("./prog"):
+            break
+    assert processes_matching("./prog"), "the candidates never started"
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await asyncio.sleep(0.3)
+    assert processes_matching("./prog") == []

@@ -1,0 +1,218 @@
+"""The sandbox with real processes: limits, isolation, killing, and reporting."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pie_lsp.sandbox import Limits, RunResult, Sandbox, detect_isolation
+
+from .conftest import processes_matching
+
+# One C++ program that misbehaves in the way its first argument names.
+MISBEHAVE = r"""
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <vector>
+int main(int argc, char** argv) {
+    std::string mode = argc > 1 ? argv[1] : "";
+    if (mode == "echo") { int c; while ((c = getchar()) != EOF) putchar(c); return 0; }
+    if (mode == "sleep") { sleep(100); return 0; }
+    if (mode == "spin") { volatile unsigned long x = 0; for (;;) x++; }
+    if (mode == "flood") { std::string s(1 << 16, 'x'); for (;;) fwrite(s.data(), 1, s.size(), stdout); }
+    if (mode == "segv") { volatile int* p = nullptr; return *p; }
+    if (mode == "exit3") return 3;
+    if (mode == "forkbomb") {
+        int made = 0;
+        for (int i = 0; i < 100000; i++) { pid_t p = fork(); if (p < 0) break; if (p == 0) { sleep(100); _exit(0); } made++; }
+        printf("%d\n", made); fflush(stdout); sleep(100); return 0;
+    }
+    if (mode == "orphans") {  // children that leave the process group: only a PID namespace catches them
+        for (int i = 0; i < 3; i++) if (fork() == 0) { setsid(); sleep(100); _exit(0); }
+        return 0;
+    }
+    if (mode == "write") { FILE* f = fopen(argv[2], "w"); if (!f) { printf("denied\n"); return 0; } fputs("pwned", f); fclose(f); printf("written\n"); return 0; }
+    if (mode == "bigfile") { FILE* f = fopen("big.bin", "w"); std::string s(1 << 20, 'x'); for (int i = 0; i < 200; i++) if (fwrite(s.data(), 1, s.size(), f) != s.size()) { printf("short write\n"); return 0; } printf("wrote all\n"); return 0; }
+    if (mode == "connect") {
+        int fd = socket(AF_INET, SOCK_STREAM, 0); sockaddr_in a{}; a.sin_family = AF_INET; a.sin_port = htons(atoi(argv[2]));
+        inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+        printf(connect(fd, (sockaddr*)&a, sizeof a) == 0 ? "connected\n" : "no network\n"); return 0;
+    }
+    if (mode == "env") { const char* h = getenv("HOME"); printf("%s\n", h ? h : "(none)"); return 0; }
+    if (mode == "alloc") { std::vector<char*> v; for (int i = 0; i < 64; i++) { char* p = (char*)malloc(256 << 20); if (!p) { printf("refused\n"); return 0; } memset(p, 1, 1 << 20); v.push_back(p); } printf("got 16 GiB\n"); return 0; }
+    return 0;
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def misbehave(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("misbehave")
+    (folder / "m.cpp").write_text(MISBEHAVE)
+    subprocess.run(
+        ["g++", "-O1", "-o", str(folder / "misbehave"), str(folder / "m.cpp")], check=True
+    )
+    exe = folder / "misbehave"
+    folder.chmod(0o755)
+    exe.chmod(0o755)
+    return exe
+
+
+async def run(
+    sandbox: Sandbox,
+    exe: Path,
+    *args: str,
+    limit: float = 5.0,
+    stdin: Path | None = None,
+    output_bytes: int = 1 << 20,
+) -> RunResult:
+    with sandbox.scratch("test") as work:
+        target = work / "prog"
+        target.write_bytes(exe.read_bytes())
+        target.chmod(0o755)
+        limits = Limits(
+            timeout=limit,
+            memory_mb=1024,
+            output_bytes=output_bytes,
+            file_size_mb=16,
+            processes=32,
+        )
+        return await sandbox.run(["./prog", *args], cwd=work, limits=limits, stdin=stdin)
+
+
+async def test_echo_feeds_stdin_and_captures_stdout(misbehave: Path, tmp_path: Path) -> None:
+    given = tmp_path / "in.txt"
+    given.write_text("hello\nworld\n")
+    result = await run(Sandbox(), misbehave, "echo", stdin=given)
+    assert result.ok
+    assert result.stdout == b"hello\nworld\n"
+    assert result.describe() == "exited normally"
+
+
+async def test_timeout_kills_and_says_so(misbehave: Path) -> None:
+    result = await run(Sandbox(), misbehave, "spin", limit=1.0)
+    assert result.timed_out and not result.ok
+    assert result.describe() == "timed out after 1 s"
+    assert result.wall_seconds < 4
+
+
+async def test_output_flood_is_cut_at_the_limit(misbehave: Path) -> None:
+    result = await run(Sandbox(), misbehave, "flood", output_bytes=1 << 20)
+    assert result.output_exceeded and not result.ok
+    assert len(result.stdout) <= 1 << 20
+    assert "printed more than 1 MiB" in result.describe()
+
+
+async def test_crash_and_exit_code_are_described(misbehave: Path) -> None:
+    crash = await run(Sandbox(), misbehave, "segv")
+    assert not crash.ok and "segmentation fault" in crash.describe()
+    code = await run(Sandbox(), misbehave, "exit3")
+    assert code.returncode == 3 and code.describe() == "exited with code 3"
+
+
+async def test_fork_bomb_is_contained(misbehave: Path) -> None:
+    sandbox = Sandbox()
+    result = await run(sandbox, misbehave, "forkbomb", limit=3.0)
+    made = int(result.stdout.split()[0])
+    assert made < 64  # the process limit (32) stopped it, not the loop's end
+    await asyncio.sleep(0.2)
+    assert processes_matching("forkbomb") == []
+
+
+async def test_orphans_that_left_the_group_die_with_the_run(misbehave: Path) -> None:
+    sandbox = Sandbox()
+    if not sandbox.isolation.unshare:
+        pytest.skip("no PID namespace on this machine: setsid() orphans can escape")
+    result = await run(sandbox, misbehave, "orphans")
+    assert result.ok
+    await asyncio.sleep(0.3)
+    assert processes_matching("orphans") == []
+
+
+async def test_cannot_write_outside_its_scratch_dir(misbehave: Path, tmp_path: Path) -> None:
+    sandbox = Sandbox()
+    if not sandbox.drops_privileges:
+        pytest.skip("not running as root: the program runs as this user")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    result = await run(sandbox, misbehave, "write", str(victim))
+    assert result.stdout == b"denied\n"
+    assert victim.read_text() == "precious"
+
+
+async def test_file_size_limit(misbehave: Path) -> None:
+    result = await run(Sandbox(), misbehave, "bigfile")
+    # RLIMIT_FSIZE: the write fails (SIGXFSZ kills it, or a short write is reported)
+    assert result.stdout != b"wrote all\n"
+
+
+async def test_no_network(misbehave: Path) -> None:
+    sandbox = Sandbox()
+    if not sandbox.isolation.unshare:
+        pytest.skip("no network namespace on this machine")
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+        port = server.getsockname()[1]
+        result = await run(sandbox, misbehave, "connect", str(port))
+    assert result.stdout == b"no network\n"
+
+
+async def test_empty_environment(misbehave: Path) -> None:
+    os.environ.setdefault("HOME", "/root")
+    result = await run(Sandbox(), misbehave, "env")
+    assert result.stdout == b"(none)\n"
+
+
+async def test_memory_limit(misbehave: Path) -> None:
+    result = await run(Sandbox(), misbehave, "alloc")
+    assert result.stdout == b"refused\n"
+
+
+async def test_cancel_kills_the_process(misbehave: Path) -> None:
+    sandbox = Sandbox()
+    task = asyncio.ensure_future(run(sandbox, misbehave, "sleep", limit=60))
+    for _ in range(50):
+        await asyncio.sleep(0.1)
+        if processes_matching("sleep") and any(
+            "prog" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+            for pid in processes_matching("sleep")
+        ):
+            break
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await asyncio.sleep(0.2)
+    leftovers = [
+        pid
+        for pid in processes_matching("sleep")
+        if "prog" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+    ]
+    assert leftovers == []
+
+
+def test_isolation_is_described() -> None:
+    text = detect_isolation(True).describe()
+    assert text.startswith("resource limits")
+    assert detect_isolation(False).unshare is None
+
+
+def test_wrap_puts_limits_first() -> None:
+    sandbox = Sandbox()
+    argv = sandbox.wrap(["./prog"], Limits(timeout=3, memory_mb=100, file_size_mb=2, processes=7))
+    assert argv[0].endswith("prlimit")
+    assert "--as=104857600" in argv and "--fsize=2097152" in argv and "--cpu=5" in argv
+    assert argv[-1] == "./prog"
+    if sandbox.isolation.unshare:
+        assert "--net" in argv and "--pid" in argv
