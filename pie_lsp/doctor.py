@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from attrs import frozen
 from rich.console import Console
@@ -131,25 +132,76 @@ def check_sandbox(settings: Settings) -> Check:
 
 
 def check_gem5(settings: Settings) -> Check:
-    from pie_lsp.measure import gem5
+    """gem5 found, its version, and whether the Skylake configuration runs a tiny program."""
+    import tempfile
 
+    from pie_lsp.build import Builder
+    from pie_lsp.cache import Cache
+    from pie_lsp.measure import gem5
+    from pie_lsp.sandbox import Sandbox
+    from pie_lsp.settings import CacheSettings
+    from pie_lsp.verify import TestCase
+
+    name = "gem5 (Skylake simulation)"
     found = gem5.find_gem5(settings.simulator.gem5)
     if found is None:
+        missing = gem5.gem5_missing_error(settings.simulator.gem5)
         return Check(
-            "gem5 (Skylake simulation)",
+            name,
             False,
             "not found; the estimate is used",
-            "optional: build gem5 (build/X86/gem5.opt) and set PIE_GEM5; see simulator/README.md",
+            f"optional: {missing.hint}; see simulator/README.md",
             required=False,
         )
-    return Check("gem5 (Skylake simulation)", True, found, required=False)
+
+    async def run_tiny() -> tuple[gem5.Gem5Measurer, Any]:
+        sandbox, cache = Sandbox(settings.sandbox.isolate), Cache(CacheSettings(enabled=False))
+        measurer = gem5.Gem5Measurer(settings, sandbox, cache, asyncio.Semaphore(1))
+        binary = await Builder(settings.build, sandbox, cache).build(_TINY, label="test program")
+        with tempfile.TemporaryDirectory(prefix="pie-doctor-") as folder:
+            (Path(folder) / "in.txt").write_text("21\n")
+            (Path(folder) / "out.txt").write_text("42\n")
+            case = TestCase("doctor", Path(folder) / "in.txt", Path(folder) / "out.txt")
+            return measurer, await measurer.measure_one(binary, case)
+
+    try:
+        measurer, timing = asyncio.run(run_tiny())
+    except PieError as exc:
+        detail = f"{found}: the Skylake configuration does not run: {exc.message}"
+        if exc.details:
+            detail += "\n" + "\n".join(exc.details.splitlines()[-3:])
+        return Check(name, False, detail, exc.hint, required=False)
+    speed = timing.detail.get("simulation_speed", 0.0)
+    return Check(
+        name,
+        True,
+        f"{measurer.identity().describe()}; the Skylake configuration ran a test program: "
+        f"{timing.seconds * 1e3:.3f} ms simulated, {timing.instructions or 0:,} "
+        f"instructions, {timing.detail.get('host_seconds', 0.0):.1f} s on this machine "
+        f"({speed / 1e3:,.0f} K instructions/s)",
+        required=False,
+    )
 
 
 def check_model(settings: Settings) -> Check:
+    """The configured backend can work: the server answers and lists the model, or the
+    checkpoint directory looks complete and torch/transformers import."""
     backend = settings.model.backend
     if backend == "rules":
         return Check("model backend", True, "rules (embedded, offline)")
-    return Check("model backend", False, f"{backend}: not checked by this version", required=False)
+    name = f"model backend ({backend})"
+    try:
+        if backend == "openai":
+            from pie_lsp.models.openai import OpenAIBackend
+
+            detail = asyncio.run(OpenAIBackend(settings).check())
+        else:
+            from pie_lsp.models.transformers import TransformersBackend
+
+            detail = TransformersBackend(settings).check()
+    except PieError as exc:
+        return Check(name, False, exc.message, exc.hint)
+    return Check(name, True, detail)
 
 
 def check_cache(settings: Settings) -> Check:
@@ -161,6 +213,15 @@ def check_cache(settings: Settings) -> Check:
     return Check("cache", True, str(where), required=False)
 
 
+def check_log(settings: Settings) -> Check:
+    """Where `pie-lsp serve` writes its log (the editor's output panel has the same)."""
+    from pie_lsp.lsp.logs import log_path
+
+    path = log_path(settings)
+    state = "exists" if path.is_file() else "created when the server starts"
+    return Check("server log", True, f"{path} ({state})", required=False)
+
+
 CHECKS: list[Callable[[Settings], Check]] = [
     check_compiler,
     check_valgrind,
@@ -169,6 +230,7 @@ CHECKS: list[Callable[[Settings], Check]] = [
     check_gem5,
     check_model,
     check_cache,
+    check_log,
 ]
 
 

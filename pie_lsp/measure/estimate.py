@@ -5,6 +5,13 @@ valgrind's cachegrind runs the program with the Skylake cache geometry of the ma
 (`env -i`, fixed-length scratch path, PID namespace), so the same binary and input give the
 same counts on every run. Estimated cycles are the sum of cost x event, with the costs of
 the machine file (fitted against gem5 by `pie-lsp calibrate`; see docs/ESTIMATE.md).
+
+The cost model is deliberately small: events whose count barely varies on the calibration set
+(L1I misses that hit the last level, indirect mispredictions) share the cost of their
+sibling event (`COST_PARAMETERS`), because a free cost for them soaks up the start-up cost of
+the fit set and then misprices other programs. Features that cachegrind cannot give
+(instruction latencies, e.g. divisions) were tried and left out: docs/ESTIMATE.md has the
+figures.
 """
 
 from __future__ import annotations
@@ -49,6 +56,37 @@ FEATURES = (
     "branch_mispredicts",
     "indirect_mispredicts",
 )
+
+
+# What `pie-lsp calibrate` fits: one cost per parameter, shared by its features, plus a
+# per-run constant. Tying is physical: a miss that hits the last level costs about the same
+# from the I-side as from the D-side, and a mispredicted indirect branch flushes the
+# pipeline like a conditional one.
+COST_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "instructions": ("instructions",),
+    "l1_misses": ("l1i_misses", "l1d_misses"),
+    "lli_misses": ("lli_misses",),
+    "lld_read_misses": ("lld_read_misses",),
+    "lld_write_misses": ("lld_write_misses",),
+    "mispredicts": ("branch_mispredicts", "indirect_mispredicts"),
+    "per_run": ("per_run",),
+}
+
+
+def parameter_values(counts: Mapping[str, float]) -> dict[str, float]:
+    """The fit's regressors for one run: each parameter's features summed (per_run = 1)."""
+    feats = features(counts)
+    feats["per_run"] = 1.0
+    return {name: sum(feats[f] for f in members) for name, members in COST_PARAMETERS.items()}
+
+
+def expand_costs(parameters: Mapping[str, float]) -> dict[str, float]:
+    """Per-feature costs (the machine file's form) from fitted per-parameter costs."""
+    return {
+        feature: float(parameters.get(name, 0.0))
+        for name, members in COST_PARAMETERS.items()
+        for feature in members
+    }
 
 
 def features(counts: Mapping[str, float]) -> dict[str, float]:

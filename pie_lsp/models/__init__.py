@@ -15,9 +15,18 @@ def make_backend(settings: Settings) -> ModelBackend:
         from pie_lsp.models.rules import RulesBackend
 
         return RulesBackend(settings)
+    if backend == "openai":
+        from pie_lsp.models.openai import OpenAIBackend
+
+        return OpenAIBackend(settings)
+    if backend == "transformers":
+        # torch and transformers are imported on first use, not here
+        from pie_lsp.models.transformers import TransformersBackend
+
+        return TransformersBackend(settings)
     from pie_lsp.errors import ModelError
 
     raise ModelError(
-        f"model backend {backend!r} is not available in this version",
-        hint="use pie.model.backend = 'rules'",
+        f"unknown model backend {backend!r}",
+        hint="set pie.model.backend to rules, openai or transformers",
     )

@@ -1,0 +1,114 @@
+"""Benchmark: `optimize` on the bundled examples, the estimator's cost, and its determinism.
+
+Reports, in one run (figures go to docs/PERFORMANCE.md):
+1. end-to-end wall time of `Pipeline.optimize` per example, cold (empty cache) and cached;
+2. the estimate's cost relative to a native run of the same binary on the same input;
+3. run-to-run identity of the estimate (cachegrind counts of repeated uncached runs).
+
+Usage: python benchmarks/optimize_examples.py [--repeats N] [--json]
+Not a test: timings depend on the machine; nothing here asserts a speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from pie_lsp.build import Builder
+from pie_lsp.cache import Cache
+from pie_lsp.measure.estimate import EstimateMeasurer
+from pie_lsp.measure.native import NativeMeasurer
+from pie_lsp.pipeline import Pipeline
+from pie_lsp.program import Program
+from pie_lsp.sandbox import Sandbox
+from pie_lsp.settings import Settings
+from pie_lsp.verify import find_tests
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def settings_in(cache_dir: Path) -> Settings:
+    s = Settings()
+    s.cache.dir = str(cache_dir)
+    s.simulator.backend = "estimate"
+    return s
+
+
+async def optimize_times(example: Path, repeats: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as cache_dir:
+        settings = settings_in(Path(cache_dir))
+        program, suite = Program.from_file(example), find_tests(example)
+        start = time.perf_counter()
+        pipeline = Pipeline(settings)
+        result = await pipeline.optimize(program, suite)
+        cold = time.perf_counter() - start
+        pipeline.cache.close()
+        cached = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            pipeline = Pipeline(settings)
+            again = await pipeline.optimize(program, suite)
+            cached.append(time.perf_counter() - start)
+            pipeline.cache.close()
+            assert again.cached
+    return {"example": example.parent.name, "status": result.status,
+            "speedup": result.speedup, "candidates": len(result.candidates),
+            "cold_s": cold, "cached_median_s": statistics.median(cached)}
+
+
+async def estimator_cost(example: Path, identity_runs: int) -> dict[str, Any]:
+    settings = settings_in(Path(tempfile.mkdtemp()))
+    settings.cache.enabled = False
+    settings.simulator.native.repeats = 5
+    sandbox, cache, slots = Sandbox(), Cache(settings.cache), asyncio.Semaphore(1)
+    binary = await Builder(settings.build, sandbox, cache).build(example.read_text())
+    case = find_tests(example).cases[-1]  # the largest input
+    native = await NativeMeasurer(settings, sandbox, cache, slots).measure_one(binary, case)
+    estimate = EstimateMeasurer(settings, sandbox, cache, slots)
+    walls, counts = [], []
+    for _ in range(identity_runs):
+        start = time.perf_counter()
+        counts.append(await estimate.counts(binary, case))
+        walls.append(time.perf_counter() - start)
+    return {"example": example.parent.name, "test": case.name,
+            "native_median_s": native.seconds, "estimate_median_s": statistics.median(walls),
+            "ratio": statistics.median(walls) / native.seconds,
+            "instructions": int(counts[0]["Ir"]),
+            "identical_runs": all(c == counts[0] for c in counts),
+            "runs": identity_runs}
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    examples = sorted(EXAMPLES.glob("*/slow.cpp"))
+    report = {
+        "optimize": [await optimize_times(e, args.repeats) for e in examples],
+        "estimator": [await estimator_cost(e, args.repeats) for e in examples],
+    }
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return
+    print("optimize (rules + estimate), wall seconds")
+    print(f"{'example':16} {'status':14} {'speedup':>8} {'cold':>8} {'cached':>8}")
+    for row in report["optimize"]:
+        print(f"{row['example']:16} {row['status']:14} {row['speedup'] or 0:8.2f} "
+              f"{row['cold_s']:8.2f} {row['cached_median_s']:8.3f}")
+    print("\nestimator cost vs a native run (largest test), and determinism")
+    print(f"{'example':16} {'instr':>11} {'native':>9} {'estimate':>9} {'ratio':>7} identical")
+    for row in report["estimator"]:
+        print(f"{row['example']:16} {row['instructions']:11,} {row['native_median_s']:9.4f} "
+              f"{row['estimate_median_s']:9.3f} {row['ratio']:7.1f} "
+              f"{row['identical_runs']} ({row['runs']} runs)")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,421 @@
+--- pie-lsp for Neovim (>= 0.10): faster C++, with proof.
+---
+--- `require("pie").setup({...})` registers the pie-lsp language server for C++ buffers
+--- (`vim.lsp.config` + `vim.lsp.enable` on 0.11+, `vim.lsp.start` from a FileType autocmd on
+--- 0.10) and adds :PieOptimize, :PieCheckSpeedup, :PieSaveBaseline, :PieApply and :PieCancel.
+--- Progress (`$/progress`) is echoed; the speedup shows as a code lens on line 1; rewrites are
+--- previewed as a diff with their speedup and applied only when confirmed (see pie.confirm).
+
+local M = {}
+
+M.NAME = "pie"
+
+--- @class pie.Options
+--- @field cmd? string[]            command that starts the server (default: pie-lsp serve)
+--- @field interpreter? string      a Python with pie-lsp: runs `python -m pie_lsp serve`
+--- @field filetypes? string[]      buffers the server attaches to
+--- @field root_markers? string[]   files that mark a project root
+--- @field settings? table          the `pie` settings tree (see `pie-lsp settings`)
+--- @field confirm? boolean         preview and ask before applying a rewrite (default true)
+--- @field progress? boolean        echo progress messages (default true)
+--- @field codelens? boolean        show the speedup code lens on line 1 (default true)
+--- @field on_attach? fun(client: vim.lsp.Client, bufnr: integer)
+--- @field capabilities? table      merged into Neovim's client capabilities
+--- @field registration? "auto"|"enable"|"start"  how the server is registered: "enable" =
+---   vim.lsp.config + vim.lsp.enable (0.11+), "start" = a FileType autocmd calling
+---   vim.lsp.start (0.10, or 0.11 without a global "pie" config); "auto" picks by version
+M.defaults = {
+  cmd = nil,
+  interpreter = nil,
+  filetypes = { "cpp" },
+  root_markers = { ".pie-lsp.toml", "pyproject.toml", ".git" },
+  settings = {},
+  confirm = true,
+  progress = true,
+  codelens = true,
+  on_attach = nil,
+  capabilities = nil,
+  registration = "auto",
+}
+
+--- The options setup() was called with, merged with the defaults (nil before setup()).
+--- @type pie.Options|nil
+M.options = nil
+
+--- Per-buffer state: the last command's answer and the progress being shown.
+M.state = { results = {}, progress = {}, requests = {} }
+
+local augroup = vim.api.nvim_create_augroup("pie", { clear = true })
+
+local function has(version)
+  return vim.fn.has("nvim-" .. version) == 1
+end
+
+local function notify(text, level)
+  vim.notify("PIE: " .. text, level or vim.log.levels.INFO)
+end
+
+--- The command that starts the server: opts.cmd, else `<interpreter> -m pie_lsp serve`,
+--- else `pie-lsp serve` from PATH.
+--- @param opts pie.Options
+--- @return string[]
+function M.server_cmd(opts)
+  if opts.cmd then
+    return vim.deepcopy(opts.cmd)
+  end
+  if opts.interpreter then
+    return { vim.fn.expand(opts.interpreter), "-m", "pie_lsp", "serve" }
+  end
+  return { "pie-lsp", "serve" }
+end
+
+--- The same program with another pie-lsp subcommand instead of `serve` (for `doctor`,
+--- `--version`), or nil when the command has no `serve` to replace.
+function M.subcommand(cmd, ...)
+  for i = #cmd, 1, -1 do
+    if cmd[i] == "serve" then
+      local out = vim.list_slice(cmd, 1, i - 1)
+      vim.list_extend(out, { ... })
+      return out
+    end
+  end
+  return nil
+end
+
+--- An empty Lua table would go out as the JSON array `[]`; settings must be an object.
+local function json_object(value)
+  if value == nil or next(value) == nil then
+    return vim.empty_dict()
+  end
+  return value
+end
+
+--- The project root of a buffer: a marker's folder, else the file's own folder.
+function M.root_dir(bufnr, markers)
+  local root = vim.fs.root(bufnr, markers)
+  if root then
+    return root
+  end
+  local name = vim.api.nvim_buf_get_name(bufnr)
+  return name ~= "" and vim.fs.dirname(name) or vim.uv.cwd()
+end
+
+--- Neovim's capabilities plus what this plugin handles: versioned documentChanges with
+--- change annotations (so the server marks rewrites as needing confirmation, which
+--- pie.confirm honors) and `workspace/codeLens/refresh`.
+function M.capabilities(extra)
+  local caps = vim.lsp.protocol.make_client_capabilities()
+  caps.workspace.workspaceEdit = vim.tbl_deep_extend("force", caps.workspace.workspaceEdit or {}, {
+    documentChanges = true,
+    changeAnnotationSupport = { groupsOnLabel = false },
+  })
+  caps.workspace.codeLens = { refreshSupport = true }
+  return vim.tbl_deep_extend("force", caps, extra or {})
+end
+
+--- The pie client attached to `bufnr`, if any.
+function M.client(bufnr)
+  return vim.lsp.get_clients({ bufnr = bufnr or 0, name = M.NAME })[1]
+end
+
+local function refresh_lenses(bufnr)
+  if M.options and M.options.codelens and vim.api.nvim_buf_is_loaded(bufnr) then
+    vim.lsp.codelens.refresh({ bufnr = bufnr })
+  end
+end
+
+--- Refreshes now and again shortly after: Neovim skips a refresh while one is in flight,
+--- and an in-flight one may have been sent for the text before an edit.
+function M.refresh_lenses(bufnr)
+  refresh_lenses(bufnr)
+  vim.defer_fn(function()
+    refresh_lenses(bufnr)
+  end, 300)
+end
+
+local function on_attach(client, bufnr)
+  if M.options.codelens then
+    refresh_lenses(bufnr)
+    vim.api.nvim_create_autocmd({ "BufEnter", "InsertLeave", "BufWritePost", "TextChanged" }, {
+      group = augroup,
+      buffer = bufnr,
+      callback = function()
+        refresh_lenses(bufnr)
+      end,
+    })
+  end
+  if M.options.on_attach then
+    M.options.on_attach(client, bufnr)
+  end
+end
+
+local function handlers(opts)
+  return {
+    ["workspace/applyEdit"] = require("pie.confirm").handler({ confirm = opts.confirm }),
+    ["workspace/codeLens/refresh"] = function(_, _, ctx)
+      local client = vim.lsp.get_client_by_id(ctx.client_id)
+      for bufnr in pairs(client and client.attached_buffers or {}) do
+        refresh_lenses(bufnr)
+      end
+      return vim.NIL
+    end,
+  }
+end
+
+--- The client configuration (shared by the 0.10 and 0.11 registrations).
+function M.client_config(opts)
+  return {
+    name = M.NAME,
+    cmd = M.server_cmd(opts),
+    -- the server pulls section `pie` (workspace/configuration) and reads initializationOptions
+    settings = { pie = json_object(opts.settings) },
+    init_options = json_object(opts.settings),
+    capabilities = M.capabilities(opts.capabilities),
+    handlers = handlers(opts),
+    on_attach = on_attach,
+  }
+end
+
+-- Progress: echo the server's steps ("PIE: optimizing slow.cpp — Verifying 2/4 [45%]").
+local function on_progress(event)
+  local client = vim.lsp.get_client_by_id(event.data.client_id)
+  if not client or client.name ~= M.NAME then
+    return
+  end
+  local params = event.data.params
+  local value = params.value or {}
+  local token = tostring(params.token)
+  local entry = M.state.progress[token] or {}
+  if value.kind == "begin" then
+    entry = { title = value.title or "PIE" }
+  end
+  entry.message = value.message or entry.message
+  entry.percentage = value.percentage or entry.percentage
+  local text = (entry.title or "PIE") .. (entry.message and (" — " .. entry.message) or "")
+  if entry.percentage and value.kind ~= "end" then
+    text = text .. (" [%d%%]"):format(entry.percentage)
+  end
+  if value.kind == "end" then
+    M.state.progress[token] = nil
+  else
+    entry.text = text
+    M.state.progress[token] = entry
+  end
+  if M.options.progress then
+    vim.api.nvim_echo({ { text, value.kind == "end" and "MoreMsg" or "None" } }, false, {})
+  end
+  vim.cmd("redrawstatus")
+end
+
+local function request(client, method, params, handler, bufnr)
+  if has("0.11") then
+    return client:request(method, params, handler, bufnr)
+  end
+  return client.request(method, params, handler, bufnr)
+end
+
+local function cancel_request(client, id)
+  if has("0.11") then
+    return client:cancel_request(id)
+  end
+  return client.cancel_request(id)
+end
+
+local function notify_server(client, method, params)
+  if has("0.11") then
+    return client:notify(method, params)
+  end
+  return client.notify(method, params)
+end
+
+local next_token = 0
+local REQUEST_CANCELLED = -32800
+
+--- Runs server command `command` on buffer `bufnr` (its URI is the first argument);
+--- `callback(err, result)` gets the answer. Fires `User PieResult` with
+--- { bufnr, command, result, err } when the answer arrives.
+function M.execute(command, bufnr, callback)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local client = M.client(bufnr)
+  if not client then
+    local ft = vim.bo[bufnr].filetype
+    notify(
+      ("pie-lsp is not attached to this buffer (filetype %q); open a C++ file, and see "
+        .. ":checkhealth pie if the server does not start"):format(ft),
+      vim.log.levels.ERROR
+    )
+    return nil
+  end
+  -- our own progress token: :PieCancel cancels through it, and the server then answers
+  -- the request ({ status = "cancelled" }), which Neovim would not pass on after a
+  -- $/cancelRequest
+  next_token = next_token + 1
+  local token = ("pie-nvim-%d-%d"):format(vim.fn.getpid(), next_token)
+  local params = {
+    command = command,
+    arguments = { vim.uri_from_bufnr(bufnr) },
+    workDoneToken = token,
+  }
+  local request_id
+  local finished = false
+  local function finish(err, result)
+    if finished then
+      return
+    end
+    finished = true
+    M.state.requests[request_id or -1] = nil
+    if err then
+      if err.code == REQUEST_CANCELLED then
+        notify("cancelled")
+      else
+        local hint = type(err.data) == "table" and err.data.hint or nil
+        notify(err.message .. (hint and (" — " .. hint) or ""), vim.log.levels.ERROR)
+      end
+    elseif type(result) == "table" then
+      -- the server shows its own messages (window/showMessage); keep the outcome
+      M.state.results[bufnr] = vim.tbl_extend("force", result, { command = command })
+      if result.status == "cancelled" then
+        notify("cancelled")
+      end
+    end
+    M.refresh_lenses(bufnr)
+    vim.api.nvim_exec_autocmds("User", {
+      pattern = "PieResult",
+      modeline = false,
+      data = { bufnr = bufnr, command = command, result = result, err = err },
+    })
+    if callback then
+      callback(err, result)
+    end
+  end
+  local ok, id = request(client, "workspace/executeCommand", params, finish, bufnr)
+  if not ok then
+    notify("the server is not running; see :checkhealth pie and :LspLog", vim.log.levels.ERROR)
+    return nil
+  end
+  request_id = id
+  M.state.requests[id] = {
+    client_id = client.id,
+    bufnr = bufnr,
+    command = command,
+    token = token,
+    finish = finish,
+  }
+  return id
+end
+
+--- Cancels the pie commands running for `bufnr` (the server stops compilers, tests and
+--- simulators); returns how many were cancelled.
+function M.cancel(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local count = 0
+  for id, running in pairs(M.state.requests) do
+    local client = vim.lsp.get_client_by_id(running.client_id)
+    if running.bufnr == bufnr and client then
+      notify_server(client, "window/workDoneProgress/cancel", { token = running.token })
+      count = count + 1
+      -- work that had not begun yet has no progress to cancel: cancel the request itself
+      vim.defer_fn(function()
+        if M.state.requests[id] == running then
+          cancel_request(client, id)
+          running.finish({ code = REQUEST_CANCELLED, message = "cancelled" }, nil)
+        end
+      end, 5000)
+    end
+  end
+  return count
+end
+
+--- A short status for statuslines: the running step, else the last outcome, else "".
+function M.status(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  for _, entry in pairs(M.state.progress) do
+    return entry.text
+  end
+  local last = M.state.results[bufnr]
+  if last then
+    return "PIE: " .. (last.label or last.error or last.status or "")
+  end
+  return ""
+end
+
+local COMMANDS = {
+  PieOptimize = { "pie.optimize", "Find a faster, test-verified version of this C++ program" },
+  PieCheckSpeedup = { "pie.checkSpeedup", "Measure this buffer against git HEAD or the saved baseline" },
+  PieSaveBaseline = { "pie.saveBaseline", "Save this buffer as the baseline for :PieCheckSpeedup" },
+  PieApply = { "pie.applyResult", "Preview and apply the last rewrite found for this buffer" },
+}
+
+local function register_commands()
+  for name, spec in pairs(COMMANDS) do
+    vim.api.nvim_create_user_command(name, function()
+      M.execute(spec[1], 0)
+    end, { desc = spec[2] })
+  end
+  vim.api.nvim_create_user_command("PieCancel", function()
+    if M.cancel(0) == 0 then
+      notify("nothing is running for this buffer")
+    end
+  end, { desc = "Cancel the PIE work running for this buffer" })
+end
+
+--- Registers the server and the commands.
+--- @param opts? pie.Options
+function M.setup(opts)
+  opts = vim.tbl_deep_extend("force", vim.deepcopy(M.defaults), opts or {})
+  if not vim.tbl_contains({ "auto", "enable", "start" }, opts.registration) then
+    error('pie.setup: registration must be "auto", "enable" or "start"')
+  end
+  if opts.cmd ~= nil and (type(opts.cmd) ~= "table" or #opts.cmd == 0) then
+    error('pie.setup: cmd must be a list such as { "pie-lsp", "serve" }')
+  end
+  M.options = opts
+  vim.api.nvim_clear_autocmds({ group = augroup })
+  register_commands()
+  vim.api.nvim_create_autocmd("LspProgress", { group = augroup, callback = on_progress })
+
+  local config = M.client_config(opts)
+  local executable = config.cmd[1]
+  if vim.fn.executable(executable) ~= 1 then
+    notify(
+      ("cannot start the server: %q is not an executable (set `interpreter` or `cmd` in "
+        .. "require('pie').setup, or put pie-lsp on PATH); see :checkhealth pie"):format(executable),
+      vim.log.levels.WARN
+    )
+  end
+  local markers = opts.root_markers
+  local registration = opts.registration
+  if registration == "auto" then
+    registration = has("0.11") and "enable" or "start"
+  end
+  if registration == "enable" and not has("0.11") then
+    error('pie.setup: registration = "enable" needs Neovim 0.11 (vim.lsp.enable)')
+  end
+  if registration == "enable" then
+    config.filetypes = opts.filetypes
+    config.root_dir = function(bufnr, on_dir)
+      on_dir(M.root_dir(bufnr, markers))
+    end
+    vim.lsp.config(M.NAME, config)
+    vim.lsp.enable(M.NAME)
+  else
+    local function start(bufnr)
+      local buffer_config = vim.tbl_extend("force", config, { root_dir = M.root_dir(bufnr, markers) })
+      vim.lsp.start(buffer_config, { bufnr = bufnr })
+    end
+    vim.api.nvim_create_autocmd("FileType", {
+      group = augroup,
+      pattern = opts.filetypes,
+      callback = function(args)
+        start(args.buf)
+      end,
+    })
+    for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
+      if vim.api.nvim_buf_is_loaded(bufnr) and vim.tbl_contains(opts.filetypes, vim.bo[bufnr].filetype) then
+        start(bufnr)
+      end
+    end
+  end
+end
+
+return M

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Build, check and package the VS Code extension offline (npm registry only), as CI does:
+# npm ci, type-check/compile, lint, unit tests under Node (no VS Code), the settings drift
+# check against the server's settings tree, and `vsce package` to pie-lsp.vsix.
+# Exits non-zero on the first failure.
+#
+# Environment: PIE_PYTHON, a Python with pie-lsp installed (default: the repository's .venv);
+# with it the unit tests also probe the real server and the drift check runs.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+cd "$HERE"
+say() { printf '\033[1m==> vscode: %s\033[0m\n' "$*" >&2; }
+
+node_major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
+if [ "$node_major" -lt 20 ]; then
+    echo "editors/vscode/test.sh: Node.js >= 20 is needed (found $(node --version 2>/dev/null || echo none));" \
+        "install it from nodejs.org or NodeSource" >&2
+    exit 1
+fi
+
+PIE_PYTHON="${PIE_PYTHON:-$ROOT/.venv/bin/python}"
+if [ -x "$PIE_PYTHON" ] && "$PIE_PYTHON" -c 'import pie_lsp' >/dev/null 2>&1; then
+    export PIE_PYTHON
+    say "settings drift check (package.json vs pie-lsp's settings tree)"
+    "$PIE_PYTHON" scripts/sync_settings.py --check
+else
+    # tests/editors/test_vscode_settings.py runs the same check in the Python suite
+    say "no Python with pie-lsp at $PIE_PYTHON: drift check and real-server probe skipped"
+    unset PIE_PYTHON
+fi
+
+say "npm ci"
+npm ci --no-audit --no-fund --loglevel=error
+say "compile (tsc)"
+rm -rf out
+npx tsc -p .
+say "lint (eslint)"
+npx eslint --max-warnings=0 .
+say "unit tests (node --test)"
+node --test --test-reporter=spec out/test/
+say "package (vsce)"
+rm -f pie-lsp.vsix
+npx vsce package --allow-missing-repository --out pie-lsp.vsix >/dev/null
+listing="$(npx vsce ls)"
+for needed in out/src/extension.js out/client-settings.json package.json README.md \
+    node_modules/vscode-languageclient/package.json; do
+    grep -qx "$needed" <<<"$listing" || { echo "pie-lsp.vsix lacks $needed" >&2; exit 1; }
+done
+if grep -q '^out/test/' <<<"$listing"; then
+    echo "pie-lsp.vsix ships the unit tests; fix .vscodeignore" >&2
+    exit 1
+fi
+say "built $HERE/pie-lsp.vsix ($(du -k pie-lsp.vsix | cut -f1) KiB)"

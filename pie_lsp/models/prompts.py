@@ -1,0 +1,202 @@
+"""Prompt templates: PIE's performance-conditioned format, retrieval few-shot, and chat.
+
+Templates are text files in `model/prompts/` (or any file the settings name) with the
+placeholders `{program}`, `{score}` and `{examples}`; other braces are left alone, so a
+template may contain C++. Next to a template `NAME.txt` may live:
+- `NAME.example.txt`: how one retrieved example is written (`{slow}`, `{fast}`); examples
+  replace `{examples}`, joined by blank lines, the most similar last (nearest the program);
+- `NAME.system.txt`: the system message when the template is sent to a chat API.
+
+`pie-conditioned` is exactly the format PIE's fine-tuned checkpoints were trained on (plain
+completion, no chat template, the tag at score 10/10 at inference). PIE trained on programs
+of at most 1,500 characters; a longer program is sent whole, with a note in the result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from attrs import frozen
+
+from pie_lsp.assets import asset
+from pie_lsp.errors import ModelError
+from pie_lsp.settings import OpenAIApi, PromptSettings
+
+BUILTIN = ("pie-conditioned", "fewshot", "chat")
+PIE_TRAINING_LIMIT = 1500
+
+# Where a plain completion of each built-in template should stop: the next section a base
+# model would invent. (OpenAI-compatible servers accept up to 4 stop strings.)
+_STOPS: dict[str, tuple[str, ...]] = {
+    "pie-conditioned": ("\n###", "\n# slower version"),
+    "fewshot": ("\n# slower version", "\n# optimized version", "\n###"),
+    "chat": (),
+}
+
+_PLACEHOLDER = re.compile(r"\{(program|score|examples|slow|fast)\}")
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    """Replace the known placeholders present in `values`; leave every other brace."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+
+
+@frozen
+class Template:
+    """A prompt template and its optional example and system parts."""
+
+    name: str
+    text: str
+    example: str | None = None
+    system: str | None = None
+    stop: tuple[str, ...] = ()
+
+    @property
+    def uses_examples(self) -> bool:
+        return "{examples}" in self.text
+
+    def digest(self) -> str:
+        h = hashlib.sha256()
+        for part in (self.name, self.text, self.example or "", self.system or "", *self.stop):
+            h.update(part.encode())
+            h.update(b"\0")
+        return h.hexdigest()
+
+
+@frozen
+class Prompt:
+    """A filled prompt, ready for a completion or chat request."""
+
+    template: str
+    text: str  # the completion prompt, or the user message for chat
+    system: str | None = None
+    stop: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()  # ids of the retrieved pairs, in prompt order
+
+    def messages(self) -> list[dict[str, str]]:
+        """The chat form of the prompt."""
+        messages = [{"role": "system", "content": self.system}] if self.system else []
+        return [*messages, {"role": "user", "content": self.text}]
+
+
+def resolve_name(setting: str, api: OpenAIApi) -> str:
+    """The template a setting means: "auto" is pie-conditioned for plain completions
+    (base and PIE fine-tuned models) and chat for chat models."""
+    if setting == "auto":
+        return "chat" if api == "chat" else "pie-conditioned"
+    return setting
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ModelError(
+            f"cannot read prompt template {path}: {exc}",
+            hint="fix the file or set pie.model.prompt.template to a built-in template",
+        ) from exc
+
+
+def load_template(name: str) -> Template:
+    """A built-in template by name, or a template file by path (read each time: a few
+    small files, and an edited template takes effect at once)."""
+    if name in BUILTIN:
+        main = asset("model", "prompts", f"{name}.txt")
+        stop = _STOPS[name]
+    else:
+        main = Path(name).expanduser()
+        stop = ()
+        if not main.is_file():
+            raise ModelError(
+                f"prompt template {name!r} is neither a built-in template nor a file",
+                hint="set pie.model.prompt.template to auto, pie-conditioned, fewshot, chat "
+                "or the path of a template file",
+            )
+    text = _read(main)
+    if text is None:
+        raise ModelError(
+            f"prompt template {main} is missing", hint="reinstall pie-lsp (its model/ assets)"
+        )
+    if "{program}" not in text:
+        raise ModelError(
+            f"prompt template {main} has no {{program}} placeholder",
+            hint="put {program} where the program goes",
+        )
+    stem = main.with_suffix("")
+    return Template(
+        name=name,
+        text=text,
+        example=_read(stem.with_name(stem.name + ".example.txt")),
+        system=_read(stem.with_name(stem.name + ".system.txt")),
+        stop=stop,
+    )
+
+
+def template_for(settings: PromptSettings, api: OpenAIApi) -> Template:
+    return load_template(resolve_name(settings.template, api))
+
+
+def _check(settings: PromptSettings) -> None:
+    if not 1 <= settings.score <= 10:
+        raise ModelError(
+            f"pie.model.prompt.score is {settings.score}; PIE's tags run from 1 to 10",
+            hint="set pie.model.prompt.score = 10 (PIE asks for 10/10 at inference)",
+        )
+    if settings.few_shot < 0:
+        raise ModelError(
+            f"pie.model.prompt.few_shot is {settings.few_shot}",
+            hint="set it to 0 (no examples) or more",
+        )
+
+
+def build_prompt(program: str, settings: PromptSettings, api: OpenAIApi) -> Prompt:
+    """The prompt for `program` under the settings, for a completions or chat API."""
+    from pie_lsp.models import retrieval
+
+    _check(settings)
+    template = template_for(settings, api)
+    body = program.rstrip() if program.strip() else program
+    examples: list[retrieval.Pair] = []
+    rendered = ""
+    if template.uses_examples and settings.few_shot > 0:
+        # most similar last, nearest the program (PIE's retrieval prompts)
+        examples = list(reversed(retrieval.similar(program, settings.few_shot)))
+        example_format = template.example or load_template("fewshot").example or ""
+        parts = [
+            fill(example_format, {"slow": p.slow.rstrip(), "fast": p.fast.rstrip()})
+            for p in examples
+        ]
+        rendered = "\n".join(parts) + "\n" if parts else ""
+    text = fill(
+        template.text, {"program": body, "score": str(settings.score), "examples": rendered}
+    )
+    notes: list[str] = []
+    if template.name == "pie-conditioned" and len(program) > PIE_TRAINING_LIMIT:
+        notes.append(
+            f"program is {len(program):,} characters; PIE's models were trained on programs "
+            f"up to {PIE_TRAINING_LIMIT:,} — results may be weaker"
+        )
+    return Prompt(
+        template=template.name,
+        text=text,
+        system=template.system.strip() if api == "chat" and template.system else None,
+        stop=template.stop,
+        notes=tuple(notes),
+        examples=tuple(p.id for p in examples),
+    )
+
+
+def prompt_digest(settings: PromptSettings, api: OpenAIApi) -> str:
+    """Changes whenever the prompt a program would get changes (for cache keys)."""
+    from pie_lsp.models import retrieval
+
+    template = template_for(settings, api)
+    parts = [template.digest(), str(settings.score), str(settings.few_shot)]
+    if template.uses_examples and settings.few_shot > 0:
+        parts.append(retrieval.corpus_digest())
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()

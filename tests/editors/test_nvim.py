@@ -1,0 +1,349 @@
+"""The Neovim plugin (editors/nvim) driven in a real headless Neovim against the real server.
+
+Each test starts `nvim --headless --clean` with the plugin on the runtimepath; the plugin
+starts `python -m pie_lsp serve` as any user's Neovim would. The only stand-in is the user:
+vim.ui.select is answered from a script (and records what was on screen when it asked).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pie_lsp.measure.gem5 import find_gem5
+from pie_lsp.settings import Settings
+
+from ..conftest import EXAMPLES
+from .conftest import PYTHON, lua_string, run_nvim
+
+pytestmark = pytest.mark.usefixtures("nvim")
+
+
+def setup_lua(cache: Path, **extra: str) -> str:
+    """`require("pie").setup(...)` with the server from this Python and a private cache."""
+    fields = "".join(f", {key} = {value}" for key, value in extra.items())
+    return (
+        f"require('pie').setup({{ interpreter = {lua_string(PYTHON)}, settings = {{ "
+        f"cache = {{ dir = {lua_string(str(cache))} }}, simulator = {{ backend = 'estimate' }} "
+        f"}}{fields} }})"
+    )
+
+
+def git_repo(folder: Path) -> None:
+    """Commit everything in `folder`, so that HEAD is the baseline of Check speedup."""
+    env = {
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+        "HOME": str(folder),
+    }
+    for argv in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "slow version"]):
+        subprocess.run(["git", "-C", str(folder), *argv], env=env, check=True)
+
+
+@pytest.fixture(scope="module")
+def expected_source(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The optimized program computed independently of Neovim: `pie-lsp optimize --json`
+    on another copy of the example, with its own cache."""
+    folder = tmp_path_factory.mktemp("cli")
+    shutil.copytree(EXAMPLES / "prefix_sums", folder / "prefix_sums")
+    done = subprocess.run(
+        [
+            PYTHON,
+            "-m",
+            "pie_lsp",
+            "optimize",
+            str(folder / "prefix_sums" / "slow.cpp"),
+            "--json",
+            "--simulator",
+            "estimate",
+            "--set",
+            f"cache.dir={folder / 'cache'}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=True,
+    )
+    result = json.loads(done.stdout)
+    assert result["status"] == "optimized", result
+    source: str = result["optimized_source"]
+    return source
+
+
+def lens_lines(data: dict[str, Any], key: str) -> list[str]:
+    return [lens["command"]["title"] for lens in data[key] if lens.get("command")]
+
+
+LENS_STATE = r"""
+local function lens_state(buf)
+  local titles, commands = {}, {}
+  for _, lens in ipairs(vim.lsp.codelens.get(buf)) do
+    if lens.command then
+      table.insert(titles, lens.command.title)
+      table.insert(commands, lens.command.command)
+    end
+  end
+  -- what is on screen: the virtual text Neovim draws for the lenses of line 1
+  local shown = {}
+  for _, mark in ipairs(vim.api.nvim_buf_get_extmarks(buf, -1, { 0, 0 }, { 0, -1 }, { details = true })) do
+    for _, chunk in ipairs(mark[4].virt_text or {}) do
+      table.insert(shown, chunk[1])
+    end
+  end
+  return titles, commands, table.concat(shown)
+end
+local function has_apply_lens(buf)
+  local _, commands = lens_state(buf)
+  return vim.tbl_contains(commands, "pie.applyResult")
+end
+"""
+
+
+def test_optimize_shows_the_speedup_and_diff_and_applies_only_when_confirmed(
+    private_tmp: Path, expected_source: str
+) -> None:
+    work = private_tmp / "work"
+    shutil.copytree(EXAMPLES / "prefix_sums", work)
+    git_repo(work)
+    path = work / "slow.cpp"
+    original = path.read_text()
+    body = f"""
+{LENS_STATE}
+{setup_lua(private_tmp / "cache")}
+vim.cmd("edit " .. {lua_string(str(path))})
+local buf = vim.api.nvim_get_current_buf()
+T.attached(buf)
+D.original = T.lines(buf)
+
+-- 1. optimize; the first question is answered "Cancel"
+D.optimize = T.run("PieOptimize")
+D.after_decline = T.lines(buf)
+T.wait("the speedup code lens", function()
+  local _, _, shown = lens_state(buf)
+  return has_apply_lens(buf) and shown ~= ""
+end, 15000)
+D.lens_titles, D.lens_commands, D.lens_shown = lens_state(buf)
+D.status_line = require("pie").status(buf)
+
+-- 2. :PieApply asks again (the diff and the speedup), answered "Apply"
+D.apply = T.run("PieApply")
+D.after_apply = T.lines(buf)
+T.wait("the apply lens to go: the text changed", function() return not has_apply_lens(buf) end, 15000)
+D.titles_after_apply = lens_state(buf)
+
+-- 3. the edited buffer (not saved) against git HEAD, then saved as the baseline
+D.check = T.run("PieCheckSpeedup")
+D.save = T.run("PieSaveBaseline")
+D.modified = vim.bo[buf].modified
+"""
+    data = run_nvim(private_tmp, body, answers=["Cancel", "Apply"])
+    original_lines = original.splitlines()
+    expected_lines = expected_source.splitlines()
+    assert data["original"] == original_lines
+
+    # optimize: verified, measured, declined; the buffer and the file untouched
+    optimize = data["optimize"]
+    assert optimize["command"] == "pie.optimize" and optimize.get("err") is None
+    answer = optimize["result"]
+    assert answer["status"] == "optimized" and answer["applied"] is False, answer
+    assert answer["speedup"] >= 1.5
+    assert (answer["testsPassed"], answer["testsTotal"]) == (3, 3)
+    assert re.fullmatch(r"\d+\.\d× faster on Skylake \(estimate\) — 3/3 tests", answer["label"])
+    assert data["after_decline"] == original_lines
+    # progress reached the user while it worked
+    echoes = "\n".join(data["echoes"])
+    assert "PIE: optimizing slow.cpp — Verifying 3 candidates" in echoes
+    assert "Verified and measured 3/3" in echoes
+    assert "the rewrite was not applied (declined in Neovim)" in echoes
+
+    # what the user saw when asked: the speedup with the diff, and the buffer not yet changed
+    first, second = data["prompts"]
+    label = answer["label"]
+    assert first["answer"] == "Cancel" and first["items"] == ["Apply", "Cancel"]
+    assert first["prompt"] == f"PIE: Apply {label.replace(' faster', ' faster rewrite')}?"
+    windows = {w["name"]: w["lines"] for w in first["windows"]}
+    assert windows[str(path)] == original_lines
+    preview = windows["pie://preview"]
+    assert preview[0] == f"PIE: Apply {label.replace(' faster', ' faster rewrite')}"
+    assert "-        cout << sum << endl;" in preview
+    assert "+        cout << sum << '\\n';" in preview
+    assert "+    std::ios::sync_with_stdio(false);" in preview
+
+    # the result stays on offer: a code lens on line 1 with the speedup
+    assert data["lens_commands"] == ["pie.applyResult"]
+    assert data["lens_titles"] == [f"PIE: {label} — apply"]
+    assert label in data["lens_shown"]
+    assert data["status_line"] == f"PIE: {label}"
+
+    # applied on confirmation: exactly the program the CLI computed on its own
+    assert second["answer"] == "Apply"
+    assert {w["name"]: w["lines"] for w in second["windows"]}[str(path)] == original_lines
+    assert data["apply"]["result"] == {"applied": True}
+    assert data["after_apply"] == expected_lines
+    assert data["titles_after_apply"] == []
+
+    # check speedup: the buffer's text against HEAD
+    check = data["check"]["result"]
+    assert check["status"] == "measured" and check["baseline"] == "HEAD", check
+    assert check["speedup"] >= 1.5
+    assert "faster than HEAD on Skylake (estimate) — 3/3 tests" in check["label"]
+    save = data["save"]["result"]
+    assert save["status"] == "saved"
+    assert Path(save["path"]).read_text() == expected_source
+
+    # the file on disk is the user's: only :write changes it
+    assert data["modified"] is True
+    assert path.read_text() == original
+
+
+# A program whose test runs long enough (~0.3 s natively, much longer under valgrind)
+# to be cancelled while its compilers, tests or simulations run.
+SPIN = """#include <iostream>
+using namespace std;
+int main() {
+    long long n;
+    cin >> n;
+    volatile long long x = 0;
+    for (long long i = 0; i < n; i++) x = x + 1;
+    cout << x << endl;
+    return 0;
+}
+"""
+
+
+def test_cancel_stops_the_work_it_started(private_tmp: Path) -> None:
+    work = private_tmp / "work"
+    (work / "spin.tests").mkdir(parents=True)
+    (work / "spin.cpp").write_text(SPIN)
+    (work / "spin.tests" / "input.1.txt").write_text("200000000\n")
+    (work / "spin.tests" / "output.1.txt").write_text("200000000\n")
+    scratch = private_tmp / "scratch"
+    scratch.mkdir()
+    scratch.chmod(0o755)
+    body = f"""
+local SCRATCH = {lua_string(str(scratch))}
+-- processes working in the server's scratch directories: its compilers, tests, simulators
+local function busy()
+  local count = 0
+  for _, proc in ipairs(vim.fn.glob("/proc/[0-9]*", false, true)) do
+    local cwd = vim.uv.fs_readlink(proc .. "/cwd")
+    if cwd and vim.startswith(cwd, SCRATCH) then count = count + 1 end
+  end
+  return count
+end
+{setup_lua(private_tmp / "cache")}
+vim.cmd("edit " .. {lua_string(str(work / "spin.cpp"))})
+local buf = vim.api.nvim_get_current_buf()
+T.attached(buf)
+local before = #D.results
+vim.cmd("PieOptimize")
+T.wait("the server's work to start", function() return busy() > 0 end, 60000)
+D.busy_before = busy()
+D.cancelled = require("pie").cancel(buf)
+local started = vim.uv.hrtime()
+T.wait("the answer", function() return #D.results > before end, 30000)
+D.answer = D.results[#D.results]
+D.seconds = (vim.uv.hrtime() - started) / 1e9
+T.wait("every child process to end", function() return busy() == 0 end, 10000)
+vim.cmd("PieCancel")
+"""
+    data = run_nvim(private_tmp, body, env={"TMPDIR": str(scratch)})
+    assert data["busy_before"] > 0
+    assert data["cancelled"] == 1
+    answer = data["answer"]
+    assert answer["command"] == "pie.optimize"
+    # the server's own answer (cancelled through the plugin's progress token), not the
+    # plugin's 5 s fallback
+    assert answer["result"] == {"status": "cancelled"}, answer
+    assert data["seconds"] < 4
+    notes = [n["msg"] for n in data["notes"]]
+    assert "PIE: cancelled" in notes
+    assert "PIE: nothing is running for this buffer" in notes
+
+
+def health_text(data: dict[str, Any], key: str) -> str:
+    return "\n".join(data[key])
+
+
+def test_checkhealth_reports_the_server_and_the_tools(private_tmp: Path) -> None:
+    body = f"""
+{setup_lua(private_tmp / "cache", confirm="true")}
+vim.cmd("checkhealth pie")
+D.health = T.lines(0)
+"""
+    data = run_nvim(private_tmp, body)
+    text = health_text(data, "health")
+    assert re.search(r"OK Neovim 0\.1\d", text), text
+    assert "OK setup() done; filetypes: cpp" in text
+    assert f"OK pie-lsp 0.1.0 (started as: {PYTHON} -m pie_lsp serve)" in text
+    # one line per `pie-lsp doctor` check, at the level the doctor gave it
+    assert re.search(r"OK C\+\+ compiler: .*g\+\+.*static build of a test program works", text)
+    assert re.search(r"OK valgrind \(estimate\): /\S*valgrind", text)
+    assert "OK model backend: rules (embedded, offline)" in text
+    assert "sandbox: " in text and "cache: " in text
+    if find_gem5(Settings().simulator.gem5) is None:
+        assert "WARNING gem5 (Skylake simulation): not found; the estimate is used" in text
+        assert "set PIE_GEM5" in text  # the doctor's advice comes along
+    else:
+        assert "OK gem5 (Skylake simulation)" in text
+    assert "ERROR" not in text
+
+
+def test_a_server_that_cannot_start_is_explained(private_tmp: Path) -> None:
+    python_without_pie = private_tmp / "bin" / "python"
+    python_without_pie.parent.mkdir()
+    # a real Python, isolated (-I) so that it cannot import pie_lsp
+    python_without_pie.write_text(f'#!/bin/sh\nexec {shutil.which("python3")} -I "$@"\n')
+    python_without_pie.chmod(0o755)
+    body = f"""
+require("pie").setup({{ interpreter = "/nonexistent/python" }})
+vim.cmd("checkhealth pie")
+D.missing = T.lines(0)
+vim.cmd("bwipeout!")
+require("pie").setup({{ interpreter = {lua_string(str(python_without_pie))} }})
+vim.cmd("checkhealth pie")
+D.no_module = T.lines(0)
+"""
+    data = run_nvim(private_tmp, body)
+    notes = [n["msg"] for n in data["notes"]]
+    assert any(
+        'cannot start the server: "/nonexistent/python" is not an executable' in note
+        for note in notes
+    ), notes
+    missing = health_text(data, "missing")
+    assert 'ERROR "/nonexistent/python" is not an executable' in missing
+    assert "interpreter = " in missing  # the advice names the setting
+    no_module = health_text(data, "no_module")
+    assert "No module named pie_lsp" in no_module
+    assert f"{python_without_pie} -m pip install pie-lsp" in no_module
+
+
+def test_vim_lsp_start_registration_and_buffers_it_does_not_serve(private_tmp: Path) -> None:
+    work = private_tmp / "work"
+    shutil.copytree(EXAMPLES / "prefix_sums", work)
+    (work / "notes.txt").write_text("not C++\n")
+    body = f"""
+{setup_lua(private_tmp / "cache", registration="'start'")}
+vim.cmd("edit " .. {lua_string(str(work / "slow.cpp"))})
+local buf = vim.api.nvim_get_current_buf()
+T.attached(buf)
+D.registered = vim.lsp.config.pie ~= nil or vim.lsp.is_enabled("pie")
+D.save = T.run("PieSaveBaseline")
+vim.cmd("edit " .. {lua_string(str(work / "notes.txt"))})
+D.attached_to_text = require("pie").client(0) ~= nil
+vim.cmd("PieOptimize")
+"""
+    data = run_nvim(private_tmp, body)
+    assert data["registered"] is False  # vim.lsp.start only: no global "pie" config
+    assert data["save"]["result"]["status"] == "saved"
+    assert data["attached_to_text"] is False
+    notes = [n["msg"] for n in data["notes"]]
+    assert any('pie-lsp is not attached to this buffer (filetype "text")' in n for n in notes)

@@ -1,0 +1,170 @@
+"""`pie-lsp` as a user runs it: a subprocess on real example programs and bad inputs."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import DOUBLER, EXAMPLES, write_program
+
+
+def pie(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pie_lsp", *args], capture_output=True,
+                          text=True, timeout=600, cwd=cwd, check=False)
+
+
+def pie_json(*args: str) -> tuple[int, dict[str, Any]]:
+    done = pie(*args, "--json")
+    return done.returncode, json.loads(done.stdout)
+
+
+def copy_example(name: str, tmp_path: Path) -> Path:
+    shutil.copytree(EXAMPLES / name, tmp_path / name)
+    return tmp_path / name / "slow.cpp"
+
+
+# Each bundled example, and the rewrite that must make it faster: I/O-bound and
+# compute-bound slowdowns.
+EXAMPLE_RULES = {
+    "prefix_sums": "sync-stdio",       # I/O: synchronised iostreams, endl per line
+    "pass_by_value": "const-ref-params",  # compute: a vector copied per query
+    "string_build": "string-append",   # compute: quadratic string building
+    "word_count": "map-to-unordered",  # compute: ordered map where no order is needed
+}
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLE_RULES))
+def test_optimizes_each_bundled_example(example: str, tmp_path: Path) -> None:
+    path = copy_example(example, tmp_path)
+    before = path.read_text()
+    code, result = pie_json("optimize", str(path))
+    assert code == 0, result
+    assert result["status"] == "optimized", result.get("error")
+    assert result["speedup"] >= 1.10
+    assert result["tests_passed"] == result["tests_total"] == 3
+    assert result["simulator"] == "estimate"
+    origins = {c["origin"]: c for c in result["candidates"]}
+    assert any(EXAMPLE_RULES[example] in origin and c["status"] == "faster"
+               for origin, c in origins.items()), origins.keys()
+    assert result["diff"].startswith("--- a/slow.cpp\n+++ b/slow.cpp\n")
+    assert result["optimized_source"] != before
+    for candidate in result["candidates"]:
+        assert candidate["status"] in {"faster", "not-faster", "rejected"}
+        if candidate["status"] == "rejected":
+            assert candidate["reason"]
+    assert path.read_text() == before  # no --write: the file is untouched
+
+
+def test_human_output_has_diff_table_and_summary(tmp_path: Path) -> None:
+    path = copy_example("prefix_sums", tmp_path)
+    done = pie("optimize", str(path))
+    assert done.returncode == 0, done.stderr
+    assert "+    std::ios::sync_with_stdio(false);" in done.stdout
+    assert re.search(r"\d+\.\d\d× faster \(estimate: cachegrind Skylake model\) — 3/3 tests "
+                     r"pass", done.stdout), done.stdout
+    assert "Per test" in done.stdout and "Candidates" in done.stdout
+
+
+def test_write_replaces_the_file_and_repeat_is_cached(tmp_path: Path) -> None:
+    path = copy_example("prefix_sums", tmp_path)
+    code, first = pie_json("optimize", str(path))
+    assert code == 0 and not first["cached"]
+    code, again = pie_json("optimize", str(path), "--write")
+    assert code == 0 and again["cached"]
+    assert again["speedup"] == first["speedup"]
+    assert path.read_text() == first["optimized_source"]
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    done = pie("optimize", str(tmp_path / "nope.cpp"))
+    assert done.returncode == 1
+    assert "no such file" in done.stderr
+
+
+def test_not_cpp(tmp_path: Path) -> None:
+    script = tmp_path / "x.py"
+    script.write_text("print(1)\n")
+    code, result = pie_json("optimize", str(script))
+    assert code == 1 and result["status"] == "error"
+    assert "not a C++ source file" in result["error"]
+
+
+def test_no_tests_names_the_places_searched(tmp_path: Path) -> None:
+    prog = tmp_path / "lonely.cpp"
+    prog.write_text(DOUBLER)
+    done = pie("optimize", str(prog))
+    assert done.returncode == 1
+    assert "lonely.tests" in done.stderr and "--tests" in done.stderr
+
+
+def test_explicit_tests_dir(tmp_path: Path) -> None:
+    path = write_program(tmp_path / "p", DOUBLER, {"1": ("1 2\n", "2\n4\n")})
+    moved = tmp_path / "elsewhere"
+    (path.parent / "prog.tests").rename(moved)
+    code, result = pie_json("optimize", str(path), "--tests", str(moved))
+    assert code == 0 and result["tests_total"] == 1
+
+
+def test_does_not_compile(tmp_path: Path) -> None:
+    path = write_program(tmp_path, "int main() { return nope; }\n", {"1": ("", "")})
+    code, result = pie_json("optimize", str(path))
+    assert code == 1
+    assert "does not compile" in result["error"] and "nope" in result["error"]
+    assert path.read_text() == "int main() { return nope; }\n"
+
+
+def test_original_fails_its_tests(tmp_path: Path) -> None:
+    path = write_program(tmp_path, DOUBLER, {"1": ("2\n", "5\n")})
+    code, result = pie_json("optimize", str(path))
+    assert code == 1
+    assert "fails its own test 1" in result["error"]
+
+
+def test_original_times_out(tmp_path: Path) -> None:
+    path = write_program(tmp_path, "int main() { for (;;) {} }\n", {"1": ("", "")})
+    code, result = pie_json("optimize", str(path), "--set", "tests.timeout=1")
+    assert code == 1 and "timed out after 1 s" in result["error"]
+
+
+def test_json_error_has_the_documented_keys(tmp_path: Path) -> None:
+    code, result = pie_json("optimize", str(tmp_path / "missing.cpp"))
+    for key in ("status", "speedup", "simulator", "tests_passed", "tests_total",
+                "original_source", "optimized_source", "diff", "candidates", "error"):
+        assert key in result
+
+
+def test_bad_setting_is_named(tmp_path: Path) -> None:
+    path = copy_example("prefix_sums", tmp_path)
+    done = pie("optimize", str(path), "--set", "tests.timeot=3")
+    assert done.returncode == 1 and "timeot" in done.stderr
+
+
+def test_settings_command_lists_every_key() -> None:
+    done = pie("settings", "--json")
+    keys = {row["key"] for row in json.loads(done.stdout)}
+    assert {"pie.build.flags", "pie.simulator.backend", "pie.model.samples"} <= keys
+
+
+def test_doctor_reports_the_tools() -> None:
+    done = pie("doctor")
+    assert done.returncode == 0, done.stdout
+    for name in ("C++ compiler", "valgrind", "libclang", "sandbox", "gem5"):
+        assert name in done.stdout
+
+
+def test_check_against_a_file(tmp_path: Path) -> None:
+    slow = copy_example("prefix_sums", tmp_path)
+    fast = tmp_path / "fast.cpp"
+    fast.write_text(slow.read_text().replace("int n;", "ios::sync_with_stdio(false);\n"
+                                            "    cin.tie(nullptr);\n    int n;"))
+    code, result = pie_json("check", str(fast), "--against", str(slow),
+                            "--tests", str(slow.parent / "slow.tests"))
+    assert code == 0 and result["speedup"] > 1.2
+    assert result["summary"].startswith(f"{result['speedup']:.2f}× faster than slow.cpp")
