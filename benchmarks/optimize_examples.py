@@ -57,9 +57,14 @@ async def optimize_times(example: Path, repeats: int) -> dict[str, Any]:
             cached.append(time.perf_counter() - start)
             pipeline.cache.close()
             assert again.cached
-    return {"example": example.parent.name, "status": result.status,
-            "speedup": result.speedup, "candidates": len(result.candidates),
-            "cold_s": cold, "cached_median_s": statistics.median(cached)}
+    return {
+        "example": example.parent.name,
+        "status": result.status,
+        "speedup": result.speedup,
+        "candidates": len(result.candidates),
+        "cold_s": cold,
+        "cached_median_s": statistics.median(cached),
+    }
 
 
 async def estimator_cost(example: Path, identity_runs: int) -> dict[str, Any]:
@@ -76,12 +81,16 @@ async def estimator_cost(example: Path, identity_runs: int) -> dict[str, Any]:
         start = time.perf_counter()
         counts.append(await estimate.counts(binary, case))
         walls.append(time.perf_counter() - start)
-    return {"example": example.parent.name, "test": case.name,
-            "native_median_s": native.seconds, "estimate_median_s": statistics.median(walls),
-            "ratio": statistics.median(walls) / native.seconds,
-            "instructions": int(counts[0]["Ir"]),
-            "identical_runs": all(c == counts[0] for c in counts),
-            "runs": identity_runs}
+    return {
+        "example": example.parent.name,
+        "test": case.name,
+        "native_median_s": native.seconds,
+        "estimate_median_s": statistics.median(walls),
+        "ratio": statistics.median(walls) / native.seconds,
+        "instructions": int(counts[0]["Ir"]),
+        "identical_runs": all(c == counts[0] for c in counts),
+        "runs": identity_runs,
+    }
 
 
 async def main() -> None:
@@ -100,14 +109,18 @@ async def main() -> None:
     print("optimize (rules + estimate), wall seconds")
     print(f"{'example':16} {'status':14} {'speedup':>8} {'cold':>8} {'cached':>8}")
     for row in report["optimize"]:
-        print(f"{row['example']:16} {row['status']:14} {row['speedup'] or 0:8.2f} "
-              f"{row['cold_s']:8.2f} {row['cached_median_s']:8.3f}")
+        print(
+            f"{row['example']:16} {row['status']:14} {row['speedup'] or 0:8.2f} "
+            f"{row['cold_s']:8.2f} {row['cached_median_s']:8.3f}"
+        )
     print("\nestimator cost vs a native run (largest test), and determinism")
     print(f"{'example':16} {'instr':>11} {'native':>9} {'estimate':>9} {'ratio':>7} identical")
     for row in report["estimator"]:
-        print(f"{row['example']:16} {row['instructions']:11,} {row['native_median_s']:9.4f} "
-              f"{row['estimate_median_s']:9.3f} {row['ratio']:7.1f} "
-              f"{row['identical_runs']} ({row['runs']} runs)")
+        print(
+            f"{row['example']:16} {row['instructions']:11,} {row['native_median_s']:9.4f} "
+            f"{row['estimate_median_s']:9.3f} {row['ratio']:7.1f} "
+            f"{row['identical_runs']} ({row['runs']} runs)"
+        )
 
 
 if __name__ == "__main__":

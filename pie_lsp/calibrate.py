@@ -216,15 +216,28 @@ async def measure_counts(
 
     async def one(source: Path, case: TestCase) -> dict[str, float]:
         nonlocal done
-        built = await binary(source)
-        timing = await measurer.measure_test(built, case)
+        try:
+            built = await binary(source)
+            timing = await measurer.measure_test(built, case)
+        except PieError as exc:
+            raise CalibrationError(
+                f"{source} test {case.name}: {exc.message}", hint=exc.hint, details=exc.details
+            ) from exc
         done += 1
         if progress is not None:
             progress(done, len(jobs))
         return dict(timing.detail)
 
+    tasks = [asyncio.ensure_future(one(source, case)) for _, source, case in jobs]
     try:
-        results = await asyncio.gather(*(one(source, case) for _, source, case in jobs))
+        results = await asyncio.gather(*tasks)
+    except BaseException:
+        # one failure ends the calibration: stop the other builds and valgrind runs
+        pending: list[asyncio.Future[Any]] = [*tasks, *binaries.values()]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        raise
     finally:
         cache.close()
     return {key: counts for (key, _, _), counts in zip(jobs, results, strict=True)}
@@ -367,16 +380,19 @@ def readme_groups(readme: str, programs: Iterable[str]) -> list[list[str]]:
 
 
 def group_pairs(runs: Iterable[Gem5Run], groups: Sequence[Sequence[str]]) -> list[Pair]:
-    """Pairs of programs of one comparison group measured on the same input."""
-    index = {(r.program, r.test): r for r in runs}
-    tests = sorted({r.test for r in index.values()})
+    """Pairs of programs of one comparison group: the same source name measured on the
+    same input (calibration programs have one source each, so the name is left out)."""
+    index = {r.key: r for r in runs}
+    tests = sorted({(r.test, r.source) for r in index.values()})
+    several = len({source for _, source in tests}) > 1
     pairs = []
     for group in groups:
         for a, b in itertools.combinations(group, 2):
-            for test in tests:
-                ra, rb = index.get((a, test)), index.get((b, test))
+            for test, source in tests:
+                ra, rb = index.get((a, source, test)), index.get((b, source, test))
                 if ra is not None and rb is not None:
-                    pairs.append(Pair(f"{a}/{b} test {test}", ra.key, rb.key))
+                    name = f"{a}/{b} test {test}" + (f" ({source})" if several else "")
+                    pairs.append(Pair(name, ra.key, rb.key))
     return pairs
 
 
@@ -588,7 +604,7 @@ def machine_json(machine: Mapping[str, Any]) -> str:
         if isinstance(value, dict):
             flat = all(not isinstance(v, dict | list) for v in value.values())
             one_line = json.dumps(value, ensure_ascii=False)
-            if flat and value and len(one_line) + indent <= 100:
+            if flat and value and len(one_line) + indent <= 160:
                 return one_line
             pad = " " * (indent + 2)
             items = [f"{pad}{json.dumps(k)}: {render(v, indent + 2)}" for k, v in value.items()]

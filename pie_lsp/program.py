@@ -205,8 +205,11 @@ class Parsed:
             if where.file is not None and where.file.name == self.filename:
                 found.append(f"{where.line}:{where.column}: {diagnostic.spelling}")
                 continue
-            here = [note.location for note in diagnostic.children
-                    if note.location.file is not None and note.location.file.name == self.filename]
+            here = [
+                note.location
+                for note in diagnostic.children
+                if note.location.file is not None and note.location.file.name == self.filename
+            ]
             header = Path(where.file.name).name if where.file is not None else "?"
             prefix = f"{here[-1].line}:{here[-1].column}: " if here else ""
             found.append(f"{prefix}{diagnostic.spelling} (in {header})")

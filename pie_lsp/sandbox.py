@@ -246,8 +246,11 @@ class Sandbox:
         full = self.wrap(argv, limits)
         stdin_file = stdin.open("rb") if stdin is not None else None
         start = time.perf_counter()
-        try:
-            proc = await asyncio.create_subprocess_exec(
+        # CPython 3.11 can hang for ever when a task is cancelled inside
+        # create_subprocess_exec (its clean-up waits on an exit it never sees), so the
+        # start is shielded: on cancellation, let it finish, kill the group, re-raise.
+        spawn = asyncio.ensure_future(
+            asyncio.create_subprocess_exec(
                 *full,
                 cwd=cwd,
                 stdin=stdin_file if stdin_file is not None else subprocess.DEVNULL,
@@ -256,6 +259,15 @@ class Sandbox:
                 env=dict(env or {}),
                 start_new_session=True,
             )
+        )
+        try:
+            proc = await asyncio.shield(spawn)
+        except asyncio.CancelledError:
+            with contextlib.suppress(BaseException):
+                started = await asyncio.wait_for(spawn, 10)
+                _kill(started)
+                await asyncio.wait_for(started.wait(), 10)
+            raise
         except OSError as exc:
             raise ToolMissing(f"cannot start {argv[0]}: {exc}", hint="check the path") from exc
         finally:

@@ -42,14 +42,15 @@ HEADER = "program,source,input,sim_seconds,num_cycles,sim_insts,host_seconds,exi
 LOOP = """#include <cstdio>
 volatile long long sink;
 int main() {
-    long long n, s = 0;
+    long long n;
+    unsigned long long s = 0;
     if (std::scanf("%lld", &n) != 1) return 0;
     for (int rep = 0; rep < REPS; rep++) {
         s = 0;
         for (long long i = 0; i < n; i++) s += (i * 7) ^ (s >> 3);
         sink = s;
     }
-    std::printf("%lld\\n", s);
+    std::printf("%llu\\n", s);
     return 0;
 }
 """
@@ -95,8 +96,8 @@ def expected_output(program: str, n: int) -> str:
             a[(i * 4099) & ((1 << 20) - 1)] += i
             s += a[(i * 31) & 1023]
     else:
-        for i in range(n):
-            s += (i * 7) ^ (s >> 3)
+        for i in range(n):  # unsigned 64-bit arithmetic, as in the C++
+            s = (s + ((i * 7) ^ (s >> 3))) & (2**64 - 1)
     return f"{s}\n"
 
 
@@ -241,8 +242,9 @@ def test_agreement_figures(tmp_path: Path) -> None:
     ranks = agreement(table, {k: v * 1.5 for k, v in gem5.items()})
     assert ranks.speedup_error_max == pytest.approx(0.0)
     assert ranks.spearman == pytest.approx(1.0)
+    # a group compares the same source of its programs; p2's slow.cpp test 2 did not finish
     group = group_pairs(table.usable, [["p1", "p2"]])
-    assert {p.name for p in group} == {"p1/p2 test 1", "p1/p2 test 2"}
+    assert {p.name for p in group} == {"p1/p2 test 1 (fast.cpp)", "p1/p2 test 1 (slow.cpp)"}
 
 
 # -- reading tables ------------------------------------------------------------------------------
@@ -277,7 +279,8 @@ def test_machine_json_keeps_small_objects_on_one_line() -> None:
     text = machine_json(machine)
     assert json.loads(text) == machine
     assert '"l1d": {"size_kib": 32' in text
-    assert all(len(line) <= 100 for line in text.splitlines() if not line.strip().startswith('"_'))
+    # objects are folded when long (long strings, like "_about", stay on their line)
+    assert all(len(line) <= 160 for line in text.splitlines() if "{" in line)
 
 
 # -- the command, end to end with real builds and valgrind ----------------------------------------

@@ -16,8 +16,14 @@ from .conftest import DOUBLER, EXAMPLES, write_program
 
 
 def pie(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pie_lsp", *args], capture_output=True,
-                          text=True, timeout=600, cwd=cwd, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "pie_lsp", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=cwd,
+        check=False,
+    )
 
 
 def pie_json(*args: str) -> tuple[int, dict[str, Any]]:
@@ -33,9 +39,9 @@ def copy_example(name: str, tmp_path: Path) -> Path:
 # Each bundled example, and the rewrite that must make it faster: I/O-bound and
 # compute-bound slowdowns.
 EXAMPLE_RULES = {
-    "prefix_sums": "sync-stdio",       # I/O: synchronised iostreams, endl per line
+    "prefix_sums": "sync-stdio",  # I/O: synchronised iostreams, endl per line
     "pass_by_value": "const-ref-params",  # compute: a vector copied per query
-    "string_build": "string-append",   # compute: quadratic string building
+    "string_build": "string-append",  # compute: quadratic string building
     "word_count": "map-to-unordered",  # compute: ordered map where no order is needed
 }
 
@@ -51,8 +57,10 @@ def test_optimizes_each_bundled_example(example: str, tmp_path: Path) -> None:
     assert result["tests_passed"] == result["tests_total"] == 3
     assert result["simulator"] == "estimate"
     origins = {c["origin"]: c for c in result["candidates"]}
-    assert any(EXAMPLE_RULES[example] in origin and c["status"] == "faster"
-               for origin, c in origins.items()), origins.keys()
+    assert any(
+        EXAMPLE_RULES[example] in origin and c["status"] == "faster"
+        for origin, c in origins.items()
+    ), origins.keys()
     assert result["diff"].startswith("--- a/slow.cpp\n+++ b/slow.cpp\n")
     assert result["optimized_source"] != before
     for candidate in result["candidates"]:
@@ -67,8 +75,11 @@ def test_human_output_has_diff_table_and_summary(tmp_path: Path) -> None:
     done = pie("optimize", str(path))
     assert done.returncode == 0, done.stderr
     assert "+    std::ios::sync_with_stdio(false);" in done.stdout
-    assert re.search(r"\d+\.\d\d× faster \(estimate: cachegrind Skylake model\) — 3/3 tests "
-                     r"pass", done.stdout), done.stdout
+    assert re.search(
+        r"\d+\.\d\d× faster \(estimate: cachegrind Skylake model\) — 3/3 tests "
+        r"pass",
+        done.stdout,
+    ), done.stdout
     assert "Per test" in done.stdout and "Candidates" in done.stdout
 
 
@@ -134,9 +145,19 @@ def test_original_times_out(tmp_path: Path) -> None:
 
 
 def test_json_error_has_the_documented_keys(tmp_path: Path) -> None:
-    code, result = pie_json("optimize", str(tmp_path / "missing.cpp"))
-    for key in ("status", "speedup", "simulator", "tests_passed", "tests_total",
-                "original_source", "optimized_source", "diff", "candidates", "error"):
+    _code, result = pie_json("optimize", str(tmp_path / "missing.cpp"))
+    for key in (
+        "status",
+        "speedup",
+        "simulator",
+        "tests_passed",
+        "tests_total",
+        "original_source",
+        "optimized_source",
+        "diff",
+        "candidates",
+        "error",
+    ):
         assert key in result
 
 
@@ -162,9 +183,13 @@ def test_doctor_reports_the_tools() -> None:
 def test_check_against_a_file(tmp_path: Path) -> None:
     slow = copy_example("prefix_sums", tmp_path)
     fast = tmp_path / "fast.cpp"
-    fast.write_text(slow.read_text().replace("int n;", "ios::sync_with_stdio(false);\n"
-                                            "    cin.tie(nullptr);\n    int n;"))
-    code, result = pie_json("check", str(fast), "--against", str(slow),
-                            "--tests", str(slow.parent / "slow.tests"))
+    fast.write_text(
+        slow.read_text().replace(
+            "int n;", "ios::sync_with_stdio(false);\n    cin.tie(nullptr);\n    int n;"
+        )
+    )
+    code, result = pie_json(
+        "check", str(fast), "--against", str(slow), "--tests", str(slow.parent / "slow.tests")
+    )
     assert code == 0 and result["speedup"] > 1.2
     assert result["summary"].startswith(f"{result['speedup']:.2f}× faster than slow.cpp")

@@ -107,31 +107,85 @@ def apply_edits(source: bytes, edits: Sequence[Edit]) -> str:
 # Wrappers that do not change what an expression means: implicit conversions show up as
 # UNEXPOSED_EXPR in libclang, and parentheses.
 TRANSPARENT = frozenset({CK.UNEXPOSED_EXPR, CK.PAREN_EXPR})
-FUNCTIONS = frozenset({
-    CK.FUNCTION_DECL, CK.CXX_METHOD, CK.CONSTRUCTOR, CK.DESTRUCTOR, CK.CONVERSION_FUNCTION,
-    CK.FUNCTION_TEMPLATE, CK.LAMBDA_EXPR,
-})
-TEMPLATES = frozenset({
-    CK.FUNCTION_TEMPLATE, CK.CLASS_TEMPLATE, CK.CLASS_TEMPLATE_PARTIAL_SPECIALIZATION,
-})
+FUNCTIONS = frozenset(
+    {
+        CK.FUNCTION_DECL,
+        CK.CXX_METHOD,
+        CK.CONSTRUCTOR,
+        CK.DESTRUCTOR,
+        CK.CONVERSION_FUNCTION,
+        CK.FUNCTION_TEMPLATE,
+        CK.LAMBDA_EXPR,
+    }
+)
+TEMPLATES = frozenset(
+    {
+        CK.FUNCTION_TEMPLATE,
+        CK.CLASS_TEMPLATE,
+        CK.CLASS_TEMPLATE_PARTIAL_SPECIALIZATION,
+    }
+)
 # Where an expression is a whole statement, so its value is unused.
-STATEMENT_PARENTS = frozenset({
-    CK.COMPOUND_STMT, CK.IF_STMT, CK.WHILE_STMT, CK.FOR_STMT, CK.DO_STMT,
-    CK.CXX_FOR_RANGE_STMT, CK.CASE_STMT, CK.DEFAULT_STMT, CK.LABEL_STMT,
-})
-LITERALS = frozenset({
-    CK.INTEGER_LITERAL, CK.FLOATING_LITERAL, CK.CHARACTER_LITERAL, CK.CXX_BOOL_LITERAL_EXPR,
-})
+STATEMENT_PARENTS = frozenset(
+    {
+        CK.COMPOUND_STMT,
+        CK.IF_STMT,
+        CK.WHILE_STMT,
+        CK.FOR_STMT,
+        CK.DO_STMT,
+        CK.CXX_FOR_RANGE_STMT,
+        CK.CASE_STMT,
+        CK.DEFAULT_STMT,
+        CK.LABEL_STMT,
+    }
+)
+LITERALS = frozenset(
+    {
+        CK.INTEGER_LITERAL,
+        CK.FLOATING_LITERAL,
+        CK.CHARACTER_LITERAL,
+        CK.CXX_BOOL_LITERAL_EXPR,
+    }
+)
 CASTS = frozenset({CK.CSTYLE_CAST_EXPR, CK.CXX_STATIC_CAST_EXPR, CK.CXX_FUNCTIONAL_CAST_EXPR})
-ARITHMETIC = frozenset({
-    TK.BOOL, TK.CHAR_U, TK.UCHAR, TK.CHAR_S, TK.SCHAR, TK.WCHAR, TK.CHAR16, TK.CHAR32,
-    TK.SHORT, TK.USHORT, TK.INT, TK.UINT, TK.LONG, TK.ULONG, TK.LONGLONG, TK.ULONGLONG,
-    TK.FLOAT, TK.DOUBLE,
-})
-INTEGRAL_KEYS = frozenset({
-    "bool", "char", "signed char", "unsigned char", "short", "unsigned short", "int",
-    "unsigned int", "long", "unsigned long", "long long", "unsigned long long",
-})
+ARITHMETIC = frozenset(
+    {
+        TK.BOOL,
+        TK.CHAR_U,
+        TK.UCHAR,
+        TK.CHAR_S,
+        TK.SCHAR,
+        TK.WCHAR,
+        TK.CHAR16,
+        TK.CHAR32,
+        TK.SHORT,
+        TK.USHORT,
+        TK.INT,
+        TK.UINT,
+        TK.LONG,
+        TK.ULONG,
+        TK.LONGLONG,
+        TK.ULONGLONG,
+        TK.FLOAT,
+        TK.DOUBLE,
+    }
+)
+INTEGRAL_KEYS = frozenset(
+    {
+        "bool",
+        "char",
+        "signed char",
+        "unsigned char",
+        "short",
+        "unsigned short",
+        "int",
+        "unsigned int",
+        "long",
+        "unsigned long",
+        "long long",
+        "unsigned long long",
+    }
+)
 STRING = "std::basic_string<char>"
 # Standard containers: copying one copies all its elements.
 CONTAINER = re.compile(
@@ -173,8 +227,13 @@ def _clang_functions() -> dict[str, Any] | None:
     for name in (binary_name, unary_name):
         name.argtypes, name.restype = [ctypes.c_int], ci._CXString
         name.errcheck = ci._CXString.from_result
-    return {"location": location, "binary": binary, "unary": unary,
-            "binary_name": binary_name, "unary_name": unary_name}
+    return {
+        "location": location,
+        "binary": binary,
+        "unary": unary,
+        "binary_name": binary_name,
+        "unary_name": unary_name,
+    }
 
 
 def file_offset(location: Any) -> int | None:
@@ -184,8 +243,9 @@ def file_offset(location: Any) -> int | None:
     if functions is None:
         return None
     file, line, column, offset = ci.c_object_p(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
-    functions["location"](location, ctypes.byref(file), ctypes.byref(line),
-                          ctypes.byref(column), ctypes.byref(offset))
+    functions["location"](
+        location, ctypes.byref(file), ctypes.byref(line), ctypes.byref(column), ctypes.byref(offset)
+    )
     return offset.value
 
 
@@ -233,8 +293,11 @@ def strip_copy(cursor: Cursor) -> Cursor:
     """The expression a by-value argument is copied from (`v` in `f(v)`)."""
     cursor = strip(cursor)
     constructor = cursor.referenced if cursor.kind == CK.CALL_EXPR else None
-    if constructor is not None and constructor.kind == CK.CONSTRUCTOR and (
-            constructor.is_copy_constructor() or constructor.is_move_constructor()):
+    if (
+        constructor is not None
+        and constructor.kind == CK.CONSTRUCTOR
+        and (constructor.is_copy_constructor() or constructor.is_move_constructor())
+    ):
         inner = children(cursor)
         if len(inner) == 1:
             return strip(inner[0])
@@ -243,8 +306,11 @@ def strip_copy(cursor: Cursor) -> Cursor:
 
 def same(a: Cursor, b: Cursor) -> bool:
     """Whether two cursors cover the same source (libclang hands out fresh cursor objects)."""
-    return bool(a.kind == b.kind and a.extent.start.offset == b.extent.start.offset
-                and a.extent.end.offset == b.extent.end.offset)
+    return bool(
+        a.kind == b.kind
+        and a.extent.start.offset == b.extent.start.offset
+        and a.extent.end.offset == b.extent.end.offset
+    )
 
 
 def is_static_storage(var: Cursor) -> bool:
@@ -259,8 +325,11 @@ def is_static_storage(var: Cursor) -> bool:
 def is_implicit(decl: Cursor) -> bool:
     """A member the compiler declared (an implicit constructor sits at its class's name)."""
     parent = decl.semantic_parent
-    return bool(decl.kind in (CK.CONSTRUCTOR, CK.DESTRUCTOR, CK.CXX_METHOD) and parent is not None
-                and decl.location.offset == parent.location.offset)
+    return bool(
+        decl.kind in (CK.CONSTRUCTOR, CK.DESTRUCTOR, CK.CXX_METHOD)
+        and parent is not None
+        and decl.location.offset == parent.location.offset
+    )
 
 
 def is_reference(type_: Any) -> bool:
@@ -290,7 +359,8 @@ class Code:
         # Names #defined in this file: a cursor whose location is one of them came from a
         # macro body (libclang reports such cursors at the macro's expansion point).
         self.macros = {
-            tokens[i + 2][1] for i in range(len(tokens) - 2)
+            tokens[i + 2][1]
+            for i in range(len(tokens) - 2)
             if tokens[i][1] == "#" and tokens[i + 1][1] == "define"
         }
         # Mentions of each declaration (variables, functions; methods through obj.f).
@@ -298,7 +368,8 @@ class Code:
         self.declarations: dict[Key, list[Cursor]] = defaultdict(list)  # of functions
         for cursor, parents in self.nodes:
             if cursor.kind in (CK.DECL_REF_EXPR, CK.MEMBER_REF_EXPR) and (
-                    cursor.referenced is not None):
+                cursor.referenced is not None
+            ):
                 self.uses[key(cursor.referenced)].append((cursor, parents))
             elif cursor.kind in (CK.FUNCTION_DECL, CK.CXX_METHOD):
                 self.declarations[key(cursor)].append(cursor)
@@ -385,14 +456,20 @@ class Code:
 
     def main_body(self) -> Cursor | None:
         for cursor, parents in self.nodes:
-            if (cursor.kind == CK.FUNCTION_DECL and cursor.spelling == "main" and not parents
-                    and cursor.is_definition() and self.is_written(cursor, "main")):
+            if (
+                cursor.kind == CK.FUNCTION_DECL
+                and cursor.spelling == "main"
+                and not parents
+                and cursor.is_definition()
+                and self.is_written(cursor, "main")
+            ):
                 body = [c for c in children(cursor) if c.kind == CK.COMPOUND_STMT]
                 return body[0] if body else None
         return None
 
-    def passes_read_only(self, call: Cursor, argument: Cursor, *,
-                         printf_like: bool = False) -> bool:
+    def passes_read_only(
+        self, call: Cursor, argument: Cursor, *, printf_like: bool = False
+    ) -> bool:
         """Whether `argument` (a child of `call`, possibly an implicit wrapper) is passed by
         value or by const reference/pointer, so the call cannot modify it through this
         argument. With printf_like, the variadic arguments of printf-family functions count
@@ -421,8 +498,15 @@ class Code:
 
     # -- aliasing
 
-    def holds(self, type_: Any, target: str, *, via_pointer_only: bool,
-              _behind_pointer: bool = False, _seen: frozenset[str] = frozenset()) -> bool:
+    def holds(
+        self,
+        type_: Any,
+        target: str,
+        *,
+        via_pointer_only: bool,
+        _behind_pointer: bool = False,
+        _seen: frozenset[str] = frozenset(),
+    ) -> bool:
         """Whether an object of `type_` can reach an object of canonical type `target`:
         contain one (unless via_pointer_only) or point/refer to one. Code it cannot see
         into (lambdas, std::function, function pointers) counts as reaching anything."""
@@ -430,14 +514,19 @@ class Code:
         spelling = canonical(type_)
         if spelling == target:
             return _behind_pointer or not via_pointer_only
-        recurse = functools.partial(self.holds, target=target, via_pointer_only=via_pointer_only,
-                                    _seen=_seen | {spelling})
+        recurse = functools.partial(
+            self.holds, target=target, via_pointer_only=via_pointer_only, _seen=_seen | {spelling}
+        )
         if spelling in _seen:
             return False
         if type_.kind in (TK.POINTER, TK.LVALUEREFERENCE, TK.RVALUEREFERENCE, TK.MEMBERPOINTER):
             return bool(recurse(type_.get_pointee(), _behind_pointer=True))
-        if type_.kind in (TK.CONSTANTARRAY, TK.INCOMPLETEARRAY, TK.VARIABLEARRAY,
-                          TK.DEPENDENTSIZEDARRAY):
+        if type_.kind in (
+            TK.CONSTANTARRAY,
+            TK.INCOMPLETEARRAY,
+            TK.VARIABLEARRAY,
+            TK.DEPENDENTSIZEDARRAY,
+        ):
             return bool(recurse(type_.element_type, _behind_pointer=_behind_pointer))
         if type_.kind in (TK.FUNCTIONPROTO, TK.FUNCTIONNOPROTO):
             return True
@@ -451,13 +540,15 @@ class Code:
         for index in range(max(type_.get_num_template_arguments(), 0)):
             argument = type_.get_template_argument_type(index)
             if argument.kind != TK.INVALID and recurse(
-                    argument, _behind_pointer=_behind_pointer or not owned):
+                argument, _behind_pointer=_behind_pointer or not owned
+            ):
                 return True
         declaration = type_.get_declaration()
         if self.in_main_file(declaration):
             for field in children(declaration):
                 if field.kind == CK.FIELD_DECL and recurse(
-                        field.type, _behind_pointer=_behind_pointer):
+                    field.type, _behind_pointer=_behind_pointer
+                ):
                     return True
         return False
 
@@ -524,11 +615,29 @@ class Code:
                         found[key(referenced)] = referenced
         return found
 
-    MUTATORS: ClassVar[frozenset[str]] = frozenset({
-        "push_back", "pop_back", "emplace_back", "push_front", "pop_front", "emplace_front",
-        "push", "pop", "emplace", "insert", "erase", "clear", "resize", "assign", "swap",
-        "append", "operator>>", "operator++", "operator--",
-    })
+    MUTATORS: ClassVar[frozenset[str]] = frozenset(
+        {
+            "push_back",
+            "pop_back",
+            "emplace_back",
+            "push_front",
+            "pop_front",
+            "emplace_front",
+            "push",
+            "pop",
+            "emplace",
+            "insert",
+            "erase",
+            "clear",
+            "resize",
+            "assign",
+            "swap",
+            "append",
+            "operator>>",
+            "operator++",
+            "operator--",
+        }
+    )
 
     def has_side_effects(self, cursor: Cursor) -> bool:
         """Whether an expression may change a variable: assignments, increments, the
@@ -538,12 +647,19 @@ class Code:
             if kind in (CK.COMPOUND_ASSIGNMENT_OPERATOR, CK.LAMBDA_EXPR):
                 return True
             if kind in (CK.BINARY_OPERATOR, CK.UNARY_OPERATOR) and operator(inner) in (
-                    "=", "++", "--", None):
+                "=",
+                "++",
+                "--",
+                None,
+            ):
                 return True
             if kind == CK.CALL_EXPR and inner.referenced is not None:
                 name = inner.spelling
-                if self.in_main_file(inner.referenced) or name in self.MUTATORS or (
-                        re.fullmatch(r"operator[-+*/%&|^]?=|operator(<<|>>)=", name)):
+                if (
+                    self.in_main_file(inner.referenced)
+                    or name in self.MUTATORS
+                    or (re.fullmatch(r"operator[-+*/%&|^]?=|operator(<<|>>)=", name))
+                ):
                     return True
         return False
 
@@ -558,34 +674,62 @@ class Code:
             return len(inner) == 1 and self.is_pure(inner[0])
         if kind == CK.DECL_REF_EXPR:
             referenced = cursor.referenced
-            return referenced is not None and referenced.kind in (
-                CK.VAR_DECL, CK.PARM_DECL, CK.ENUM_CONSTANT_DECL) and not (
-                referenced.type.is_volatile_qualified())
+            return (
+                referenced is not None
+                and referenced.kind in (CK.VAR_DECL, CK.PARM_DECL, CK.ENUM_CONSTANT_DECL)
+                and not (referenced.type.is_volatile_qualified())
+            )
         if kind == CK.MEMBER_REF_EXPR:
             referenced = cursor.referenced
-            return (referenced is not None and referenced.kind == CK.FIELD_DECL
-                    and all(self.is_pure(c) for c in children(cursor)))
+            return (
+                referenced is not None
+                and referenced.kind == CK.FIELD_DECL
+                and all(self.is_pure(c) for c in children(cursor))
+            )
         if kind == CK.ARRAY_SUBSCRIPT_EXPR:
             return all(self.is_pure(c) for c in children(cursor))
         if kind == CK.BINARY_OPERATOR:
             return operator(cursor) in {
-                "+", "-", "*", "/", "%", "<", ">", "<=", ">=", "==", "!=", "&", "|", "^",
-                "<<", ">>", "&&", "||",
+                "+",
+                "-",
+                "*",
+                "/",
+                "%",
+                "<",
+                ">",
+                "<=",
+                ">=",
+                "==",
+                "!=",
+                "&",
+                "|",
+                "^",
+                "<<",
+                ">>",
+                "&&",
+                "||",
             } and all(self.is_pure(c) for c in children(cursor))
         if kind == CK.UNARY_OPERATOR:
             return operator(cursor) in {"-", "+", "!", "~"} and all(
-                self.is_pure(c) for c in children(cursor))
+                self.is_pure(c) for c in children(cursor)
+            )
         if kind in CASTS:
             return cursor.type.get_canonical().kind in ARITHMETIC and all(
-                self.is_pure(c) for c in children(cursor) if c.kind != CK.TYPE_REF)
+                self.is_pure(c) for c in children(cursor) if c.kind != CK.TYPE_REF
+            )
         if kind == CK.CALL_EXPR and cursor.spelling == "operator[]":
             # v[i] on a vector/array/string/deque only reads (unlike map's operator[])
             arguments = list(cursor.get_arguments())
-            return (len(arguments) == 2 and cursor.referenced is not None
-                    and self.from_library(cursor.referenced)
-                    and re.match(r"std::(vector|array|basic_string|deque)<",
-                                 canonical(strip(arguments[0]).type)) is not None
-                    and all(self.is_pure(a) for a in arguments))
+            return (
+                len(arguments) == 2
+                and cursor.referenced is not None
+                and self.from_library(cursor.referenced)
+                and re.match(
+                    r"std::(vector|array|basic_string|deque)<", canonical(strip(arguments[0]).type)
+                )
+                is not None
+                and all(self.is_pure(a) for a in arguments)
+            )
         return False
 
     @functools.cached_property
@@ -605,12 +749,40 @@ class IoFacts:
     abnormal_exit: bool  # may end without flushing (abort, _exit, quick_exit)
 
     STREAMS: ClassVar[frozenset[str]] = frozenset({"cin", "cout", "wcin", "wcout"})
-    C_STDIO: ClassVar[frozenset[str]] = frozenset({
-        "printf", "scanf", "puts", "putchar", "getchar", "gets", "vprintf", "vscanf",
-        "getchar_unlocked", "putchar_unlocked", "fflush", "freopen", "fgets", "fputs",
-        "fprintf", "fscanf", "fgetc", "fputc", "getc", "putc", "ungetc", "fread", "fwrite",
-        "read", "write", "system", "popen", "fork", "setvbuf", "setbuf",
-    })
+    C_STDIO: ClassVar[frozenset[str]] = frozenset(
+        {
+            "printf",
+            "scanf",
+            "puts",
+            "putchar",
+            "getchar",
+            "gets",
+            "vprintf",
+            "vscanf",
+            "getchar_unlocked",
+            "putchar_unlocked",
+            "fflush",
+            "freopen",
+            "fgets",
+            "fputs",
+            "fprintf",
+            "fscanf",
+            "fgetc",
+            "fputc",
+            "getc",
+            "putc",
+            "ungetc",
+            "fread",
+            "fwrite",
+            "read",
+            "write",
+            "system",
+            "popen",
+            "fork",
+            "setvbuf",
+            "setbuf",
+        }
+    )
     ABNORMAL: ClassVar[frozenset[str]] = frozenset({"abort", "_exit", "_Exit", "quick_exit"})
 
     @classmethod
@@ -619,8 +791,11 @@ class IoFacts:
         streams_outside_main = False
         before_main: list[Cursor] = []  # user functions that globals' initializers call
         for cursor, parents in code.nodes:
-            decl = cursor.referenced if cursor.kind in (
-                CK.DECL_REF_EXPR, CK.MEMBER_REF_EXPR, CK.CALL_EXPR) else None
+            decl = (
+                cursor.referenced
+                if cursor.kind in (CK.DECL_REF_EXPR, CK.MEMBER_REF_EXPR, CK.CALL_EXPR)
+                else None
+            )
             if decl is None:
                 continue
             function = next((p for p in reversed(parents) if p.kind in FUNCTIONS), None)
@@ -629,20 +804,26 @@ class IoFacts:
                     before_main.append(decl)
                 continue
             named.add((decl.kind, decl.spelling))
-            if decl.kind == CK.VAR_DECL and decl.spelling in cls.STREAMS and (
-                    function is None or function.kind in (CK.CONSTRUCTOR, CK.DESTRUCTOR)):
+            if (
+                decl.kind == CK.VAR_DECL
+                and decl.spelling in cls.STREAMS
+                and (function is None or function.kind in (CK.CONSTRUCTOR, CK.DESTRUCTOR))
+            ):
                 streams_outside_main = True
         definitions = [d for d in (f.get_definition() for f in before_main) if d is not None]
         early = [*definitions, *code.called_functions(definitions)]
         return cls(
             streams=any((CK.VAR_DECL, name) in named for name in cls.STREAMS),
-            c_stdio=any((CK.VAR_DECL, name) in named for name in ("stdin", "stdout")) or any(
-                (CK.FUNCTION_DECL, name) in named for name in cls.C_STDIO),
+            c_stdio=any((CK.VAR_DECL, name) in named for name in ("stdin", "stdout"))
+            or any((CK.FUNCTION_DECL, name) in named for name in cls.C_STDIO),
             sync_called=any(name == "sync_with_stdio" for _, name in named),
             tie_called=(CK.CXX_METHOD, "tie") in named,
-            early_streams=streams_outside_main or any(
+            early_streams=streams_outside_main
+            or any(
                 c.kind == CK.DECL_REF_EXPR and c.spelling in cls.STREAMS
-                for f in early for c in f.walk_preorder()),
+                for f in early
+                for c in f.walk_preorder()
+            ),
             abnormal_exit=any((CK.FUNCTION_DECL, name) in named for name in cls.ABNORMAL),
         )
 
@@ -679,8 +860,14 @@ class SyncStdio(Rule):
 
     def find(self, code: Code) -> list[Rewrite]:
         io = code.io
-        if (not io.streams or io.c_stdio or io.sync_called or io.tie_called
-                or io.early_streams or io.abnormal_exit):
+        if (
+            not io.streams
+            or io.c_stdio
+            or io.sync_called
+            or io.tie_called
+            or io.early_streams
+            or io.abnormal_exit
+        ):
             return []
         body = code.main_body()
         if body is None:
@@ -720,20 +907,32 @@ class Endl(Rule):
             if cursor.kind != CK.DECL_REF_EXPR or cursor.spelling != "endl":
                 continue
             decl = cursor.referenced
-            if (decl is None or not code.from_library(decl) or not code.is_written(cursor, "endl")
-                    or not self.TEXT.fullmatch(code.text(cursor))):
+            if (
+                decl is None
+                or not code.from_library(decl)
+                or not code.is_written(cursor, "endl")
+                or not self.TEXT.fullmatch(code.text(cursor))
+            ):
                 continue
             call, operand, _ = code.enclosing(cursor, parents)
             if call is None or call.kind != CK.CALL_EXPR or call.spelling != "operator<<":
                 continue
             arguments = list(call.get_arguments())
-            if (len(arguments) != 2 or not same(arguments[1], operand)
-                    or call.referenced is None or not code.from_library(call.referenced)
-                    or self._stream(code, call) not in self.STREAMS):
+            if (
+                len(arguments) != 2
+                or not same(arguments[1], operand)
+                or call.referenced is None
+                or not code.from_library(call.referenced)
+                or self._stream(code, call) not in self.STREAMS
+            ):
                 continue
             extent = cursor.extent
-            rewrites.append(Rewrite((Edit(extent.start.offset, extent.end.offset, "'\\n'"),),
-                                    f"line {extent.start.line}"))
+            rewrites.append(
+                Rewrite(
+                    (Edit(extent.start.offset, extent.end.offset, "'\\n'"),),
+                    f"line {extent.start.line}",
+                )
+            )
         return rewrites
 
     @staticmethod
@@ -750,8 +949,10 @@ class Endl(Rule):
         return str(decl.spelling)
 
     def describe(self, rewrites: Sequence[Rewrite]) -> str:
-        return f"write '\\n' instead of std::endl ({len(rewrites)}×) so output is not " \
-               "flushed on every line"
+        return (
+            f"write '\\n' instead of std::endl ({len(rewrites)}×) so output is not "
+            "flushed on every line"
+        )
 
 
 class ConstRefParams(Rule):
@@ -770,13 +971,18 @@ class ConstRefParams(Rule):
     def find(self, code: Code) -> list[Rewrite]:
         rewrites = []
         for function, parents in code.nodes:
-            if (function.kind not in (CK.FUNCTION_DECL, CK.CXX_METHOD)
-                    or not function.is_definition() or function.spelling == "main"
-                    or any(p.kind in TEMPLATES or p.kind in FUNCTIONS for p in parents)):
+            if (
+                function.kind not in (CK.FUNCTION_DECL, CK.CXX_METHOD)
+                or not function.is_definition()
+                or function.spelling == "main"
+                or any(p.kind in TEMPLATES or p.kind in FUNCTIONS for p in parents)
+            ):
                 continue
             if function.kind == CK.CXX_METHOD and (
-                    function.is_virtual_method() or function.semantic_parent is None
-                    or function.semantic_parent.kind not in (CK.STRUCT_DECL, CK.CLASS_DECL)):
+                function.is_virtual_method()
+                or function.semantic_parent is None
+                or function.semantic_parent.kind not in (CK.STRUCT_DECL, CK.CLASS_DECL)
+            ):
                 continue
             declarations = code.declarations.get(key(function), [])
             if not declarations or not all(code.in_main_file(d) for d in declarations):
@@ -787,35 +993,46 @@ class ConstRefParams(Rule):
                     continue
                 edits = [self._edit(code, list(d.get_arguments()), index) for d in declarations]
                 if all(edit is not None for edit in edits):
-                    rewrites.append(Rewrite(
-                        tuple(edit for edit in edits if edit is not None),
-                        f"{parameter.spelling} in {function.spelling}()",
-                        tuple((d.extent.start.line, d.extent.end.line) for d in declarations),
-                    ))
+                    rewrites.append(
+                        Rewrite(
+                            tuple(edit for edit in edits if edit is not None),
+                            f"{parameter.spelling} in {function.spelling}()",
+                            tuple((d.extent.start.line, d.extent.end.line) for d in declarations),
+                        )
+                    )
         return rewrites
 
-    def _candidate(self, code: Code, function: Cursor, parameters: list[Cursor],
-                   index: int) -> bool:
+    def _candidate(
+        self, code: Code, function: Cursor, parameters: list[Cursor], index: int
+    ) -> bool:
         parameter = parameters[index]
         type_ = parameter.type.get_canonical()
         target = canonical(type_)
         if type_.kind != TK.RECORD or not (
-                CONTAINER.match(target) or (re.match(r"std::(pair|tuple)<", target)
-                                            and CONTAINER.search(target))):
+            CONTAINER.match(target)
+            or (re.match(r"std::(pair|tuple)<", target) and CONTAINER.search(target))
+        ):
             return False
         if not parameter.spelling or not code.is_written(parameter, parameter.spelling):
             return False
         # aliasing: could the caller's object be reached, and changed, another way?
-        if any(other != index and code.holds(parameters[other].type, target, via_pointer_only=True)
-               and not self._distinct_arguments(code, function, index, other)
-               for other in range(len(parameters))):
+        if any(
+            other != index
+            and code.holds(parameters[other].type, target, via_pointer_only=True)
+            and not self._distinct_arguments(code, function, index, other)
+            for other in range(len(parameters))
+        ):
             return False
         if function.kind == CK.CXX_METHOD and any(
-                code.holds(field.type, target, via_pointer_only=False)
-                for field in children(function.semantic_parent) if field.kind == CK.FIELD_DECL):
+            code.holds(field.type, target, via_pointer_only=False)
+            for field in children(function.semantic_parent)
+            if field.kind == CK.FIELD_DECL
+        ):
             return False
-        if any(code.holds(var.type, target, via_pointer_only=False)
-               for var in code.reachable_statics([function]).values()):
+        if any(
+            code.holds(var.type, target, via_pointer_only=False)
+            for var in code.reachable_statics([function]).values()
+        ):
             return False
         return not self._moved(code, parameter) and not self._changed_by_caller(code, function)
 
@@ -833,21 +1050,30 @@ class ConstRefParams(Rule):
             if variable.kind == CK.PARM_DECL and key(variable.semantic_parent) == function_key:
                 own = list(function.get_arguments())
                 return position < len(own) and same(own[position], variable)
-            return (not is_static_storage(variable) and not is_reference(variable.type)
-                    and (parameters_too or variable.kind == CK.VAR_DECL))
+            return (
+                not is_static_storage(variable)
+                and not is_reference(variable.type)
+                and (parameters_too or variable.kind == CK.VAR_DECL)
+            )
 
         for cursor, parents in code.uses.get(function_key, []):
             call, _, _ = code.enclosing(cursor, parents)
-            if (call is None or call.kind != CK.CALL_EXPR or call.referenced is None
-                    or key(call.referenced) != function_key):
+            if (
+                call is None
+                or call.kind != CK.CALL_EXPR
+                or call.referenced is None
+                or key(call.referenced) != function_key
+            ):
                 return False  # the function escapes (address taken): calls are unknown
             arguments = [strip_copy(a) for a in call.get_arguments()]
             if max(mine, theirs) >= len(arguments):
                 return False
             ours, other = arguments[mine], arguments[theirs]
-            if not (local(ours, mine, parameters_too=True)
-                    and local(other, theirs, parameters_too=False)
-                    and key(ours.referenced) != key(other.referenced)):
+            if not (
+                local(ours, mine, parameters_too=True)
+                and local(other, theirs, parameters_too=False)
+                and key(ours.referenced) != key(other.referenced)
+            ):
                 return False
         return True
 
@@ -871,8 +1097,11 @@ class ConstRefParams(Rule):
         see an argument after another argument's evaluation changed it."""
         for cursor, parents in code.uses.get(key(function), []):
             call, _, _ = code.enclosing(cursor, parents)
-            if call is not None and call.kind == CK.CALL_EXPR and any(
-                    code.has_side_effects(argument) for argument in call.get_arguments()):
+            if (
+                call is not None
+                and call.kind == CK.CALL_EXPR
+                and any(code.has_side_effects(argument) for argument in call.get_arguments())
+            ):
                 return True
         return False
 
@@ -898,8 +1127,9 @@ class ConstRefParams(Rule):
         return Edit(start, name_at, f"{constness}{type_text}& ")
 
     def describe(self, rewrites: Sequence[Rewrite]) -> str:
-        return "pass " + ", ".join(r.what for r in rewrites) + " by const reference instead " \
-               "of copying"
+        return (
+            "pass " + ", ".join(r.what for r in rewrites) + " by const reference instead of copying"
+        )
 
 
 class IntPow(Rule):
@@ -923,10 +1153,15 @@ class IntPow(Rule):
             decl = cursor.referenced
             arguments = list(cursor.get_arguments())
             callee = next((c for c in cursor.walk_preorder() if c.kind == CK.DECL_REF_EXPR), None)
-            if (decl is None or not code.from_library(decl) or len(arguments) != 2
-                    or callee is None or not code.is_written(callee, "pow")
-                    or canonical(cursor.type) != "double"
-                    or not self.CALL.fullmatch(code.text(cursor))):
+            if (
+                decl is None
+                or not code.from_library(decl)
+                or len(arguments) != 2
+                or callee is None
+                or not code.is_written(callee, "pow")
+                or canonical(cursor.type) != "double"
+                or not self.CALL.fullmatch(code.text(cursor))
+            ):
                 continue
             exponent = strip(arguments[1])
             match = self.EXPONENT.fullmatch(code.text(exponent))
@@ -934,14 +1169,21 @@ class IntPow(Rule):
                 continue
             base = arguments[0]
             base_text = code.text(base).strip()
-            if (not base_text or not code.is_pure(base)
-                    or strip(base).type.get_canonical().kind not in ARITHMETIC):
+            if (
+                not base_text
+                or not code.is_pure(base)
+                or strip(base).type.get_canonical().kind not in ARITHMETIC
+            ):
                 continue
             factor = f"(double)({base_text})"
             product = " * ".join([factor] * int(match.group(1)))
             extent = cursor.extent
-            rewrites.append(Rewrite((Edit(extent.start.offset, extent.end.offset,
-                                          f"({product})"),), code.text(cursor)))
+            rewrites.append(
+                Rewrite(
+                    (Edit(extent.start.offset, extent.end.offset, f"({product})"),),
+                    code.text(cursor),
+                )
+            )
         return rewrites
 
     def describe(self, rewrites: Sequence[Rewrite]) -> str:
@@ -960,12 +1202,37 @@ class HoistLoopBound(Rule):
     name = "hoist-loop-bound"
     summary = "compute a strlen()/size() loop bound once instead of on every iteration"
     # Member functions that never change a container's size (element writes are fine).
-    SIZE_SAFE = frozenset({
-        "size", "length", "empty", "at", "front", "back", "begin", "end", "cbegin", "cend",
-        "rbegin", "rend", "crbegin", "crend", "data", "c_str", "find", "rfind",
-        "find_first_of", "find_last_of", "find_first_not_of", "find_last_not_of", "substr",
-        "compare", "count", "max_size", "capacity",
-    })
+    SIZE_SAFE = frozenset(
+        {
+            "size",
+            "length",
+            "empty",
+            "at",
+            "front",
+            "back",
+            "begin",
+            "end",
+            "cbegin",
+            "cend",
+            "rbegin",
+            "rend",
+            "crbegin",
+            "crend",
+            "data",
+            "c_str",
+            "find",
+            "rfind",
+            "find_first_of",
+            "find_last_of",
+            "find_first_not_of",
+            "find_last_not_of",
+            "substr",
+            "compare",
+            "count",
+            "max_size",
+            "capacity",
+        }
+    )
     SEQUENCES = re.compile(r"std::(vector|basic_string|deque)<")
 
     def find(self, code: Code) -> list[Rewrite]:
@@ -986,17 +1253,23 @@ class HoistLoopBound(Rule):
                 continue  # declared in the loop: not in scope before it
             region = [c for c in others if not same(c, bound)]
             end = self._end(code, loop)
-            if end is None or not self._invariant(code, loop, bound, region, target=target,
-                                                  reads_characters=reads_characters):
+            if end is None or not self._invariant(
+                code, loop, bound, region, target=target, reads_characters=reads_characters
+            ):
                 continue
             name = code.fresh_name("pie_bound", names)
             bound_text = code.text(bound)
             start = loop.extent.start.offset
-            rewrites.append(Rewrite((
-                Edit(start, start, f"{{ const auto {name} = {bound_text}; "),
-                Edit(bound.extent.start.offset, bound.extent.end.offset, name),
-                Edit(end, end, " }"),
-            ), bound_text))
+            rewrites.append(
+                Rewrite(
+                    (
+                        Edit(start, start, f"{{ const auto {name} = {bound_text}; "),
+                        Edit(bound.extent.start.offset, bound.extent.end.offset, name),
+                        Edit(end, end, " }"),
+                    ),
+                    bound_text,
+                )
+            )
         return rewrites
 
     @staticmethod
@@ -1024,10 +1297,14 @@ class HoistLoopBound(Rule):
             position += len(text)
         if len(separators) != 2:
             return None
-        condition = [c for c in children(loop)
-                     if separators[0] < c.extent.start.offset < separators[1]]
-        if len(condition) != 1 or condition[0].kind != CK.BINARY_OPERATOR or operator(
-                condition[0]) not in ("<", "<=", ">", ">=", "!="):
+        condition = [
+            c for c in children(loop) if separators[0] < c.extent.start.offset < separators[1]
+        ]
+        if (
+            len(condition) != 1
+            or condition[0].kind != CK.BINARY_OPERATOR
+            or operator(condition[0]) not in ("<", "<=", ">", ">=", "!=")
+        ):
             return None
         others = [c for c in children(loop) if not same(c, condition[0])]
         return condition[0], others + children(condition[0])
@@ -1042,43 +1319,64 @@ class HoistLoopBound(Rule):
                 found.append((side, *calls[0]))
         return found[0] if len(found) == 1 else None
 
-    def _bound_expression(self, code: Code, cursor: Cursor,
-                          calls: list[tuple[Cursor, bool]]) -> bool:
+    def _bound_expression(
+        self, code: Code, cursor: Cursor, calls: list[tuple[Cursor, bool]]
+    ) -> bool:
         """Literals, casts and arithmetic around size()/length()/strlen() calls (collected)."""
         kind = cursor.kind
-        if kind in TRANSPARENT or kind in CASTS or (
-                kind == CK.BINARY_OPERATOR and operator(cursor) in ("+", "-", "*", "/")):
+        if (
+            kind in TRANSPARENT
+            or kind in CASTS
+            or (kind == CK.BINARY_OPERATOR and operator(cursor) in ("+", "-", "*", "/"))
+        ):
             inner = [c for c in children(cursor) if c.kind != CK.TYPE_REF]
             return bool(inner) and all(self._bound_expression(code, c, calls) for c in inner)
         if kind == CK.INTEGER_LITERAL:
             return True
-        if kind != CK.CALL_EXPR or cursor.referenced is None or not code.from_library(
-                cursor.referenced):
+        if (
+            kind != CK.CALL_EXPR
+            or cursor.referenced is None
+            or not code.from_library(cursor.referenced)
+        ):
             return False
         arguments = list(cursor.get_arguments())
         if cursor.spelling in ("size", "length") and not arguments:
             member = children(cursor)
-            if len(member) != 1 or member[0].kind != CK.MEMBER_REF_EXPR or not code.is_written(
-                    member[0], cursor.spelling):
+            if (
+                len(member) != 1
+                or member[0].kind != CK.MEMBER_REF_EXPR
+                or not code.is_written(member[0], cursor.spelling)
+            ):
                 return False
             objects = children(member[0])
             variable = strip(objects[0]) if len(objects) == 1 else None
-            if (variable is not None and variable.kind == CK.DECL_REF_EXPR
-                    and self._variable(code, variable)
-                    and self.SEQUENCES.match(canonical(variable.type.get_pointee()
-                                                       if is_reference(variable.type)
-                                                       else variable.type))):
+            if (
+                variable is not None
+                and variable.kind == CK.DECL_REF_EXPR
+                and self._variable(code, variable)
+                and self.SEQUENCES.match(
+                    canonical(
+                        variable.type.get_pointee()
+                        if is_reference(variable.type)
+                        else variable.type
+                    )
+                )
+            ):
                 calls.append((variable.referenced, False))
                 return True
             return False
         if cursor.spelling == "strlen" and len(arguments) == 1:
             variable = strip(arguments[0])
             callee = next((c for c in cursor.walk_preorder() if c.kind == CK.DECL_REF_EXPR), None)
-            if (callee is not None and code.is_written(callee, "strlen")
-                    and variable.kind == CK.DECL_REF_EXPR and self._variable(code, variable)
-                    and variable.referenced.kind == CK.VAR_DECL
-                    and variable.type.get_canonical().kind == TK.CONSTANTARRAY
-                    and canonical(variable.type.get_canonical().element_type) == "char"):
+            if (
+                callee is not None
+                and code.is_written(callee, "strlen")
+                and variable.kind == CK.DECL_REF_EXPR
+                and self._variable(code, variable)
+                and variable.referenced.kind == CK.VAR_DECL
+                and variable.type.get_canonical().kind == TK.CONSTANTARRAY
+                and canonical(variable.type.get_canonical().element_type) == "char"
+            ):
                 calls.append((variable.referenced, True))
                 return True
         return False
@@ -1086,11 +1384,22 @@ class HoistLoopBound(Rule):
     @staticmethod
     def _variable(code: Code, reference: Cursor) -> bool:
         referenced = reference.referenced
-        return (referenced is not None and referenced.kind in (CK.VAR_DECL, CK.PARM_DECL)
-                and code.is_written(reference, reference.spelling))
+        return (
+            referenced is not None
+            and referenced.kind in (CK.VAR_DECL, CK.PARM_DECL)
+            and code.is_written(reference, reference.spelling)
+        )
 
-    def _invariant(self, code: Code, loop: Cursor, bound: Cursor, region: list[Cursor], *,
-                   target: Cursor, reads_characters: bool) -> bool:
+    def _invariant(
+        self,
+        code: Code,
+        loop: Cursor,
+        bound: Cursor,
+        region: list[Cursor],
+        *,
+        target: Cursor,
+        reads_characters: bool,
+    ) -> bool:
         """Whether the loop (all but its bound) cannot change the bound's variable."""
         target_key = key(target)
         bound_start, bound_end = bound.extent.start.offset, bound.extent.end.offset
@@ -1120,8 +1429,9 @@ class HoistLoopBound(Rule):
             for variable_key, variable in others.items()
         )
 
-    def _reads(self, code: Code, cursor: Cursor, parents: Sequence[Cursor],
-               reads_characters: bool) -> bool:
+    def _reads(
+        self, code: Code, cursor: Cursor, parents: Sequence[Cursor], reads_characters: bool
+    ) -> bool:
         """Whether this use of the bound's variable cannot change the bound."""
         parent, child, index = code.enclosing(cursor, parents)
         if parent is None:
@@ -1130,11 +1440,15 @@ class HoistLoopBound(Rule):
             if parent.kind == CK.ARRAY_SUBSCRIPT_EXPR and same(children(parent)[0], child):
                 return self._element_read(code, parent, parents[:index])
             return parent.kind == CK.CALL_EXPR and code.passes_read_only(
-                parent, child, printf_like=True)
+                parent, child, printf_like=True
+            )
         if parent.kind == CK.MEMBER_REF_EXPR:
             method = parent.referenced
-            return method is not None and method.kind == CK.CXX_METHOD and (
-                method.spelling in self.SIZE_SAFE)
+            return (
+                method is not None
+                and method.kind == CK.CXX_METHOD
+                and (method.spelling in self.SIZE_SAFE)
+            )
         if parent.kind == CK.CALL_EXPR and parent.spelling == "operator[]":
             arguments = list(parent.get_arguments())
             return bool(arguments) and same(arguments[0], child)
@@ -1163,9 +1477,18 @@ class HoistLoopBound(Rule):
         """The offset just past the loop, including the `;` that ends its last statement
         (libclang extents of expression statements stop before it)."""
         last = loop
-        while last.kind in (CK.FOR_STMT, CK.WHILE_STMT, CK.CXX_FOR_RANGE_STMT, CK.IF_STMT,
-                            CK.SWITCH_STMT, CK.LABEL_STMT, CK.CASE_STMT, CK.DEFAULT_STMT,
-                            CK.CXX_TRY_STMT, CK.CXX_CATCH_STMT):
+        while last.kind in (
+            CK.FOR_STMT,
+            CK.WHILE_STMT,
+            CK.CXX_FOR_RANGE_STMT,
+            CK.IF_STMT,
+            CK.SWITCH_STMT,
+            CK.LABEL_STMT,
+            CK.CASE_STMT,
+            CK.DEFAULT_STMT,
+            CK.CXX_TRY_STMT,
+            CK.CXX_CATCH_STMT,
+        ):
             inner = children(last)
             if not inner:
                 return None
@@ -1180,8 +1503,7 @@ class HoistLoopBound(Rule):
 
     def describe(self, rewrites: Sequence[Rewrite]) -> str:
         bounds = ", ".join(dict.fromkeys(r.what for r in rewrites))
-        return f"compute the loop bound {bounds} once before the loop instead of on every " \
-               "iteration"
+        return f"compute the loop bound {bounds} once before the loop instead of on every iteration"
 
 
 class StringAppend(Rule):
@@ -1197,10 +1519,14 @@ class StringAppend(Rule):
     def find(self, code: Code) -> list[Rewrite]:
         rewrites = []
         for cursor, parents in code.nodes:
-            if (cursor.kind != CK.CALL_EXPR or cursor.spelling != "operator="
-                    or canonical(cursor.type) != STRING or cursor.referenced is None
-                    or not code.from_library(cursor.referenced)
-                    or not code.value_unused(cursor, parents)):
+            if (
+                cursor.kind != CK.CALL_EXPR
+                or cursor.spelling != "operator="
+                or canonical(cursor.type) != STRING
+                or cursor.referenced is None
+                or not code.from_library(cursor.referenced)
+                or not code.value_unused(cursor, parents)
+            ):
                 continue
             arguments = list(cursor.get_arguments())
             if len(arguments) != 2:
@@ -1210,7 +1536,8 @@ class StringAppend(Rule):
                 continue
             operands = self._operands(code, strip(arguments[1]), target)
             if not operands or not all(
-                    self._safe_operand(code, operand, target) for operand in operands):
+                self._safe_operand(code, operand, target) for operand in operands
+            ):
                 continue
             text = f"{code.text(target)} += {code.text(operands[0])}"
             for operand in operands[1:]:
@@ -1218,31 +1545,41 @@ class StringAppend(Rule):
             extent = cursor.extent
             if not code.text(cursor).startswith(code.text(target)):
                 continue
-            rewrites.append(Rewrite((Edit(extent.start.offset, extent.end.offset, text),),
-                                    code.text(target)))
+            rewrites.append(
+                Rewrite((Edit(extent.start.offset, extent.end.offset, text),), code.text(target))
+            )
         return rewrites
 
     @staticmethod
     def _target(code: Code, target: Cursor) -> bool:
         referenced = target.referenced if target.kind == CK.DECL_REF_EXPR else None
-        return (referenced is not None and referenced.kind in (CK.VAR_DECL, CK.PARM_DECL)
-                and code.is_written(target, target.spelling))
+        return (
+            referenced is not None
+            and referenced.kind in (CK.VAR_DECL, CK.PARM_DECL)
+            and code.is_written(target, target.spelling)
+        )
 
     @staticmethod
     def _operands(code: Code, expression: Cursor, target: Cursor) -> list[Cursor]:
         """[a, b] for `s + a + b` (library operator+ all the way down to `s` itself)."""
         operands = []
-        while (expression.kind == CK.CALL_EXPR and expression.spelling == "operator+"
-               and expression.referenced is not None
-               and code.from_library(expression.referenced)):
+        while (
+            expression.kind == CK.CALL_EXPR
+            and expression.spelling == "operator+"
+            and expression.referenced is not None
+            and code.from_library(expression.referenced)
+        ):
             arguments = list(expression.get_arguments())
             if len(arguments) != 2 or not code.text(arguments[1]).strip():
                 return []
             operands.append(arguments[1])
             expression = strip(arguments[0])
-        if (expression.kind != CK.DECL_REF_EXPR or expression.referenced is None
-                or key(expression.referenced) != key(target.referenced)
-                or not code.is_written(expression, expression.spelling)):
+        if (
+            expression.kind != CK.DECL_REF_EXPR
+            or expression.referenced is None
+            or key(expression.referenced) != key(target.referenced)
+            or not code.is_written(expression, expression.spelling)
+        ):
             return []
         return operands[::-1]
 
@@ -1251,8 +1588,11 @@ class StringAppend(Rule):
         target_key = key(target.referenced)
         target_is_reference = is_reference(target.referenced.type)
         for cursor in operand.walk_preorder():
-            referenced = cursor.referenced if cursor.kind in (
-                CK.DECL_REF_EXPR, CK.MEMBER_REF_EXPR, CK.CALL_EXPR) else None
+            referenced = (
+                cursor.referenced
+                if cursor.kind in (CK.DECL_REF_EXPR, CK.MEMBER_REF_EXPR, CK.CALL_EXPR)
+                else None
+            )
             if referenced is None:
                 continue
             if key(referenced) == target_key:
@@ -1260,14 +1600,17 @@ class StringAppend(Rule):
             if referenced.kind in FUNCTIONS and code.in_main_file(referenced):
                 return False
             if referenced.kind in (CK.VAR_DECL, CK.PARM_DECL, CK.FIELD_DECL) and code.holds(
-                    referenced.type, STRING, via_pointer_only=not target_is_reference):
+                referenced.type, STRING, via_pointer_only=not target_is_reference
+            ):
                 return False
         return True
 
     def describe(self, rewrites: Sequence[Rewrite]) -> str:
         names = ", ".join(dict.fromkeys(r.what for r in rewrites))
-        return f"append to {names} in place with += instead of copying with s = s + … " \
-               f"({len(rewrites)}×)"
+        return (
+            f"append to {names} in place with += instead of copying with s = s + … "
+            f"({len(rewrites)}×)"
+        )
 
 
 class MapToUnordered(Rule):
@@ -1282,8 +1625,9 @@ class MapToUnordered(Rule):
     summary = "use std::unordered_map for maps that are never iterated in key order"
     ORDER_FREE = frozenset({"count", "size", "empty", "clear", "at"})
     TYPE = re.compile(rb"((?:static\s+)?(?:std\s*::\s*)?)map\s*<")
-    INCLUDE = re.compile(rb"^[ \t]*#[ \t]*include[ \t]*[<\"](bits/stdc\+\+\.h|unordered_map)[>\"]",
-                         re.MULTILINE)
+    INCLUDE = re.compile(
+        rb"^[ \t]*#[ \t]*include[ \t]*[<\"](bits/stdc\+\+\.h|unordered_map)[>\"]", re.MULTILINE
+    )
 
     def find(self, code: Code) -> list[Rewrite]:
         rewrites = []
@@ -1294,8 +1638,9 @@ class MapToUnordered(Rule):
             if after is None or after[1] != ";":
                 continue  # `map<int, int> a, b;`: the declarators share the type text
             parent = variable.semantic_parent
-            if parent is None or not (parent.kind in FUNCTIONS or parent.kind in (
-                    CK.TRANSLATION_UNIT, CK.NAMESPACE)):
+            if parent is None or not (
+                parent.kind in FUNCTIONS or parent.kind in (CK.TRANSLATION_UNIT, CK.NAMESPACE)
+            ):
                 continue
             name_at = variable.location.offset
             start = variable.extent.start.offset
@@ -1336,10 +1681,12 @@ class MapToUnordered(Rule):
         variable_key = key(variable)
         uses = code.uses.get(variable_key, [])
         return code.only_mentions(variable, uses) and all(
-            self._use_ok(code, cursor, parents, variable_key) for cursor, parents in uses)
+            self._use_ok(code, cursor, parents, variable_key) for cursor, parents in uses
+        )
 
-    def _use_ok(self, code: Code, cursor: Cursor, parents: Sequence[Cursor],
-                variable_key: Key) -> bool:
+    def _use_ok(
+        self, code: Code, cursor: Cursor, parents: Sequence[Cursor], variable_key: Key
+    ) -> bool:
         parent, child, index = code.enclosing(cursor, parents)
         if parent is None or not code.is_written(cursor, cursor.spelling):
             return False
@@ -1367,13 +1714,16 @@ class MapToUnordered(Rule):
 
     @staticmethod
     def _method_of(call: Cursor, variable_key: Key) -> str | None:
-        """"find" for `m.find(k)` (any method name) when `m` is this map, else None."""
+        """ "find" for `m.find(k)` (any method name) when `m` is this map, else None."""
         member = children(call)[0] if call.kind == CK.CALL_EXPR and children(call) else None
         if member is None or member.kind != CK.MEMBER_REF_EXPR or not children(member):
             return None
         object_ = strip(children(member)[0])
-        if object_.kind != CK.DECL_REF_EXPR or object_.referenced is None or key(
-                object_.referenced) != variable_key:
+        if (
+            object_.kind != CK.DECL_REF_EXPR
+            or object_.referenced is None
+            or key(object_.referenced) != variable_key
+        ):
             return None
         return str(member.spelling)
 
@@ -1383,33 +1733,41 @@ class MapToUnordered(Rule):
             return False
         type_text = code.source[variable.extent.start.offset : variable.location.offset]
         return re.fullmatch(rb"\s*(const\s+)?auto\s*", type_text) is not None and (
-            self._method_of(strip(children(variable)[-1]), variable_key) == "find")
+            self._method_of(strip(children(variable)[-1]), variable_key) == "find"
+        )
 
     def _iterator_ok(self, code: Code, variable: Cursor, variable_key: Key) -> bool:
         """An iterator from find() used only to compare with end() and to read its entry."""
         uses = code.uses.get(key(variable), [])
         if not self._declares_iterator(code, variable, variable_key) or not code.only_mentions(
-                variable, uses):
+            variable, uses
+        ):
             return False
         for cursor, parents in uses:
             parent, _, _ = code.enclosing(cursor, parents)
             if parent is None or not (
-                    (parent.kind == CK.CALL_EXPR and parent.spelling in ("operator->", "operator*"))
-                    or self._compared_with_end(code, parent, variable_key)):
+                (parent.kind == CK.CALL_EXPR and parent.spelling in ("operator->", "operator*"))
+                or self._compared_with_end(code, parent, variable_key)
+            ):
                 return False
         return True
 
     def _compared_with_end(self, code: Code, comparison: Cursor, variable_key: Key) -> bool:
         """`m.find(k) != m.end()`, `it == m.end()`..., either way round."""
         if comparison.kind != CK.CALL_EXPR or comparison.spelling not in (
-                "operator==", "operator!="):
+            "operator==",
+            "operator!=",
+        ):
             return False
         methods = []
         for argument in comparison.get_arguments():
             operand = strip(argument)
             method = self._method_of(operand, variable_key)
-            if method is None and operand.kind == CK.DECL_REF_EXPR and self._declares_iterator(
-                    code, operand.referenced, variable_key):
+            if (
+                method is None
+                and operand.kind == CK.DECL_REF_EXPR
+                and self._declares_iterator(code, operand.referenced, variable_key)
+            ):
                 method = "find"
             methods.append(method)
         return sorted(m or "" for m in methods) == ["end", "find"]
@@ -1436,7 +1794,12 @@ class MapToUnordered(Rule):
 
 
 ALL_RULES: tuple[Rule, ...] = (
-    SyncStdio(), Endl(), ConstRefParams(), IntPow(), HoistLoopBound(), StringAppend(),
+    SyncStdio(),
+    Endl(),
+    ConstRefParams(),
+    IntPow(),
+    HoistLoopBound(),
+    StringAppend(),
     MapToUnordered(),
 )
 RULE_NAMES = tuple(rule.name for rule in ALL_RULES)
@@ -1469,7 +1832,8 @@ class RulesBackend(ModelBackend):
                     hint=f"known rules: {', '.join(RULE_NAMES)}",
                 )
         self.rules = [
-            rule for rule in ALL_RULES
+            rule
+            for rule in ALL_RULES
             if (not options.enabled or rule.name in options.enabled)
             and rule.name not in options.disabled
         ]
@@ -1501,9 +1865,12 @@ class RulesBackend(ModelBackend):
         progress(f"rules: parsing {program.path.name}")
         parsed = Parsed(program, self.settings.build.compiler)
         if parsed.errors:
-            return Generation(notes=[
-                f"rules: libclang cannot parse the program ({parsed.errors[0]}), so no rule "
-                "was tried"])
+            return Generation(
+                notes=[
+                    f"rules: libclang cannot parse the program ({parsed.errors[0]}), so no rule "
+                    "was tried"
+                ]
+            )
         code = Code(parsed)
         found: list[_Found] = []
         failures: list[str] = []
@@ -1511,16 +1878,19 @@ class RulesBackend(ModelBackend):
             try:
                 rewrites = rule.find(code)
             except Exception as exc:  # a bug in one rule must not cost the others
-                failures.append(f"rules: {rule.name} failed on this program "
-                                f"({type(exc).__name__}: {exc}); please report it")
+                failures.append(
+                    f"rules: {rule.name} failed on this program "
+                    f"({type(exc).__name__}: {exc}); please report it"
+                )
                 continue
             if rewrites:
                 found.append(_Found(rule, tuple(rewrites)))
         del code  # its cursors die with the first reparse below
         if not found:
             checked = "; ".join(f"{rule.name} ({rule.summary})" for rule in self.rules)
-            return Generation(notes=[f"no rule applies: checked {checked or 'no rules'}",
-                                     *failures])
+            return Generation(
+                notes=[f"no rule applies: checked {checked or 'no rules'}", *failures]
+            )
         progress(f"rules: checking {len(found) + (len(found) > 1)} rewrites with libclang")
         generation = _Checker(parsed).run(found)
         generation.notes += failures
@@ -1539,8 +1909,10 @@ class _Checker:
     def check(self, texts: list[str]) -> list[list[str]]:
         """The new errors of each text, wherever reported (a rewrite can break a template
         it instantiates inside a system header)."""
-        return [[e for e in errors if e not in self.baseline]
-                for errors in self.parsed.check_many_anywhere(texts)]
+        return [
+            [e for e in errors if e not in self.baseline]
+            for errors in self.parsed.check_many_anywhere(texts)
+        ]
 
     def text(self, rewrites: Iterable[Rewrite]) -> str:
         return apply_edits(self.source, merge(rewrites))
@@ -1561,29 +1933,39 @@ class _Checker:
             item, errors = first_try, first_errors
             if errors and item.rule.compile_checked:
                 item = self._refine(item, errors)
-                errors = (self.check([self.text(item.rewrites)])[0]
-                          if item.rewrites else errors)
+                errors = self.check([self.text(item.rewrites)])[0] if item.rewrites else errors
             if errors:
-                generation.rejected.append(Rejection(
-                    f"rules:{item.rule.name}", f"rewrite would not compile: {errors[0]}"))
+                generation.rejected.append(
+                    Rejection(f"rules:{item.rule.name}", f"rewrite would not compile: {errors[0]}")
+                )
                 continue
             passed.append(item)
-            generation.candidates.append(Candidate(
-                f"rules:{item.rule.name}", self.text(item.rewrites),
-                item.rule.describe(item.rewrites)))
+            generation.candidates.append(
+                Candidate(
+                    f"rules:{item.rule.name}",
+                    self.text(item.rewrites),
+                    item.rule.describe(item.rewrites),
+                )
+            )
         if len(passed) > 1:
             combined_ok = (passed == found and not results[-1]) or not self.check(
-                [self.combined(passed)])[0]
+                [self.combined(passed)]
+            )[0]
             kept = passed if combined_ok else self._greedy(passed)
             if len(kept) > 1:
-                generation.candidates.append(Candidate(
-                    "rules:all", self.combined(kept),
-                    "; ".join(f.rule.describe(f.rewrites) for f in kept)))
+                generation.candidates.append(
+                    Candidate(
+                        "rules:all",
+                        self.combined(kept),
+                        "; ".join(f.rule.describe(f.rewrites) for f in kept),
+                    )
+                )
             if not combined_ok:
                 left_out = [f.rule.name for f in passed if f not in kept]
                 generation.notes.append(
                     "rules: the rules' rewrites do not compile together; rules:all leaves "
-                    f"out {', '.join(left_out)}")
+                    f"out {', '.join(left_out)}"
+                )
         generation.candidates = _unique(generation.candidates)
         return generation
 
@@ -1591,8 +1973,11 @@ class _Checker:
         """Keep the rewrites that compile: blame the ones whose lines hold an error, try
         each of those alone on top of the others, and drop those that fail."""
         lines = {int(e.split(":", 1)[0]) for e in errors if e.split(":", 1)[0].isdigit()}
-        suspects = [r for r in item.rewrites
-                    if any(first <= line <= last for first, last in r.lines for line in lines)]
+        suspects = [
+            r
+            for r in item.rewrites
+            if any(first <= line <= last for first, last in r.lines for line in lines)
+        ]
         if not suspects:
             suspects = list(item.rewrites)
         rest = [r for r in item.rewrites if r not in suspects]

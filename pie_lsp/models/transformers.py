@@ -257,8 +257,7 @@ class TransformersBackend(ModelBackend):
         torch, transformers = import_libraries()
         device = self._device(torch)
         return (
-            f"{path} (torch {torch.__version__}, transformers {transformers.__version__}, "
-            f"{device})"
+            f"{path} (torch {torch.__version__}, transformers {transformers.__version__}, {device})"
         )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sys
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -300,8 +301,9 @@ D.health = T.lines(0)
 def test_a_server_that_cannot_start_is_explained(private_tmp: Path) -> None:
     python_without_pie = private_tmp / "bin" / "python"
     python_without_pie.parent.mkdir()
-    # a real Python, isolated (-I) so that it cannot import pie_lsp
-    python_without_pie.write_text(f'#!/bin/sh\nexec {shutil.which("python3")} -I "$@"\n')
+    # a real Python without pie-lsp: the interpreter this venv was made from, isolated (-I)
+    base = getattr(sys, "_base_executable", None) or shutil.which("python3")
+    python_without_pie.write_text(f'#!/bin/sh\nexec {base} -I "$@"\n')
     python_without_pie.chmod(0o755)
     body = f"""
 require("pie").setup({{ interpreter = "/nonexistent/python" }})

@@ -222,9 +222,7 @@ async def test_long_program_gets_a_note_not_truncation() -> None:
     long_program = SLOW.replace("int main() {", "// " + "x" * 1600 + "\nint main() {")
     with serving({"pie": answers(FAST)}) as server:
         backend = backend_for(server, "pie")
-        generation = await backend.generate(
-            Program(Path("p.cpp"), long_program), 1, lambda _: None
-        )
+        generation = await backend.generate(Program(Path("p.cpp"), long_program), 1, lambda _: None)
     assert long_program.rstrip() in server.posts()[0].body["prompt"]
     (note,) = generation.notes
     assert note.startswith(f"program is {len(long_program):,} characters")
@@ -251,11 +249,12 @@ async def test_429_is_retried_after_the_time_retry_after_asks_for() -> None:
 
 async def test_5xx_is_retried_then_reported() -> None:
     def failing(seen: int, body: dict[str, Any]) -> Reply:
-        return Reply(500, {"error": {"message": "CUDA out of memory"}}, headers={"Retry-After": "0"})
+        return Reply(
+            500, {"error": {"message": "CUDA out of memory"}}, headers={"Retry-After": "0"}
+        )
 
-    with serving({"down": failing}) as server:
-        with pytest.raises(ModelError) as caught:
-            await generate(backend_for(server, "down", retries=2))
+    with serving({"down": failing}) as server, pytest.raises(ModelError) as caught:
+        await generate(backend_for(server, "down", retries=2))
     assert len(server.posts()) == 3
     assert "HTTP 500: CUDA out of memory" in caught.value.message
     assert "after 2 retries" in caught.value.message
@@ -278,9 +277,8 @@ async def test_rate_limit_asking_for_too_long_a_wait_is_reported_at_once() -> No
     def limited(seen: int, body: dict[str, Any]) -> Reply:
         return Reply(429, {"error": "quota"}, headers={"Retry-After": "3600"})
 
-    with serving({"limited": limited}) as server:
-        with pytest.raises(ModelError) as caught:
-            await generate(backend_for(server, "limited"))
+    with serving({"limited": limited}) as server, pytest.raises(ModelError) as caught:
+        await generate(backend_for(server, "limited"))
     assert len(server.posts()) == 1
     assert "asks to wait 3600 s" in caught.value.message
 
@@ -334,9 +332,8 @@ async def test_malformed_json_answer() -> None:
     def garbled(seen: int, body: dict[str, Any]) -> Reply:
         return Reply(raw=b'{"choices": [{"text": "int main() {}"')
 
-    with serving({"garbled": garbled}) as server:
-        with pytest.raises(ModelError) as caught:
-            await generate(backend_for(server, "garbled"))
+    with serving({"garbled": garbled}) as server, pytest.raises(ModelError) as caught:
+        await generate(backend_for(server, "garbled"))
     assert "malformed JSON" in caught.value.message and "choices" in caught.value.message
 
 
@@ -344,41 +341,51 @@ async def test_answer_without_choices() -> None:
     def odd(seen: int, body: dict[str, Any]) -> Reply:
         return Reply(body={"error": {"message": "context length exceeded"}})
 
-    with serving({"odd": odd}) as server:
-        with pytest.raises(ModelError, match="no choices: context length exceeded"):
-            await generate(backend_for(server, "odd"))
+    with (
+        serving({"odd": odd}) as server,
+        pytest.raises(ModelError, match="no choices: context length exceeded"),
+    ):
+        await generate(backend_for(server, "odd"))
 
 
 async def test_401_without_a_key_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PIE_TEST_KEY", raising=False)
-    with serving({"pie": answers(FAST)}, api_key="secret") as server:
-        with pytest.raises(ModelError) as caught:
-            await generate(backend_for(server, "pie", api_key_env="PIE_TEST_KEY"))
+    with (
+        serving({"pie": answers(FAST)}, api_key="secret") as server,
+        pytest.raises(ModelError) as caught,
+    ):
+        await generate(backend_for(server, "pie", api_key_env="PIE_TEST_KEY"))
     assert "HTTP 401: Incorrect API key provided" in caught.value.message
     assert caught.value.hint == "set the environment variable PIE_TEST_KEY to your API key"
 
 
 async def test_401_with_a_wrong_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PIE_TEST_KEY", "wrong")
-    with serving({"pie": answers(FAST)}, api_key="secret") as server:
-        with pytest.raises(ModelError) as caught:
-            await generate(backend_for(server, "pie", api_key_env="PIE_TEST_KEY"))
+    with (
+        serving({"pie": answers(FAST)}, api_key="secret") as server,
+        pytest.raises(ModelError) as caught,
+    ):
+        await generate(backend_for(server, "pie", api_key_env="PIE_TEST_KEY"))
     assert "$PIE_TEST_KEY was not accepted" in caught.value.hint
     assert "wrong" not in str(caught.value)  # the key itself is never shown
 
 
 async def test_404_unknown_model_lists_the_served_ones() -> None:
-    with serving({"pie-7b": answers(FAST), "codellama": answers(FAST)}) as server:
-        with pytest.raises(ModelError) as caught:
-            await generate(backend_for(server, "pie-13b"))
+    with (
+        serving({"pie-7b": answers(FAST), "codellama": answers(FAST)}) as server,
+        pytest.raises(ModelError) as caught,
+    ):
+        await generate(backend_for(server, "pie-13b"))
     assert "does not serve model 'pie-13b' (it serves: pie-7b, codellama)" in caught.value.message
     assert "--model-name" in caught.value.hint
 
 
 async def test_404_completions_on_a_chat_only_server_suggests_chat() -> None:
-    with serving({"instruct": answers(CHATTER)}, chat_only=["instruct"]) as server:
-        with pytest.raises(ModelError) as caught:
-            await generate(backend_for(server, "instruct"))
+    with (
+        serving({"instruct": answers(CHATTER)}, chat_only=["instruct"]) as server,
+        pytest.raises(ModelError) as caught,
+    ):
+        await generate(backend_for(server, "instruct"))
     assert "serves 'instruct' but not /completions" in caught.value.message
     assert caught.value.hint == "set pie.model.openai.api = 'chat'"
 

@@ -121,8 +121,9 @@ int main() {
 """
 
 
-def generate(source: str, folder: Path, settings: Settings | None = None,
-             name: str = "prog.cpp") -> Generation:
+def generate(
+    source: str, folder: Path, settings: Settings | None = None, name: str = "prog.cpp"
+) -> Generation:
     path = folder / name
     path.write_text(source)
     backend = RulesBackend(settings or Settings())
@@ -148,11 +149,17 @@ def compile_and_run(sources: Sequence[str], stdin: str, folder: Path) -> list[st
         source_path = folder / f"variant{index}.cpp"
         source_path.write_text(sources[index])
         exe = folder / f"variant{index}"
-        built = subprocess.run(["g++", "-std=c++17", "-O0", "-o", str(exe), str(source_path)],
-                               capture_output=True, text=True, timeout=120, check=False)
+        built = subprocess.run(
+            ["g++", "-std=c++17", "-O0", "-o", str(exe), str(source_path)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         assert built.returncode == 0, f"variant {index} does not compile:\n{built.stderr}"
-        ran = subprocess.run([str(exe)], input=stdin, capture_output=True, text=True,
-                             timeout=30, check=False)
+        ran = subprocess.run(
+            [str(exe)], input=stdin, capture_output=True, text=True, timeout=30, check=False
+        )
         assert ran.returncode == 0, f"variant {index} failed: {ran.stderr}"
         return ran.stdout
 
@@ -175,17 +182,23 @@ def mixed(tmp_path_factory: pytest.TempPathFactory) -> Generation:
 
 def test_every_rule_applies_once_and_all_combine(showcase: Generation) -> None:
     assert [c.origin for c in showcase.candidates] == [
-        *(f"rules:{name}" for name in RULE_NAMES), "rules:all"]
+        *(f"rules:{name}" for name in RULE_NAMES),
+        "rules:all",
+    ]
     assert showcase.rejected == []
     assert all(c.description for c in showcase.candidates)
 
 
 def test_sync_stdio_goes_first_in_main(showcase: Generation) -> None:
     text = by_origin(showcase)["rules:sync-stdio"].source
-    assert "int main() {\n    std::ios::sync_with_stdio(false);\n    std::cin.tie(nullptr);\n" \
-           "    int n;\n" in text
+    assert (
+        "int main() {\n    std::ios::sync_with_stdio(false);\n    std::cin.tie(nullptr);\n"
+        "    int n;\n" in text
+    )
     assert diff_lines(SHOWCASE, text) == (
-        [], ["std::ios::sync_with_stdio(false);", "std::cin.tie(nullptr);"])
+        [],
+        ["std::ios::sync_with_stdio(false);", "std::cin.tie(nullptr);"],
+    )
 
 
 def test_sync_stdio_not_with_c_stdio(mixed: Generation) -> None:
@@ -204,15 +217,19 @@ def test_endl_outside_macros(showcase: Generation) -> None:
 
 def test_endl_rewritten_when_written_std_endl(mixed: Generation) -> None:
     assert diff_lines(MIXED_STDIO, mixed.candidates[0].source) == (
-        ["std::cout << i << std::endl;"], ["std::cout << i << '\\n';"])
+        ["std::cout << i << std::endl;"],
+        ["std::cout << i << '\\n';"],
+    )
 
 
 def test_const_ref_params(showcase: Generation) -> None:
     candidate = by_origin(showcase)["rules:const-ref-params"]
     assert diff_lines(SHOWCASE, candidate.source) == (
         ["long long total(vector<int> v) {", "int smallest(vector<int> v, string label) {"],
-        ["long long total(const vector<int>& v) {",
-         "int smallest(vector<int> v, const string& label) {"],
+        [
+            "long long total(const vector<int>& v) {",
+            "int smallest(vector<int> v, const string& label) {",
+        ],
     )
     # `v` of smallest() is modified (the const version failed to compile and was dropped);
     # `v` of aliased() may be the global it modifies.
@@ -224,20 +241,26 @@ def test_int_pow(showcase: Generation) -> None:
     candidate = by_origin(showcase)["rules:int-pow"]
     assert diff_lines(SHOWCASE, candidate.source) == (
         ["double d = pow(a[0] - a[n - 1], 2) + std::pow(1.5, 3);"],
-        ["double d = ((double)(a[0] - a[n - 1]) * (double)(a[0] - a[n - 1])) + "
-         "((double)(1.5) * (double)(1.5) * (double)(1.5));"],
+        [
+            "double d = ((double)(a[0] - a[n - 1]) * (double)(a[0] - a[n - 1])) + "
+            "((double)(1.5) * (double)(1.5) * (double)(1.5));"
+        ],
     )  # pow(2.0, e) has no literal exponent; SQ(a[0]) is a macro
 
 
 def test_hoist_loop_bound(showcase: Generation) -> None:
     candidate = by_origin(showcase)["rules:hoist-loop-bound"]
     assert diff_lines(SHOWCASE, candidate.source) == (
-        ["for (int i = 0; i < a.size(); i++) weighted += (long long)a[i] * i;",
-         "for (int i = 0; i < strlen(word); i++) vowels += word[i] == 'a';"],
-        ["{ const auto pie_bound_1 = a.size(); for (int i = 0; i < pie_bound_1; i++) "
-         "weighted += (long long)a[i] * i; }",
-         "{ const auto pie_bound_2 = strlen(word); for (int i = 0; i < pie_bound_2; i++) "
-         "vowels += word[i] == 'a'; }"],
+        [
+            "for (int i = 0; i < a.size(); i++) weighted += (long long)a[i] * i;",
+            "for (int i = 0; i < strlen(word); i++) vowels += word[i] == 'a';",
+        ],
+        [
+            "{ const auto pie_bound_1 = a.size(); for (int i = 0; i < pie_bound_1; i++) "
+            "weighted += (long long)a[i] * i; }",
+            "{ const auto pie_bound_2 = strlen(word); for (int i = 0; i < pie_bound_2; i++) "
+            "vowels += word[i] == 'a'; }",
+        ],
     )  # grow.size() changes in its loop; rep(i, a.size()) is a macro
 
 
@@ -252,7 +275,9 @@ def test_string_append_keeps_grouping(showcase: Generation) -> None:
 def test_map_to_unordered_only_order_free_maps(showcase: Generation) -> None:
     candidate = by_origin(showcase)["rules:map-to-unordered"]
     assert diff_lines(SHOWCASE, candidate.source) == (
-        ["map<int, int> counts;"], ["#include <unordered_map>", "unordered_map<int, int> counts;"])
+        ["map<int, int> counts;"],
+        ["#include <unordered_map>", "unordered_map<int, int> counts;"],
+    )
     assert candidate.source.startswith("#include <iostream>\n#include <unordered_map>\n")
 
 
@@ -268,10 +293,15 @@ def test_combination_is_every_rule_at_once(showcase: Generation) -> None:
 
 
 @needs_gxx
-def test_rewrites_compile_and_print_the_same(showcase: Generation, mixed: Generation,
-                                             tmp_path: Path) -> None:
-    programs = [SHOWCASE, *(c.source for c in showcase.candidates),
-                MIXED_STDIO, *(c.source for c in mixed.candidates)]
+def test_rewrites_compile_and_print_the_same(
+    showcase: Generation, mixed: Generation, tmp_path: Path
+) -> None:
+    programs = [
+        SHOWCASE,
+        *(c.source for c in showcase.candidates),
+        MIXED_STDIO,
+        *(c.source for c in mixed.candidates),
+    ]
     split = 1 + len(showcase.candidates)
     outputs = compile_and_run(programs[:split], SHOWCASE_INPUT, tmp_path)
     assert outputs[0].count("\n") == 5
@@ -284,15 +314,17 @@ def test_rewrites_compile_and_print_the_same(showcase: Generation, mixed: Genera
 
 
 def test_syntax_error_gives_a_note(tmp_path: Path) -> None:
-    generation = generate("#include <iostream>\nint main() { int x = ; std::cout << x; }\n",
-                          tmp_path)
+    generation = generate(
+        "#include <iostream>\nint main() { int x = ; std::cout << x; }\n", tmp_path
+    )
     assert generation.candidates == [] and generation.rejected == []
     assert len(generation.notes) == 1 and "cannot parse" in generation.notes[0]
 
 
 def test_no_rule_applies_says_what_was_checked(tmp_path: Path) -> None:
-    generation = generate("#include <cstdio>\nint main() { printf(\"hi\\n\"); return 0; }\n",
-                          tmp_path)
+    generation = generate(
+        '#include <cstdio>\nint main() { printf("hi\\n"); return 0; }\n', tmp_path
+    )
     assert generation.candidates == []
     assert generation.notes[0].startswith("no rule applies: checked sync-stdio")
     assert all(name in generation.notes[0] for name in RULE_NAMES)
@@ -347,7 +379,9 @@ def generate_with(rules: list[Rule], source: str, folder: Path) -> Generation:
 def test_rewrite_that_does_not_compile_is_rejected(tmp_path: Path) -> None:
     generation = generate_with(
         [_Insert("broken", "this is not C++;"), *RulesBackend(Settings()).rules[:2]],
-        MIXED_STDIO, tmp_path)
+        MIXED_STDIO,
+        tmp_path,
+    )
     assert [c.origin for c in generation.candidates] == ["rules:endl"]
     assert [r.origin for r in generation.rejected] == ["rules:broken"]
     assert generation.rejected[0].reason.startswith("rewrite would not compile: 1:")
@@ -355,15 +389,23 @@ def test_rewrite_that_does_not_compile_is_rejected(tmp_path: Path) -> None:
 
 def test_combination_drops_rules_that_clash(tmp_path: Path) -> None:
     # each compiles alone; together they define `clash` twice
-    rules: list[Rule] = [_Insert("first", "int clash = 1;"), _Insert("second", "int clash = 2;"),
-                         _Insert("third", "int other = 3;")]
+    rules: list[Rule] = [
+        _Insert("first", "int clash = 1;"),
+        _Insert("second", "int clash = 2;"),
+        _Insert("third", "int other = 3;"),
+    ]
     generation = generate_with(rules, MIXED_STDIO, tmp_path)
     assert [c.origin for c in generation.candidates] == [
-        "rules:first", "rules:second", "rules:third", "rules:all"]
+        "rules:first",
+        "rules:second",
+        "rules:third",
+        "rules:all",
+    ]
     assert generation.candidates[-1].source == "int clash = 1;\nint other = 3;\n" + MIXED_STDIO
     assert generation.rejected == []
     assert generation.notes == [
-        "rules: the rules' rewrites do not compile together; rules:all leaves out second"]
+        "rules: the rules' rewrites do not compile together; rules:all leaves out second"
+    ]
 
 
 class _Crash(_Insert):
@@ -376,7 +418,8 @@ def test_a_rule_that_crashes_costs_only_itself(tmp_path: Path) -> None:
     generation = generate_with([_Crash("crash", ""), *endl], MIXED_STDIO, tmp_path)
     assert [c.origin for c in generation.candidates] == ["rules:endl"]
     assert generation.notes == [
-        "rules: crash failed on this program (RuntimeError: boom); please report it"]
+        "rules: crash failed on this program (RuntimeError: boom); please report it"
+    ]
 
 
 async def test_generate_keeps_the_event_loop_running(tmp_path: Path) -> None:
@@ -393,7 +436,8 @@ async def test_generate_keeps_the_event_loop_running(tmp_path: Path) -> None:
 
     ticker = asyncio.create_task(tick())
     generation = await RulesBackend(Settings()).generate(
-        Program.from_file(path), 8, messages.append)
+        Program.from_file(path), 8, messages.append
+    )
     await asyncio.sleep(0)  # deliver progress queued from the worker thread
     ticker.cancel()
     assert [c.origin for c in generation.candidates] == ["rules:endl"]
@@ -421,6 +465,5 @@ def test_merge_skips_overlapping_rewrites() -> None:
 def test_identical_candidates_are_kept_once() -> None:
     from pie_lsp.models.rules import _unique
 
-    candidates = [Candidate("rules:a", "x"), Candidate("rules:b", "y"),
-                  Candidate("rules:all", "x")]
+    candidates = [Candidate("rules:a", "x"), Candidate("rules:b", "y"), Candidate("rules:all", "x")]
     assert [c.origin for c in _unique(candidates)] == ["rules:a", "rules:b"]

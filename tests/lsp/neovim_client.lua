@@ -1,7 +1,7 @@
 -- Drives a real Neovim as pie-lsp's client, the way a user does: open a C++ file, start
 -- the server with vim.lsp.start, list the code actions, choose "Optimize program (PIE)",
 -- and wait for the server's workspace/applyEdit to change the buffer.
--- Usage: nvim --clean --headless -l optimize.lua FILE REPORT PYTHON CACHE_DIR
+-- Usage: nvim --clean --headless -l neovim_client.lua FILE REPORT PYTHON CACHE_DIR
 local file, report_path, python, cache = arg[1], arg[2], arg[3], arg[4]
 local report = { messages = {}, progress = {}, errors = {} }
 

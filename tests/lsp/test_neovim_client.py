@@ -4,6 +4,7 @@ dependency) starts `pie-lsp serve` with vim.lsp.start, lists code actions, runs
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import shutil
@@ -11,14 +12,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pie_lsp.pipeline import Pipeline
+from pie_lsp.pipeline import OptimizeResult, Pipeline
 from pie_lsp.program import Program
 from pie_lsp.settings import Settings
 from pie_lsp.verify import find_tests
 
 from ..conftest import EXAMPLES
 
-SCRIPT = Path(__file__).with_name("optimize.lua")
+SCRIPT = Path(__file__).with_name("neovim_client.lua")
 
 
 def neovim() -> str:
@@ -33,7 +34,7 @@ def neovim() -> str:
     return found
 
 
-async def test_neovim_optimizes_its_buffer(tmp_path: Path) -> None:
+def test_neovim_optimizes_its_buffer(tmp_path: Path) -> None:
     shutil.copytree(EXAMPLES / "prefix_sums", tmp_path / "prefix_sums")
     path = tmp_path / "prefix_sums" / "slow.cpp"
     original = path.read_text()
@@ -41,8 +42,17 @@ async def test_neovim_optimizes_its_buffer(tmp_path: Path) -> None:
     report_path = tmp_path / "report.json"
 
     done = subprocess.run(
-        [neovim(), "--clean", "--headless", "-l", str(SCRIPT), str(path), str(report_path),
-         sys.executable, str(cache)],
+        [
+            neovim(),
+            "--clean",
+            "--headless",
+            "-l",
+            str(SCRIPT),
+            str(path),
+            str(report_path),
+            sys.executable,
+            str(cache),
+        ],
         capture_output=True,
         text=True,
         timeout=240,
@@ -62,12 +72,16 @@ async def test_neovim_optimizes_its_buffer(tmp_path: Path) -> None:
     settings = Settings()
     settings.cache.dir = str(cache)
     settings.simulator.backend = "estimate"
-    pipeline = Pipeline(settings)
-    try:
-        expected = await pipeline.optimize(Program.from_file(path), find_tests(path))
-    finally:
-        await pipeline.aclose()
-        pipeline.cache.close()
+
+    async def optimize() -> OptimizeResult:
+        pipeline = Pipeline(settings)
+        try:
+            return await pipeline.optimize(Program.from_file(path), find_tests(path))
+        finally:
+            await pipeline.aclose()
+            pipeline.cache.close()
+
+    expected = asyncio.run(optimize())
     assert expected.status == "optimized" and expected.cached  # the server's own result
     assert report["buffer"] == expected.optimized_source
     assert report["buffer"] != original and "sync_with_stdio(false)" in report["buffer"]
