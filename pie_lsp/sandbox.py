@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import itertools
 import os
 import shutil
 import signal
@@ -31,8 +32,12 @@ from attrs import define, field, frozen
 
 from pie_lsp.errors import ToolMissing
 
-# The uid/gid untrusted code runs as when pie-lsp is root ("nobody" on Debian).
-UNPRIVILEGED_ID = 65534
+# When pie-lsp is root, untrusted code runs as an unprivileged uid/gid from this range, a
+# new one for each process tree. RLIMIT_NPROC counts every process of a uid system-wide: with
+# one shared uid ("nobody"), a fork-bombing candidate would use up the process budget of the
+# honest candidate running beside it. No account owns these ids (the kernel needs none).
+UNPRIVILEGED_BASE = 0x7A000000
+UNPRIVILEGED_COUNT = 1 << 16
 MIB = 1024 * 1024
 _STDERR_KEEP = 64 * 1024
 
@@ -126,7 +131,7 @@ class Isolation:
         else:
             parts.append("NO namespace isolation (unshare not permitted here)")
         if self.setpriv:
-            parts.append(f"runs as uid {UNPRIVILEGED_ID}")
+            parts.append(f"runs as a throw-away uid >= {UNPRIVILEGED_BASE}")
         return ", ".join(parts)
 
 
@@ -164,8 +169,8 @@ def detect_isolation(isolate: bool = True) -> Isolation:
     if setpriv and not _works(
         [
             setpriv,
-            f"--reuid={UNPRIVILEGED_ID}",
-            f"--regid={UNPRIVILEGED_ID}",
+            f"--reuid={UNPRIVILEGED_BASE}",
+            f"--regid={UNPRIVILEGED_BASE}",
             "--clear-groups",
             "--",
             "true",
@@ -192,6 +197,11 @@ class Sandbox:
 
     def __init__(self, isolate: bool = True) -> None:
         self.isolation = detect_isolation(isolate)
+        # start where another pie-lsp process probably is not
+        self._uids = itertools.count(os.getpid() % UNPRIVILEGED_COUNT)
+
+    def _next_uid(self) -> int:
+        return UNPRIVILEGED_BASE + next(self._uids) % UNPRIVILEGED_COUNT
 
     @property
     def drops_privileges(self) -> bool:
@@ -221,10 +231,11 @@ class Sandbox:
                 cmd += ["--user", "--map-root-user"]
             cmd += ["--net", "--pid", "--fork", "--kill-child", "--"]
         if iso.setpriv:
+            uid = self._next_uid()
             cmd += [
                 iso.setpriv,
-                f"--reuid={UNPRIVILEGED_ID}",
-                f"--regid={UNPRIVILEGED_ID}",
+                f"--reuid={uid}",
+                f"--regid={uid}",
                 "--clear-groups",
                 "--",
             ]

@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
         for (int i = 0; i < 100000; i++) { pid_t p = fork(); if (p < 0) break; if (p == 0) { sleep(100); _exit(0); } made++; }
         printf("%d\n", made); fflush(stdout); sleep(100); return 0;
     }
+    if (mode == "forktree") { for (;;) fork(); }  // every process forks: always at the limit
     if (mode == "orphans") {  // children that leave the process group: only a PID namespace catches them
         for (int i = 0; i < 3; i++) if (fork() == 0) { setsid(); sleep(100); _exit(0); }
         return 0;
@@ -128,6 +129,21 @@ async def test_fork_bomb_is_contained(misbehave: Path) -> None:
     assert made < 64  # the process limit (32) stopped it, not the loop's end
     await asyncio.sleep(0.2)
     assert processes_matching("forkbomb") == []
+
+
+async def test_a_fork_bomb_does_not_use_up_its_neighbours_processes(
+    misbehave: Path, tmp_path: Path
+) -> None:
+    sandbox = Sandbox()
+    if not sandbox.drops_privileges:
+        pytest.skip("runs share the caller's uid here (not root): no per-run process budget")
+    bomb = asyncio.ensure_future(run(sandbox, misbehave, "forktree", limit=4.0))
+    await asyncio.sleep(1.0)  # the bomb now holds its whole process budget
+    given = tmp_path / "in.txt"
+    given.write_text("still here\n")
+    neighbours = [await run(sandbox, misbehave, "echo", stdin=given) for _ in range(3)]
+    assert [n.stdout for n in neighbours] == [b"still here\n"] * 3, neighbours[0].stderr
+    await bomb
 
 
 async def test_orphans_that_left_the_group_die_with_the_run(misbehave: Path) -> None:

@@ -178,6 +178,9 @@ class EstimateMeasurer(Measurer):
             "--tool=cachegrind",
             "--cache-sim=yes",
             "--branch-sim=yes",
+            # no gdb server: its files in /tmp are named by pid (1 in our PID namespace)
+            # and would clash between runs of different uids
+            "--vgdb=no",
             *cachegrind_geometry(self.machine),
             f"--cachegrind-out-file={out_file}",
             "./prog",
@@ -198,7 +201,11 @@ class EstimateMeasurer(Measurer):
             exe.write_bytes(binary.data)
             exe.chmod(0o755)
             run = await self.sandbox.run(
-                self.command("cg.out"), cwd=work, limits=limits, stdin=case.input
+                self.command("cg.out"),
+                cwd=work,
+                limits=limits,
+                stdin=case.input,
+                env={"TMPDIR": str(work)},  # valgrind's own temporary files stay in the run
             )
             if not run.ok:
                 raise MeasureFailed(
