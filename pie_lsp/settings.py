@@ -152,7 +152,7 @@ class EstimateSettings:
 
     timeout: float = setting(300.0, "Seconds one test may take under valgrind.")
     params: str | None = setting(
-        None, "Another machine-parameter file (default: simulator/skylake.toml)."
+        None, "Another machine-parameter file (default: simulator/skylake.json)."
     )
 
 
