@@ -52,7 +52,16 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 "$VENV/bin/python" -m pip install -q --upgrade pip 2>&1 | grep -v '^WARNING: Location' >&2 || true
 extra=""
-[ "$DEV" = 1 ] && extra="[dev]"
+if [ "$DEV" = 1 ]; then
+    # The tests run the transformers backend on a tiny model: torch first, pinned, because an
+    # unpinned torch (asked for by transformers) would pull a multi-GB CUDA build. 2.13.0 is
+    # the CPU build that lies on this kind of machine (pip's find-links).
+    if ! "$VENV/bin/python" -c 'import torch' >/dev/null 2>&1; then
+        say "installing torch==2.13.0 (CPU) into $VENV"
+        "$VENV/bin/python" -m pip install -q torch==2.13.0 2>&1 | { grep -v '^WARNING: Location' || true; } >&2
+    fi
+    extra="[dev,transformers]"
+fi
 say "installing pie-lsp$extra into $VENV"
 # pip's own progress goes to stderr; a failure still fails this script (pipefail)
 "$VENV/bin/python" -m pip install -q -e "$ROOT$extra" 2>&1 | { grep -v '^WARNING: Location' || true; } >&2

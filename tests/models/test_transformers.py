@@ -1,0 +1,190 @@
+"""The `transformers` backend with a real (tiny) causal LM built offline in the test.
+
+The checkpoint is made here: a byte-level BPE tokenizer trained with `tokenizers` on a few
+C++ lines, and a 1-layer GPT-2 with random weights, saved with `save_pretrained`. Nothing
+comes from a hub. Random weights write no program, so every sample must be rejected by the
+completion parser with a reason, and the pipeline must report "not-optimized", never fail.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import torch  # scripts/setup.sh --dev installs torch==2.13.0 (CPU) and the transformers extra
+import transformers
+
+from pie_lsp.errors import ModelError
+from pie_lsp.models.transformers import TransformersBackend
+from pie_lsp.program import Program
+from pie_lsp.settings import Settings
+
+from ..conftest import DOUBLER
+
+TRAINING_TEXT = [
+    DOUBLER,
+    "This is a slow program we want to optimize 10/10. ### Program:\n",
+    "### Optimized Version with score 10/10:\n",
+    "ios::sync_with_stdio(false); cin.tie(nullptr);\n",
+]
+
+
+@pytest.fixture(scope="module")
+def checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A complete causal-LM checkpoint directory: config, safetensors weights, tokenizer."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+
+    folder = tmp_path_factory.mktemp("tiny-lm")
+    raw = Tokenizer(models.BPE())
+    raw.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    raw.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=400,
+        special_tokens=["<|endoftext|>"],
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+    )
+    raw.train_from_iterator(TRAINING_TEXT, trainer)
+    tokenizer = transformers.PreTrainedTokenizerFast(
+        tokenizer_object=raw, eos_token="<|endoftext|>", pad_token="<|endoftext|>"
+    )
+    tokenizer.save_pretrained(folder)
+    torch.manual_seed(0)
+    config = transformers.GPT2Config(
+        vocab_size=len(tokenizer),
+        n_positions=2048,
+        n_embd=32,
+        n_layer=1,
+        n_head=2,
+        # no end-of-text token: generation runs to max_new_tokens, so its length is known
+        eos_token_id=None,
+        bos_token_id=None,
+    )
+    transformers.GPT2LMHeadModel(config).save_pretrained(folder)
+    assert (folder / "model.safetensors").is_file()
+    return folder
+
+
+def settings_for(path: Path | str, **transformers_settings: object) -> Settings:
+    settings = Settings()
+    settings.model.backend = "transformers"
+    settings.model.transformers.path = str(path)
+    settings.model.transformers.device = "cpu"
+    settings.model.transformers.max_new_tokens = 48
+    for key, value in transformers_settings.items():
+        setattr(settings.model.transformers, key, value)
+    return settings
+
+
+def program() -> Program:
+    return Program.from_text(Path("doubler.cpp"), DOUBLER)
+
+
+async def test_samples_k_candidates_from_a_local_checkpoint(checkpoint: Path) -> None:
+    backend = TransformersBackend(settings_for(checkpoint))
+    said: list[str] = []
+    generation = await backend.generate(program(), 3, said.append)
+    # random weights write no C++ program: every sample is rejected, each with its reason
+    assert generation.candidates == []
+    assert [r.origin for r in generation.rejected] == [f"transformers:sample-{i}" for i in range(3)]
+    assert all(r.reason for r in generation.rejected)
+    # 48 new tokens, no end of text: the parser is told the completion was cut off
+    assert any("max_new_tokens" in r.reason for r in generation.rejected), generation.rejected
+    assert said[0].startswith("Loading the checkpoint")
+    assert said[1:] == [f"Sampling {i}/3 on cpu…" for i in (1, 2, 3)]
+    await backend.aclose()
+
+
+async def test_greedy_sampling_is_deterministic(checkpoint: Path) -> None:
+    backend = TransformersBackend(settings_for(checkpoint, temperature=0.0))
+    loaded = await backend.load()
+    first = await backend._sample(loaded, "int main() {", ())
+    second = await backend._sample(loaded, "int main() {", ())
+    assert first == second
+    assert first.new_tokens > 0 and first.finish_reason in ("length", "stop")
+
+
+async def test_cancelling_stops_the_sampling_thread(checkpoint: Path) -> None:
+    backend = TransformersBackend(settings_for(checkpoint, max_new_tokens=100))
+    loaded = await backend.load()
+    started = time.perf_counter()
+    whole = await backend._sample(loaded, DOUBLER, ())
+    per_token = (time.perf_counter() - started) / whole.new_tokens
+    assert whole.new_tokens == 100 and whole.finish_reason == "length"
+    # a sample 20x as long, cancelled a little way in
+    backend.config.max_new_tokens = 2000 - len(DOUBLER)  # within the 2048 positions
+    task = asyncio.ensure_future(backend._sample(loaded, DOUBLER, ()))
+    await asyncio.sleep(per_token * 50)
+    started = time.perf_counter()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    # the stopping criterion saw the flag at its next token, not after 1,000 more
+    assert time.perf_counter() - started < per_token * 500
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda root: root / "missing", "does not exist"),
+        (lambda root: root, "no config.json"),
+    ],
+)
+async def test_bad_checkpoint_directories_are_explained(
+    tmp_path: Path, make: object, message: str
+) -> None:
+    target = make(tmp_path)  # type: ignore[operator]
+    with pytest.raises(ModelError) as caught:
+        await TransformersBackend(settings_for(target)).generate(program(), 1, lambda _: None)
+    assert message in caught.value.message
+    assert "pie.model.transformers.path" in caught.value.hint
+
+
+async def test_a_config_without_weights_is_explained(checkpoint: Path, tmp_path: Path) -> None:
+    (tmp_path / "config.json").write_text((checkpoint / "config.json").read_text())
+    with pytest.raises(ModelError, match="no weights"):
+        await TransformersBackend(settings_for(tmp_path)).generate(program(), 1, lambda _: None)
+
+
+def test_no_directory_set_names_the_setting() -> None:
+    with pytest.raises(ModelError) as caught:
+        asyncio.run(TransformersBackend(settings_for("")).generate(program(), 1, lambda _: None))
+    assert "--model-path" in caught.value.hint
+
+
+def test_config_digest_changes_with_the_checkpoint(checkpoint: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for item in checkpoint.iterdir():
+        (copy / item.name).write_bytes(item.read_bytes())
+    before = TransformersBackend(settings_for(copy)).config_digest()
+    assert TransformersBackend(settings_for(copy)).config_digest() == before
+    assert TransformersBackend(settings_for(copy, temperature=0.2)).config_digest() != before
+    (copy / "model.safetensors").write_bytes((copy / "model.safetensors").read_bytes() + b"\0")
+    assert TransformersBackend(settings_for(copy)).config_digest() != before
+
+
+@pytest.mark.slow
+def test_cli_optimize_with_a_local_checkpoint_rejects_every_sample(
+    checkpoint: Path, doubler: Path, tmp_path: Path
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "pie_lsp", "optimize", str(doubler), "--model", "transformers",
+         "--model-path", str(checkpoint), "--samples", "2", "--simulator", "estimate",
+         "--set", "model.transformers.max_new_tokens=32", "--set", "model.transformers.device=cpu",
+         "--set", f"cache.dir={tmp_path / 'cache'}", "--json"],
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["status"] == "not-optimized", result
+    assert result["model"] == "transformers"
+    assert result["tests_passed"] == result["tests_total"] == 2  # the original was verified
+    origins = {c["origin"]: c for c in result["candidates"]}
+    assert set(origins) == {"transformers:sample-0", "transformers:sample-1"}
+    assert all(c["status"] == "rejected" and c["reason"] for c in origins.values())
+    assert doubler.read_text() == DOUBLER
