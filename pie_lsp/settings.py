@@ -178,7 +178,9 @@ class Gem5Settings:
         factory=list,
         doc="Command prefix to run gem5 in a container, e.g. docker run --rm -v ... IMAGE.",
     )
-    timeout: float = setting(120.0, "Seconds of gem5 time per test (PIE: 120).")
+    timeout: float = setting(
+        120.0, "Wall-clock seconds one gem5 run (one test) may take (PIE: 120)."
+    )
 
 
 @define

@@ -11,7 +11,7 @@
 #
 # Usage (see simulator/README.md):
 #   gem5.opt --outdir=OUT gem5_skylake.py --binary PROG --stdin INPUT \
-#       [--stdout FILE] [--stderr FILE] [--result FILE] [--machine skylake.json]
+#       [--stdout FILE] [--stderr FILE] [--result FILE] [--machine skylake.json] [--cwd DIR]
 #
 # Written for gem5 v23/v24 (X86O3CPU, SEWorkload, MemCtrl, cpu_side_ports, BTB and RAS
 # objects) and, as far as the differences are known, older releases such as PIE's image

@@ -131,7 +131,7 @@ def make_measurer(
         if found is not None:
             return gem5.Gem5Measurer(settings, sandbox, cache, slots)
         if backend == "gem5":
-            raise gem5.gem5_missing_error()
+            raise gem5.gem5_missing_error(settings.simulator.gem5)
         backend = "estimate"
     if backend == "native":
         return NativeMeasurer(settings, sandbox, cache, slots)

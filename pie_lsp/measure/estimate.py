@@ -9,9 +9,9 @@ the machine file (fitted against gem5 by `pie-lsp calibrate`; see docs/ESTIMATE.
 The cost model is deliberately small: events whose count barely varies on the calibration set
 (L1I misses that hit the last level, indirect mispredictions) share the cost of their
 sibling event (`COST_PARAMETERS`), because a free cost for them soaks up the start-up cost of
-the fit set and then misprices other programs. Features that cachegrind cannot give
-(instruction latencies, e.g. divisions) were tried and left out: docs/ESTIMATE.md has the
-figures.
+the fit set and then misprices other programs. What cachegrind cannot see (instruction
+latencies such as division, the L2, prefetching, memory-level parallelism) is not modelled;
+docs/ESTIMATE.md measures where that costs agreement.
 """
 
 from __future__ import annotations

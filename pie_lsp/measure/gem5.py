@@ -413,7 +413,7 @@ class Gem5Measurer(Measurer):
             raise MeasureFailed(
                 f"test {case.name}: gem5 {run.describe()}",
                 hint="raise pie.simulator.gem5.timeout (PIE: 120 s); gem5's O3 model "
-                "simulates about 0.1-1 M instructions per host second",
+                "simulates about 0.05-0.7 M instructions per host second",
                 details=gem5_log,
             )
         result = _read_json(out / RESULT_NAME)
