@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import sys
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from pie_lsp.measure.gem5 import find_gem5
 from pie_lsp.settings import Settings
 
 from ..conftest import EXAMPLES
+from ..lsp.conftest import SPIN
 from .conftest import PYTHON, lua_string, run_nvim
 
 pytestmark = pytest.mark.usefixtures("nvim")
@@ -203,21 +204,6 @@ D.modified = vim.bo[buf].modified
     # the file on disk is the user's: only :write changes it
     assert data["modified"] is True
     assert path.read_text() == original
-
-
-# A program whose test runs long enough (~0.3 s natively, much longer under valgrind)
-# to be cancelled while its compilers, tests or simulations run.
-SPIN = """#include <iostream>
-using namespace std;
-int main() {
-    long long n;
-    cin >> n;
-    volatile long long x = 0;
-    for (long long i = 0; i < n; i++) x = x + 1;
-    cout << x << endl;
-    return 0;
-}
-"""
 
 
 def test_cancel_stops_the_work_it_started(private_tmp: Path) -> None:
