@@ -26,6 +26,11 @@ def default_cache_dir() -> Path:
     return Path(base) / "pie-lsp"
 
 
+def cache_dir(settings: CacheSettings) -> Path:
+    """The cache directory the settings name (`~` expanded), else the default."""
+    return Path(settings.dir).expanduser() if settings.dir else default_cache_dir()
+
+
 def digest(*parts: str | bytes) -> str:
     """One sha256 over several parts (separated, so ("ab","c") != ("a","bc"))."""
     h = hashlib.sha256()
@@ -42,7 +47,7 @@ class Cache:
     def __init__(self, settings: CacheSettings | None = None) -> None:
         settings = settings or CacheSettings()
         self.enabled = settings.enabled
-        self.directory = Path(settings.dir) if settings.dir else default_cache_dir()
+        self.directory = cache_dir(settings)
         self._memory: dict[str, Any] = {}
         self._disk: diskcache.Cache | None = None
         if self.enabled:

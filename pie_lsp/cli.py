@@ -242,13 +242,12 @@ def cmd_optimize(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 def cmd_check(args: argparse.Namespace, out: Console, err: Console) -> int:
     from pie_lsp.baseline import resolve_baseline
+    from pie_lsp.cache import cache_dir
     from pie_lsp.report import dumps, render_speedup
 
     settings = _settings_for(args)
     current = Program.from_file(args.file)
-    name, text = resolve_baseline(
-        args.file, args.against, Path(settings.cache.dir) if settings.cache.dir else None
-    )
+    name, text = resolve_baseline(args.file, args.against, cache_dir(settings.cache))
     baseline = Program.from_text(args.file, text)
     suite = find_tests(args.file, Path(settings.tests.dir) if settings.tests.dir else None)
 
@@ -283,7 +282,8 @@ def cmd_settings(args: argparse.Namespace, out: Console, err: Console) -> int:
         )
         return 0
     table = Table(
-        title="pie-lsp settings (pyproject [tool.pie-lsp], .pie-lsp.toml, editor "
+        # "\[" keeps rich from reading [tool.pie-lsp] as markup
+        title="pie-lsp settings (pyproject \\[tool.pie-lsp], .pie-lsp.toml, editor "
         "settings under pie.*)",
         title_justify="left",
     )

@@ -205,9 +205,9 @@ def check_model(settings: Settings) -> Check:
 
 
 def check_cache(settings: Settings) -> Check:
-    from pie_lsp.cache import default_cache_dir
+    from pie_lsp.cache import cache_dir
 
-    where = Path(settings.cache.dir) if settings.cache.dir else default_cache_dir()
+    where = cache_dir(settings.cache)
     if not settings.cache.enabled:
         return Check("cache", True, "disabled", required=False)
     return Check("cache", True, str(where), required=False)

@@ -27,6 +27,7 @@ from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
 
 from pie_lsp import __version__
+from pie_lsp.cache import cache_dir
 from pie_lsp.errors import PieError
 from pie_lsp.lsp import presentation as show
 from pie_lsp.lsp.jobs import Job, Jobs
@@ -606,8 +607,9 @@ def create_server() -> PieServer:
 
         async def work(progress: Progress) -> SpeedupResult:
             settings, pipeline, current, suite = await ls.prepare(snap)
-            cache_dir = Path(settings.cache.dir) if settings.cache.dir else None
-            name, text = await asyncio.to_thread(resolve_baseline, snap.path, None, cache_dir)
+            name, text = await asyncio.to_thread(
+                resolve_baseline, snap.path, None, cache_dir(settings.cache)
+            )
             baseline = Program.from_text(snap.path, text)
             report = ls.worker.call(asyncio.get_running_loop(), progress.step)
             return await ls.worker.run(
@@ -645,9 +647,8 @@ def create_server() -> PieServer:
         snap = ls.snapshot(_uri_argument(args, show.SAVE_BASELINE), show.SAVE_BASELINE)
         await ls.wait_settings()
         settings = await asyncio.to_thread(ls.settings_for, snap.path.parent)
-        cache_dir = Path(settings.cache.dir) if settings.cache.dir else None
         try:
-            target = await asyncio.to_thread(save, snap.path, snap.text, cache_dir)
+            target = await asyncio.to_thread(save, snap.path, snap.text, cache_dir(settings.cache))
         except OSError as exc:
             error = PieError(
                 f"cannot save the baseline: {exc}",

@@ -250,6 +250,21 @@ def _normalise(value: Any, path: str) -> Any:
     return value
 
 
+def _empty_tables(data: Mapping[str, Any], defaults: Any) -> dict[str, Any]:
+    """`[]` where a table belongs becomes `{}`: Lua (Neovim) has one empty table and sends
+    it as a JSON array, e.g. `headers = {}` or `model = {}`."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        default = getattr(defaults, key, None)
+        table = attrs.has(type(default)) or isinstance(default, dict)
+        if table and isinstance(value, list) and not value:
+            value = {}
+        elif attrs.has(type(default)) and isinstance(value, Mapping):
+            value = _empty_tables(value, default)
+        out[key] = value
+    return out
+
+
 def merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
     """Deep-merge two raw settings dicts; `over` wins, dicts merge key by key."""
     out = dict(base)
@@ -270,7 +285,7 @@ def _describe_error(exc: Exception) -> str:
 
 def structure(raw: Mapping[str, Any] | None) -> Settings:
     """Build `Settings` from raw (merged) layers; raises SettingsError naming the bad key."""
-    data = _normalise(dict(raw or {}), "")
+    data = _empty_tables(_normalise(dict(raw or {}), ""), Settings())
     try:
         settings = _converter.structure(data, Settings)
     except Exception as exc:  # cattrs raises several exception types
@@ -352,9 +367,11 @@ def _load_toml(path: Path) -> dict[str, Any]:
 def load(directory: Path | None = None, *layers: Mapping[str, Any] | None) -> Settings:
     """Settings for a workspace folder, with more raw layers (editor, CLI) on top."""
     raw, _ = read_file_layer(directory)
-    for layer in layers:
+    for layer in (raw, *layers):
         if layer:
-            raw = merge(_normalise(raw, ""), _normalise(dict(layer), ""))
+            # each layer on its own: an empty table must not wipe out a lower layer's
+            clean = _empty_tables(_normalise(dict(layer), ""), Settings())
+            raw = clean if layer is raw else merge(raw, clean)
     return structure(raw)
 
 

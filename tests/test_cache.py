@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pie_lsp.cache import Cache, digest
+import pytest
+
+from pie_lsp.cache import Cache, cache_dir, digest
 from pie_lsp.settings import CacheSettings
 
 
@@ -27,3 +29,10 @@ def test_disabled_cache_writes_nothing(tmp_path: Path) -> None:
 def test_digest_separates_parts() -> None:
     assert digest("ab", "c") != digest("a", "bc")
     assert digest("x") == digest(b"x")
+
+
+def test_cache_dir_expands_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert cache_dir(CacheSettings(dir="~/pie-cache")) == tmp_path / "pie-cache"
+    assert Cache(CacheSettings(dir="~/pie-cache")).directory == tmp_path / "pie-cache"
+    assert not (Path.cwd() / "~").exists()  # no literal "~" folder

@@ -96,3 +96,15 @@ def test_field_docs_cover_every_leaf_with_a_description() -> None:
     assert "pie.simulator.gem5.prefix" in keys
     assert all(doc for *_, doc in rows), [k for k, *_, d in rows if not d]
     assert len(keys) == len(set(keys))
+
+
+def test_empty_lua_tables_sent_as_arrays_are_empty_tables(tmp_path: Path) -> None:
+    # Neovim sends `settings = { model = {}, ... headers = {} }` as JSON arrays
+    (tmp_path / ".pie-lsp.toml").write_text('[model]\nbackend = "openai"\n')
+    editor = {"model": [], "cache": {"dir": str(tmp_path)}, "simulator": {"gem5": []}}
+    settings = load(tmp_path, editor, {"model": {"openai": {"headers": []}}})
+    assert settings.model.backend == "openai"  # the file's table survives the empty one
+    assert settings.model.openai.headers == {}
+    assert settings.cache.dir == str(tmp_path)
+    with pytest.raises(SettingsError, match="jobs"):
+        structure({"jobs": []})  # a list where a number belongs is still an error

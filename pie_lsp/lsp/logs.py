@@ -12,7 +12,7 @@ import logging.handlers
 from collections.abc import Callable
 from pathlib import Path
 
-from pie_lsp.cache import default_cache_dir
+from pie_lsp.cache import cache_dir, default_cache_dir
 from pie_lsp.settings import Settings
 
 LOGGER_NAME = "pie_lsp"
@@ -22,8 +22,8 @@ _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 Sender = Callable[[int, str], None]
 
 
-def default_log_path(cache_dir: Path | None = None) -> Path:
-    return (cache_dir or default_cache_dir()) / "logs" / "server.log"
+def default_log_path(directory: Path | None = None) -> Path:
+    return (directory or default_cache_dir()) / "logs" / "server.log"
 
 
 def log_path(settings: Settings | None) -> Path:
@@ -33,7 +33,7 @@ def log_path(settings: Settings | None) -> Path:
         return default_log_path()
     if settings.log_file:
         return Path(settings.log_file).expanduser()
-    return default_log_path(Path(settings.cache.dir).expanduser() if settings.cache.dir else None)
+    return default_log_path(cache_dir(settings.cache))
 
 
 class EditorHandler(logging.Handler):

@@ -24,7 +24,7 @@ from pie_lsp.settings import Settings, SettingsError, load, unstructure
 
 def _editor_layer(raw: Any, where: str) -> dict[str, Any]:
     """An editor's layer: the `pie` object itself or an object holding it under `pie`."""
-    if raw is None:
+    if raw is None or raw == []:  # Lua's empty table arrives as []
         return {}
     if not isinstance(raw, Mapping):
         raise SettingsError(
