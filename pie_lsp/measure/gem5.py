@@ -87,7 +87,7 @@ def gem5_missing_error(settings: Gem5Settings | None = None) -> ToolMissing:
         return ToolMissing(
             "pie.simulator.gem5.prefix is set, but not the path of gem5 inside the container",
             hint="set pie.simulator.gem5.path (or $PIE_GEM5) to gem5's path in the image, "
-            "e.g. /gem5/build/X86/gem5.opt; see simulator/README.md",
+            "e.g. /home/gem5/build/X86/gem5.opt in PIE's image; see simulator/README.md",
         )
     return ToolMissing(
         "gem5 was not found (looked at pie.simulator.gem5.path, $PIE_GEM5, and gem5.opt / "

@@ -202,7 +202,13 @@ local function on_progress(event)
     M.state.progress[token] = entry
   end
   if M.options.progress then
-    vim.api.nvim_echo({ { text, value.kind == "end" and "MoreMsg" or "None" } }, false, {})
+    -- a line wider than the screen would stop Neovim at a "Press ENTER" prompt
+    local room = math.max(vim.v.echospace - 1, 10)
+    local shown = text
+    if vim.fn.strdisplaywidth(shown) > room then
+      shown = vim.fn.strcharpart(shown, 0, room - 1) .. "…"
+    end
+    vim.api.nvim_echo({ { shown, value.kind == "end" and "MoreMsg" or "None" } }, false, {})
   end
   vim.cmd("redrawstatus")
 end
@@ -290,7 +296,7 @@ function M.execute(command, bufnr, callback)
   end
   local ok, id = request(client, "workspace/executeCommand", params, finish, bufnr)
   if not ok then
-    notify("the server is not running; see :checkhealth pie and :LspLog", vim.log.levels.ERROR)
+    notify("the server is not running; see :checkhealth pie and the LSP log (" .. vim.lsp.get_log_path() .. ")", vim.log.levels.ERROR)
     return nil
   end
   request_id = id
