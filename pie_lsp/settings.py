@@ -258,10 +258,11 @@ def _empty_tables(data: Mapping[str, Any], defaults: Any) -> dict[str, Any]:
         default = getattr(defaults, key, None)
         table = attrs.has(type(default)) or isinstance(default, dict)
         if table and isinstance(value, list) and not value:
-            value = {}
+            out[key] = {}
         elif attrs.has(type(default)) and isinstance(value, Mapping):
-            value = _empty_tables(value, default)
-        out[key] = value
+            out[key] = _empty_tables(value, default)
+        else:
+            out[key] = value
     return out
 
 

@@ -117,18 +117,24 @@ def _line_of(text: str, offset: int) -> int:
 
 def _code_follows(text: str, offset: int) -> bool:
     """Whether the first non-blank line after `offset` looks like more C++ (a declaration
-    after main) rather than prose."""
+    after main) rather than prose. Comments are skipped: a comment is no sign that code
+    follows, and prose after one must not be scanned as code."""
     rest = text[offset:].lstrip()
+    while rest.startswith(("//", "/*")):
+        close = rest.find("\n") if rest[1] == "/" else rest.find("*/", 2) + 1
+        rest = rest[close + 1 :].lstrip() if close > 0 else ""
     return bool(rest) and bool(_CODE_START.match(rest) or _DECLARATION.match(rest))
 
 
-def _scan(text: str) -> _Scan:
+def _scan(text: str, truncated: bool = False) -> _Scan:
     """Check brackets and literals, find main(), and where the program ends: after main's
     body, later top-level text counts only while it looks like code (so prose after the
-    program is dropped, even prose with a stray quote or bracket)."""
+    program is dropped, even prose with a stray quote or bracket). There, a problem inside
+    a `{` block is a definition cut off, and so is any unclosed bracket at the end of a
+    `truncated` completion."""
     stack: list[str] = []
     end = 0
-    has_main = False
+    has_main = False  # `main(` at top level, not (yet) known to be a mere declaration
     main_done = False  # main's body is closed: anything after it must look like code
     tokens = code_tokens(text)
     for index, token in enumerate(tokens):
@@ -165,19 +171,24 @@ def _scan(text: str) -> _Scan:
         elif token.text != ";" or stack:
             continue
         if problem is not None:
-            if main_done:
+            if main_done and "{" not in stack:
                 return _Scan(None, end, has_main)
             return _Scan(problem, end, has_main)
         # a top-level declaration ends here
         end = token.end
         if has_main and not main_done:
-            main_done = True
+            if token.text == ";":
+                has_main = False  # `int main();` declares main, it does not define it
+            else:
+                main_done = True
         if main_done and not _code_follows(text, end):
             return _Scan(None, end, has_main)
-    if stack:
+    if stack and (truncated or not main_done or "{" in stack):
         opened = stack.count("{")
         what = f"{opened} '{{' never closed" if opened else f"'{stack[-1]}' never closed"
         return _Scan(f"cut off inside a block: {what}", end, has_main)
+    if has_main and not main_done:
+        return _Scan("cut off before the body of main()", end, has_main)
     return _Scan(None, end, has_main)
 
 
@@ -226,6 +237,8 @@ class _Block(NamedTuple):
     tag: str
     body: str
     closed: bool
+    start: int  # where the opening fence starts
+    end: int  # just after the closing fence (the end of the text when unclosed)
 
 
 def _fenced_blocks(text: str) -> list[_Block]:
@@ -239,10 +252,10 @@ def _fenced_blocks(text: str) -> list[_Block]:
         closing = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", re.M)
         found = closing.search(text, opening.end())
         if found is None:
-            blocks.append(_Block(tag, text[opening.end() :], closed=False))
+            blocks.append(_Block(tag, text[opening.end() :], False, opening.start(), len(text)))
             return blocks
         body = text[opening.end() : found.start()]
-        blocks.append(_Block(tag, body, closed=True))
+        blocks.append(_Block(tag, body, True, opening.start(), found.end()))
         position = found.end()
 
 
@@ -262,10 +275,13 @@ def _cut_at_stop_marker(text: str) -> tuple[str, bool]:
 
 
 def _strip_leading_chatter(text: str) -> str:
-    lines = text.splitlines(keepends=True)
-    for index, line in enumerate(lines):
+    # lines are split at "\n" only: str.splitlines() also splits at form feeds and
+    # Unicode separators, which may sit inside the program's literals and comments
+    position = 0
+    for line in text.split("\n"):
         if _CODE_START.match(line):
-            return "".join(lines[index:])
+            return text[position:]
+        position += len(line) + 1
     return text
 
 
@@ -281,22 +297,23 @@ def _looks_like(text: str) -> str | None:
 
 
 def _finish(source: str, truncated: bool, limit_hint: str) -> str:
-    scan = _scan(source)
+    scan = _scan(source, truncated)
     length_note = f" (the model stopped at its token limit{limit_hint})" if truncated else ""
+    # first: Python's `def main():` is no C++ main() cut off before its body
+    other = _looks_like(source)
+    if other:
+        return _reject(f"the completion is {other}, not C++")
     if scan.problem is not None:
         return _reject(f"truncated: {scan.problem}{length_note}" if truncated else scan.problem)
     if not scan.has_main:
         if truncated:
             return _reject(f"truncated before main(){length_note}")
-        other = _looks_like(source)
-        if other:
-            return _reject(f"the completion is {other}, not C++")
         if not code_tokens(source):
             return _reject("the completion holds no code")
         return _reject("no main() function: not a complete C++ program")
     # drop prose after the program's last complete declaration
     program = source[: scan.end].strip("\n")
-    lines = program.splitlines()
+    lines = program.split("\n")  # not splitlines(): see _strip_leading_chatter
     while lines and not lines[-1].strip():
         lines.pop()
     return "\n".join(line.rstrip() for line in lines) + "\n"
@@ -319,12 +336,27 @@ def extract_program(text: str, *, truncated: bool = False, limit_hint: str = "")
     blocks = _fenced_blocks(text)
     if blocks:
         cpp = [b for b in blocks if b.tag in _CPP_TAGS or b.tag not in _OTHER_LANGUAGES]
+        # the answer is usually the last complete program shown
+        with_main = [b for b in cpp if _scan(b.body).has_main]
+        if with_main:
+            return _finish(with_main[-1].body, truncated, limit_hint)
+        # a bare program with fences only around other things (sample input, a stray
+        # closing fence the model added): the program is outside the blocks
+        outside, position = [], 0
+        for block in blocks:
+            outside.append(text[position : block.start])
+            position = block.end
+        bare = _bare_program("".join([*outside, text[position:]]))
+        if _scan(bare).has_main:
+            return _finish(bare, truncated, limit_hint)
         if not cpp:
             language = _OTHER_LANGUAGES[blocks[-1].tag]
             raise CompletionRejected(f"the code block is {language}, not C++")
-        # the answer is usually the last complete program shown
-        with_main = [b for b in cpp if _scan(b.body).has_main]
-        block = (with_main or cpp)[-1]
-        return _finish(block.body, truncated, limit_hint)
+        return _finish(cpp[-1].body, truncated, limit_hint)
+    return _finish(_bare_program(text), truncated, limit_hint)
+
+
+def _bare_program(text: str) -> str:
+    """The candidate program text of a completion without code fences."""
     body, _ = _cut_at_stop_marker(_strip_leading_chatter(text))
-    return _finish(body, truncated, limit_hint)
+    return body

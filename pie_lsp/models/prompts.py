@@ -1,11 +1,13 @@
 """Prompt templates: PIE's performance-conditioned format, retrieval few-shot, and chat.
 
 Templates are text files in `model/prompts/` (or any file the settings name) with the
-placeholders `{program}`, `{score}` and `{examples}`; other braces are left alone, so a
-template may contain C++. Next to a template `NAME.txt` may live:
-- `NAME.example.txt`: how one retrieved example is written (`{slow}`, `{fast}`); examples
-  replace `{examples}`, joined by blank lines, the most similar last (nearest the program);
+placeholders `{program}` (required), `{score}` and `{examples}`; other braces are left
+alone, so a template may contain C++. Next to a template `NAME.txt` may live:
+- `NAME.example.txt`: how one retrieved example is written (`{slow}` and `{fast}`, no
+  other placeholder); examples replace `{examples}`, joined by blank lines and followed by
+  one, the most similar last (nearest the program). Without it, fewshot's format is used;
 - `NAME.system.txt`: the system message when the template is sent to a chat API.
+A placeholder in the wrong file is an error naming the fix, not text sent to the model.
 
 `pie-conditioned` is exactly the format PIE's fine-tuned checkpoints were trained on (plain
 completion, no chat template, the tag at score 10/10 at inference). PIE trained on programs
@@ -36,6 +38,8 @@ _STOPS: dict[str, tuple[str, ...]] = {
 }
 
 _PLACEHOLDER = re.compile(r"\{(program|score|examples|slow|fast)\}")
+_TEMPLATE_PLACEHOLDERS = ("program", "score", "examples")
+_EXAMPLE_PLACEHOLDERS = ("slow", "fast")
 
 
 def fill(template: str, values: dict[str, str]) -> str:
@@ -128,13 +132,44 @@ def load_template(name: str) -> Template:
             hint="put {program} where the program goes",
         )
     stem = main.with_suffix("")
+    example_path = stem.with_name(stem.name + ".example.txt")
+    example = _read(example_path)
+    _check_placeholders(main, text, example_path, example)
     return Template(
         name=name,
         text=text,
-        example=_read(stem.with_name(stem.name + ".example.txt")),
+        example=example,
         system=_read(stem.with_name(stem.name + ".system.txt")),
         stop=stop,
     )
+
+
+def _check_placeholders(main: Path, text: str, example_path: Path, example: str | None) -> None:
+    """A placeholder a file cannot use would reach the model as literal text: refuse it."""
+    for found in _PLACEHOLDER.findall(text):
+        if found not in _TEMPLATE_PLACEHOLDERS:
+            raise ModelError(
+                f"prompt template {main} uses {{{found}}}, which only an example file may use",
+                hint=f"write {{examples}} where the retrieved examples go, and {{slow}} and "
+                f"{{fast}} in {example_path}",
+            )
+    if example is None:
+        return
+    for found in _PLACEHOLDER.findall(example):
+        if found not in _EXAMPLE_PLACEHOLDERS:
+            raise ModelError(
+                f"example template {example_path} uses {{{found}}}, which only the prompt "
+                "template may use",
+                hint=f"an example template has only {{slow}} and {{fast}}; put {{{found}}} "
+                f"in {main}",
+            )
+    for needed in _EXAMPLE_PLACEHOLDERS:
+        if f"{{{needed}}}" not in example:
+            raise ModelError(
+                f"example template {example_path} has no {{{needed}}} placeholder",
+                hint="put {slow} where the slower version goes and {fast} where its "
+                "optimized version goes",
+            )
 
 
 def template_for(settings: PromptSettings, api: OpenAIApi) -> Template:
@@ -167,11 +202,13 @@ def build_prompt(program: str, settings: PromptSettings, api: OpenAIApi) -> Prom
         # most similar last, nearest the program (PIE's retrieval prompts)
         examples = list(reversed(retrieval.similar(program, settings.few_shot)))
         example_format = template.example or load_template("fewshot").example or ""
+        # blank lines between examples and before the program, whether or not the
+        # example file ends with a newline
         parts = [
-            fill(example_format, {"slow": p.slow.rstrip(), "fast": p.fast.rstrip()})
+            fill(example_format, {"slow": p.slow.rstrip(), "fast": p.fast.rstrip()}).rstrip("\n")
             for p in examples
         ]
-        rendered = "\n".join(parts) + "\n" if parts else ""
+        rendered = "\n\n".join(parts) + "\n\n" if parts else ""
     text = fill(
         template.text, {"program": body, "score": str(settings.score), "examples": rendered}
     )
