@@ -7,6 +7,7 @@ libclang wheel ships no compiler builtin headers, so gcc's own include directory
 
 from __future__ import annotations
 
+import atexit
 import functools
 import hashlib
 import shutil
@@ -117,11 +118,14 @@ def _index() -> object:
             "the libclang Python package is missing", hint="pip install libclang"
         ) from exc
     try:
-        return ci.Index.create()
+        index = ci.Index.create()
     except Exception as exc:
         raise ToolMissing(
             f"libclang cannot be loaded: {exc}", hint="pip install --force-reinstall libclang"
         ) from exc
+    # freed before interpreter shutdown: clang.cindex's __del__ fails once its module is gone
+    atexit.register(_index.cache_clear)
+    return index
 
 
 class Parsed:

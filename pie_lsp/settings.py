@@ -123,8 +123,9 @@ class PromptSettings:
 
     template: str = setting(
         "auto",
-        "auto, pie-conditioned, fewshot, chat, or a path to a template file. auto: "
-        "pie-conditioned for completions, chat for chat models.",
+        "auto, pie-conditioned, pie-plain, fewshot, chat, or a path to a template file. "
+        "auto: chat for chat models; for completions pie-plain for PIE's unconditioned "
+        "checkpoints (names with hq-selfplay or uncon), else pie-conditioned.",
     )
     few_shot: int = setting(2, "Retrieved slow/fast example pairs in few-shot prompts.")
     score: int = setting(10, "The performance tag of the conditioned prompt (PIE: 10/10).")

@@ -103,7 +103,7 @@ class OpenAIBackend(ModelBackend):
             c.api,
             repr(c.temperature),
             str(c.max_tokens),
-            prompt_digest(self.settings.model.prompt, c.api),
+            prompt_digest(self.settings.model.prompt, c.api, c.model),
         ]
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
@@ -368,7 +368,9 @@ class OpenAIBackend(ModelBackend):
 
     async def generate(self, program: Program, samples: int, progress: Progress) -> Generation:
         self._require_model()
-        prompt = build_prompt(program.text, self.settings.model.prompt, self.config.api)
+        prompt = build_prompt(
+            program.text, self.settings.model.prompt, self.config.api, self.config.model
+        )
         progress(f"Asking {self.config.model} for {samples} samples ({prompt.template} prompt)…")
         async with self.client() as client:
             completions, notes = await self.sample(client, prompt, samples, progress)

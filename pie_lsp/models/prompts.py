@@ -9,8 +9,10 @@ alone, so a template may contain C++. Next to a template `NAME.txt` may live:
 - `NAME.system.txt`: the system message when the template is sent to a chat API.
 A placeholder in the wrong file is an error naming the fix, not text sent to the model.
 
-`pie-conditioned` is exactly the format PIE's fine-tuned checkpoints were trained on (plain
-completion, no chat template, the tag at score 10/10 at inference). PIE trained on programs
+`pie-conditioned` is exactly the format PIE's performance-conditioned checkpoints
+(`pie-conditioned-*`) were trained on (plain completion, no chat template, the tag at score
+10/10 at inference); `pie-plain` is PIE's prompt without the tag, which its unconditioned
+checkpoints (`pie-hq-selfplay-*`, `pie-all-uncon-*`) were trained on. PIE trained on programs
 of at most 1,500 characters; a longer program is sent whole, with a note in the result.
 """
 
@@ -26,13 +28,16 @@ from pie_lsp.assets import asset
 from pie_lsp.errors import ModelError
 from pie_lsp.settings import OpenAIApi, PromptSettings
 
-BUILTIN = ("pie-conditioned", "fewshot", "chat")
+BUILTIN = ("pie-conditioned", "pie-plain", "fewshot", "chat")
+# PIE's checkpoints trained without the performance tag: their names contain one of these.
+_UNCONDITIONED = re.compile(r"hq-selfplay|uncon", re.IGNORECASE)
 PIE_TRAINING_LIMIT = 1500
 
 # Where a plain completion of each built-in template should stop: the next section a base
 # model would invent. (OpenAI-compatible servers accept up to 4 stop strings.)
 _STOPS: dict[str, tuple[str, ...]] = {
     "pie-conditioned": ("\n###", "\n# slower version"),
+    "pie-plain": ("\n###", "\n# slower version"),
     "fewshot": ("\n# slower version", "\n# optimized version", "\n###"),
     "chat": (),
 }
@@ -86,11 +91,13 @@ class Prompt:
         return [*messages, {"role": "user", "content": self.text}]
 
 
-def resolve_name(setting: str, api: OpenAIApi) -> str:
-    """The template a setting means: "auto" is pie-conditioned for plain completions
-    (base and PIE fine-tuned models) and chat for chat models."""
+def resolve_name(setting: str, api: OpenAIApi, model: str = "") -> str:
+    """The template a setting means: "auto" is chat for chat models; for plain completions
+    pie-plain for PIE's unconditioned checkpoints (by their name), else pie-conditioned."""
     if setting == "auto":
-        return "chat" if api == "chat" else "pie-conditioned"
+        if api == "chat":
+            return "chat"
+        return "pie-plain" if _UNCONDITIONED.search(model) else "pie-conditioned"
     return setting
 
 
@@ -118,8 +125,8 @@ def load_template(name: str) -> Template:
         if not main.is_file():
             raise ModelError(
                 f"prompt template {name!r} is neither a built-in template nor a file",
-                hint="set pie.model.prompt.template to auto, pie-conditioned, fewshot, chat "
-                "or the path of a template file",
+                hint="set pie.model.prompt.template to auto, pie-conditioned, pie-plain, "
+                "fewshot, chat or the path of a template file",
             )
     text = _read(main)
     if text is None:
@@ -172,8 +179,8 @@ def _check_placeholders(main: Path, text: str, example_path: Path, example: str 
             )
 
 
-def template_for(settings: PromptSettings, api: OpenAIApi) -> Template:
-    return load_template(resolve_name(settings.template, api))
+def template_for(settings: PromptSettings, api: OpenAIApi, model: str = "") -> Template:
+    return load_template(resolve_name(settings.template, api, model))
 
 
 def _check(settings: PromptSettings) -> None:
@@ -189,12 +196,15 @@ def _check(settings: PromptSettings) -> None:
         )
 
 
-def build_prompt(program: str, settings: PromptSettings, api: OpenAIApi) -> Prompt:
-    """The prompt for `program` under the settings, for a completions or chat API."""
+def build_prompt(
+    program: str, settings: PromptSettings, api: OpenAIApi, model: str = ""
+) -> Prompt:
+    """The prompt for `program` under the settings, for a completions or chat API and the
+    named model (which picks the PIE template under "auto")."""
     from pie_lsp.models import retrieval
 
     _check(settings)
-    template = template_for(settings, api)
+    template = template_for(settings, api, model)
     body = program.rstrip() if program.strip() else program
     examples: list[retrieval.Pair] = []
     rendered = ""
@@ -213,7 +223,7 @@ def build_prompt(program: str, settings: PromptSettings, api: OpenAIApi) -> Prom
         template.text, {"program": body, "score": str(settings.score), "examples": rendered}
     )
     notes: list[str] = []
-    if template.name == "pie-conditioned" and len(program) > PIE_TRAINING_LIMIT:
+    if template.name in ("pie-conditioned", "pie-plain") and len(program) > PIE_TRAINING_LIMIT:
         notes.append(
             f"program is {len(program):,} characters; PIE's models were trained on programs "
             f"up to {PIE_TRAINING_LIMIT:,} — results may be weaker"
@@ -228,11 +238,11 @@ def build_prompt(program: str, settings: PromptSettings, api: OpenAIApi) -> Prom
     )
 
 
-def prompt_digest(settings: PromptSettings, api: OpenAIApi) -> str:
+def prompt_digest(settings: PromptSettings, api: OpenAIApi, model: str = "") -> str:
     """Changes whenever the prompt a program would get changes (for cache keys)."""
     from pie_lsp.models import retrieval
 
-    template = template_for(settings, api)
+    template = template_for(settings, api, model)
     parts = [template.digest(), str(settings.score), str(settings.few_shot)]
     if template.uses_examples and settings.few_shot > 0:
         parts.append(retrieval.corpus_digest())

@@ -120,7 +120,7 @@ class TransformersBackend(ModelBackend):
             str(Path(c.path).expanduser().resolve()) if c.path else "",
             repr(c.temperature),
             str(c.max_new_tokens),
-            prompt_digest(self.settings.model.prompt, "completions"),
+            prompt_digest(self.settings.model.prompt, "completions", c.path),
         ]
         # a re-trained checkpoint in the same folder is a different model
         path = Path(c.path).expanduser() if c.path else None
@@ -226,7 +226,9 @@ class TransformersBackend(ModelBackend):
             raise
 
     async def generate(self, program: Program, samples: int, progress: Progress) -> Generation:
-        prompt = build_prompt(program.text, self.settings.model.prompt, "completions")
+        prompt = build_prompt(
+            program.text, self.settings.model.prompt, "completions", self.config.path
+        )
         progress(f"Loading the checkpoint {self.config.path}…")
         loaded = await self.load()
         generation = Generation(notes=list(prompt.notes))

@@ -80,6 +80,45 @@ def test_conditioned_prompt_is_byte_exact(template: str) -> None:
     assert prompt.messages() == [{"role": "user", "content": prompt.text}]
 
 
+def pie_plain_prompt(program: str) -> str:
+    """PIE's prompt without the performance tag (its unconditioned checkpoints)."""
+    return (
+        "Below is a program. Optimize the program and provide a more efficient version.\n\n"
+        f"### Program:\n{program}\n\n### Optimized Version:\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("model", "template"),
+    [
+        ("LearningOpt/pie-conditioned-7b", "pie-conditioned"),
+        ("LearningOpt/pie-hq-selfplay-13b", "pie-plain"),
+        ("/models/pie-all-uncon-7b", "pie-plain"),
+        ("codellama/CodeLlama-7b-hf", "pie-conditioned"),
+    ],
+)
+def test_auto_picks_the_prompt_each_pie_checkpoint_was_trained_on(
+    model: str, template: str
+) -> None:
+    prompt = build_prompt(PROGRAM, PromptSettings(), "completions", model)
+    assert prompt.template == template
+    expected = pie_prompt(BODY) if template == "pie-conditioned" else pie_plain_prompt(BODY)
+    assert prompt.text == expected
+    assert prompt.stop and prompt.system is None
+    # the choice is part of the cache key
+    conditioned = prompt_digest(PromptSettings(), "completions", "pie-conditioned-7b")
+    assert (prompt_digest(PromptSettings(), "completions", model) == conditioned) == (
+        template == "pie-conditioned"
+    )
+
+
+def test_plain_prompt_by_name_and_its_long_program_note() -> None:
+    long_program = PROGRAM + "// padding\n" * 200
+    prompt = build_prompt(long_program, PromptSettings(template="pie-plain"), "completions")
+    assert prompt.text == pie_plain_prompt(long_program.removesuffix("\n"))
+    assert prompt.notes and "1,500" in prompt.notes[0]
+
+
 def test_conditioned_prompt_space_not_newline_before_program_header() -> None:
     text = build_prompt(PROGRAM, PromptSettings(), "completions").text
     assert text.startswith("This is a slow program we want to optimize 10/10. ### Program:\n#")
