@@ -196,9 +196,7 @@ def _check(settings: PromptSettings) -> None:
         )
 
 
-def build_prompt(
-    program: str, settings: PromptSettings, api: OpenAIApi, model: str = ""
-) -> Prompt:
+def build_prompt(program: str, settings: PromptSettings, api: OpenAIApi, model: str = "") -> Prompt:
     """The prompt for `program` under the settings, for a completions or chat API and the
     named model (which picks the PIE template under "auto")."""
     from pie_lsp.models import retrieval
