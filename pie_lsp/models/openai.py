@@ -25,8 +25,7 @@ import httpx
 from attrs import frozen
 
 from pie_lsp.errors import ModelError
-from pie_lsp.models.base import Candidate, Generation, ModelBackend, Progress, Rejection
-from pie_lsp.models.completion import CompletionRejected, extract_program
+from pie_lsp.models.base import Generation, ModelBackend, Progress
 from pie_lsp.models.prompts import Prompt, build_prompt, prompt_digest
 from pie_lsp.program import Program
 from pie_lsp.settings import OpenAISettings, Settings
@@ -376,18 +375,12 @@ class OpenAIBackend(ModelBackend):
             completions, notes = await self.sample(client, prompt, samples, progress)
         generation = Generation(notes=[*prompt.notes, *notes])
         for index, completion in enumerate(completions):
-            origin = f"{self.name}:sample-{index}"
-            try:
-                source = extract_program(
-                    completion.text,
-                    truncated=completion.finish_reason == "length",
-                    limit_hint=_LIMIT_HINT,
-                )
-            except CompletionRejected as exc:
-                generation.rejected.append(Rejection(origin, exc.reason))
-                continue
-            generation.candidates.append(
-                Candidate(origin, source, f"sample {index} from {self.config.model}")
+            generation.add_completion(
+                f"{self.name}:sample-{index}",
+                completion.text,
+                f"sample {index} from {self.config.model}",
+                truncated=completion.finish_reason == "length",
+                limit_hint=_LIMIT_HINT,
             )
         return generation
 

@@ -23,8 +23,7 @@ from typing import Any
 from attrs import frozen
 
 from pie_lsp.errors import ModelError
-from pie_lsp.models.base import Candidate, Generation, ModelBackend, Progress, Rejection
-from pie_lsp.models.completion import CompletionRejected, extract_program
+from pie_lsp.models.base import Generation, ModelBackend, Progress
 from pie_lsp.models.prompts import build_prompt, prompt_digest
 from pie_lsp.program import Program
 from pie_lsp.settings import Settings, TransformersSettings
@@ -235,16 +234,12 @@ class TransformersBackend(ModelBackend):
         for index in range(samples):
             progress(f"Sampling {index + 1}/{samples} on {loaded.device}…")
             sample = await self._sample(loaded, prompt.text, prompt.stop)
-            origin = f"{self.name}:sample-{index}"
-            try:
-                source = extract_program(
-                    sample.text, truncated=sample.finish_reason == "length", limit_hint=_LIMIT_HINT
-                )
-            except CompletionRejected as exc:
-                generation.rejected.append(Rejection(origin, exc.reason))
-                continue
-            generation.candidates.append(
-                Candidate(origin, source, f"sample {index} from {Path(self.config.path).name}")
+            generation.add_completion(
+                f"{self.name}:sample-{index}",
+                sample.text,
+                f"sample {index} from {Path(self.config.path).name}",
+                truncated=sample.finish_reason == "length",
+                limit_hint=_LIMIT_HINT,
             )
         return generation
 
