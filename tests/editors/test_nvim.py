@@ -311,7 +311,7 @@ D.no_module = T.lines(0)
     assert "interpreter = " in missing  # the advice names the setting
     no_module = health_text(data, "no_module")
     assert "No module named pie_lsp" in no_module
-    assert f"{python_without_pie} -m pip install pie-lsp" in no_module
+    assert f"{python_without_pie} -m pip install /path/to/pie-lsp" in no_module
 
 
 def test_vim_lsp_start_registration_and_buffers_it_does_not_serve(private_tmp: Path) -> None:

@@ -42,9 +42,9 @@ export class ServerUnavailable extends Error {
 }
 
 export const INSTALL_HINT =
-  "Install pie-lsp into a Python environment (`pip install pie-lsp`, or `pip install .` in " +
-  "its repository), then set pie.interpreter to that environment's python, or put pie-lsp " +
-  "on PATH.";
+  "Install pie-lsp into a Python environment (`bash scripts/setup.sh` in its repository, or " +
+  "`pip install /path/to/pie-lsp`), then set pie.interpreter to that environment's python, " +
+  "or put pie-lsp on PATH.";
 
 /** Expands `~`, `${userHome}`, `${workspaceFolder}` and `${env:NAME}` in a configured path. */
 export function expandPath(
@@ -220,7 +220,7 @@ export async function probeServer(
   if (server.source === "pie.interpreter" && /No module named '?pie_lsp/.test(output)) {
     throw new ServerUnavailable(
       `pie-lsp is not installed in the Python of pie.interpreter (${server.command})`,
-      `Run \`${server.command} -m pip install pie-lsp\`, or point pie.interpreter at the ` +
+      `Run \`${server.command} -m pip install /path/to/pie-lsp\`, or point pie.interpreter at the ` +
         "environment that has it.",
       output,
     );

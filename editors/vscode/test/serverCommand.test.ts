@@ -53,7 +53,7 @@ describe("resolveServerCommand", () => {
   it("says how to install when nothing is configured and PATH has no pie-lsp", () => {
     assert.throws(
       () => resolveServerCommand({ serverPath: null, interpreter: null, env: { PATH: bin } }),
-      unavailable(/pie-lsp was not found on PATH/, /pip install pie-lsp.*pie\.interpreter/),
+      unavailable(/pie-lsp was not found on PATH/, /pip install \/path\/to\/pie-lsp.*pie\.interpreter/),
     );
     assert.match(INSTALL_HINT, /pie\.interpreter/);
   });
@@ -132,7 +132,7 @@ describe("probeServer (runs real processes)", () => {
     const exe = script(dir, "python", `echo "$0: No module named pie_lsp" >&2; exit 1`);
     await assert.rejects(
       probeServer({ command: exe, args: ["-m", "pie_lsp", "serve"], source: "pie.interpreter" }, process.env),
-      unavailable(/not installed in the Python of pie\.interpreter/, new RegExp(`${exe} -m pip install pie-lsp`)),
+      unavailable(/not installed in the Python of pie\.interpreter/, new RegExp(`${exe} -m pip install /path/to/pie-lsp`)),
     );
   });
 
@@ -162,7 +162,7 @@ describe("probeServer (runs real processes)", () => {
   it("reports a command that cannot be started at all", async () => {
     await assert.rejects(
       probeServer({ command: path.join(dir, "nope"), args: ["serve"], source: "PATH" }, process.env),
-      unavailable(/nope --version` failed.*ENOENT/, /pip install pie-lsp/),
+      unavailable(/nope --version` failed.*ENOENT/, /pip install \/path\/to\/pie-lsp/),
     );
   });
 

@@ -81,7 +81,7 @@ function M.check()
   local shown = table.concat(cmd, " ")
   if vim.fn.executable(cmd[1]) ~= 1 then
     health.error(("%q is not an executable"):format(cmd[1]), {
-      "install pie-lsp (bash scripts/setup.sh in its repository, or pip install pie-lsp)",
+      "install pie-lsp (bash scripts/setup.sh in its repository, or pip install /path/to/pie-lsp)",
       'then setup({ interpreter = "/path/to/venv/bin/python" }) or put pie-lsp on PATH',
     })
     return
@@ -97,7 +97,7 @@ function M.check()
     local why = last_line(version.stderr) ~= "" and last_line(version.stderr) or last_line(version.stdout)
     local advice = { "check `cmd` / `interpreter` in require('pie').setup" }
     if why:find("No module named") then
-      advice = { ("install pie-lsp for that Python: %s -m pip install pie-lsp"):format(cmd[1]) }
+      advice = { ("install pie-lsp for that Python: %s -m pip install /path/to/pie-lsp"):format(cmd[1]) }
     end
     health.error(("`%s` failed: %s"):format(table.concat(version_cmd, " "), why), advice)
     return
