@@ -44,6 +44,8 @@ using namespace std;
 
 vector<int> shared_v;
 char word[64];
+bool seen[1 << 16];
+int reused[8];
 
 long long total(vector<int> v) {
     long long s = 0;
@@ -64,6 +66,9 @@ int aliased(vector<int> v) {
 int main() {
     int n;
     cin >> n;
+    memset(seen, 0, sizeof(seen));
+    reused[0] = n;
+    memset(reused, 0, sizeof reused);
     vector<int> a(n);
     for (int i = 0; i < n; i++) cin >> a[i];
     shared_v = a;
@@ -96,7 +101,7 @@ int main() {
     auto lb = lower.lower_bound(2);
 
     cout << total(a) << " " << smallest(a, "xy") << " " << aliased(shared_v) << endl;
-    cout << weighted << " " << grow.size() << " " << vowels << endl;
+    cout << weighted << " " << grow.size() << " " << vowels << " " << seen[n] + reused[0] << endl;
     cout << d << " " << p << " " << s << " " << t << endl;
     cout << counts.size() << " " << counts.count(3) << " " << distinct << " "
          << (lb == lower.end() ? -1 : lb->first) << endl;
@@ -279,6 +284,80 @@ def test_map_to_unordered_only_order_free_maps(showcase: Generation) -> None:
         ["#include <unordered_map>", "unordered_map<int, int> counts;"],
     )
     assert candidate.source.startswith("#include <iostream>\n#include <unordered_map>\n")
+
+
+def test_zero_memset_only_of_an_untouched_global(showcase: Generation) -> None:
+    candidate = by_origin(showcase)["rules:zero-memset"]
+    assert diff_lines(SHOWCASE, candidate.source) == (["memset(seen, 0, sizeof(seen));"], [])
+    assert "    cin >> n;\n    reused[0] = n;\n" in candidate.source  # the whole line went
+    assert "memset(reused, 0, sizeof reused);" in candidate.source  # written before it
+
+
+ZERO_MEMSETS = r"""#include <cstring>
+#include <cstdio>
+#define CLEAR(a) memset(a, 0, sizeof(a))
+struct P { int x; P() : x(7) {} };
+int plain[100];
+int cube[4][5][6];
+double reals[10];
+int given[3] = {1, 2, 3};
+int aliased[10];
+int* alias = aliased;
+int by_call[10];
+int by_init[10];
+int cleared_in_loop[10];
+int by_macro[10];
+int half[10];
+P objects[4];
+void fill_it() { by_call[0] = 5; }
+int touch() { by_init[1] = 9; return 0; }
+int dummy = touch();
+int main() {
+    fill_it();
+    memset(plain, 0, sizeof(plain));
+    std::memset(cube, 0, sizeof cube);
+    memset(reals, 0, sizeof(reals));
+    memset(given, 0, sizeof(given));
+    memset(aliased, 0, sizeof(aliased));
+    memset(by_call, 0, sizeof(by_call));
+    memset(by_init, 0, sizeof(by_init));
+    CLEAR(by_macro);
+    memset(half, 0, sizeof(half) / 2);
+    memset(objects, 0, sizeof(objects));
+    for (int t = 0; t < 2; t++) { memset(cleared_in_loop, 0, sizeof(cleared_in_loop)); }
+    int n = 0;
+    if (std::scanf("%d", &n) == 1) plain[0] = n;
+    printf("%d %d %g %d %d %d %d\n", plain[0], cube[1][2][3], reals[4], given[0], by_call[0], by_init[1], dummy);
+    return 0;
+}
+"""
+
+
+def test_zero_memset_conditions(tmp_path: Path) -> None:
+    settings = Settings()
+    settings.model.rules.enabled = ["zero-memset"]
+    (candidate,) = generate(ZERO_MEMSETS, tmp_path, settings).candidates
+    removed, added = diff_lines(ZERO_MEMSETS, candidate.source)
+    # untouched globals of numbers, also multi-dimensional, std:: spelled, `sizeof x`
+    assert removed == [
+        "memset(plain, 0, sizeof(plain));",
+        "std::memset(cube, 0, sizeof cube);",
+        "memset(reals, 0, sizeof(reals));",
+    ]
+    assert added == []
+    # kept: initialised, aliased by a global, written by a call before, written by a
+    # global's initializer, a macro, part of the array, class objects, in a loop
+    assert "plain, cube, reals" in candidate.description
+
+
+@needs_gxx
+def test_zero_memset_prints_the_same(tmp_path: Path) -> None:
+    settings = Settings()
+    settings.model.rules.enabled = ["zero-memset"]
+    (candidate,) = generate(ZERO_MEMSETS, tmp_path, settings).candidates
+    outputs = compile_and_run([ZERO_MEMSETS, candidate.source], "4\n", tmp_path / "run")
+    # given, by_call and by_init are zeroed by their kept memsets
+    assert outputs == ["4 0 0 0 0 0 0\n"] * 2
 
 
 def test_combination_is_every_rule_at_once(showcase: Generation) -> None:
