@@ -91,7 +91,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_common(check)
 
-    sub.add_parser("doctor", help="which tools and backends are available, and fixes")
+    doctor = sub.add_parser("doctor", help="which tools and backends are available, and fixes")
+    doctor.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="check with this setting too (as an editor would send it), e.g. "
+        "--set simulator.gem5.path=/opt/gem5/build/X86/gem5.opt",
+    )
+    doctor.add_argument("--model", choices=["rules", "openai", "transformers"])
+    doctor.add_argument("--model-url", help="OpenAI-compatible server URL (…/v1)")
+    doctor.add_argument("--model-name", help="model name on that server")
+    doctor.add_argument("--model-path", help="local checkpoint directory (transformers)")
     settings = sub.add_parser("settings", help="every setting with its default and meaning")
     settings.add_argument("--json", action="store_true")
 
@@ -298,7 +310,7 @@ def cmd_settings(args: argparse.Namespace, out: Console, err: Console) -> int:
 def cmd_doctor(args: argparse.Namespace, out: Console, err: Console) -> int:
     from pie_lsp.doctor import run_doctor
 
-    return run_doctor(out)
+    return run_doctor(out, layer=flag_layer(args))
 
 
 def cmd_serve(args: argparse.Namespace, out: Console, err: Console) -> int:

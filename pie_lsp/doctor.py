@@ -234,8 +234,12 @@ CHECKS: list[Callable[[Settings], Check]] = [
 ]
 
 
-def run_doctor(out: Console, directory: Path | None = None) -> int:
-    settings = load(directory or Path.cwd())
+def run_doctor(
+    out: Console, directory: Path | None = None, layer: dict[str, Any] | None = None
+) -> int:
+    """Check this machine against the settings of `directory` (default: the current one)
+    with `layer` (command-line flags) on top; 1 when something required is missing."""
+    settings = load(directory or Path.cwd(), layer)
     table = Table(
         title=f"pie-lsp {__version__} doctor (Python {sys.version.split()[0]})",
         title_justify="left",

@@ -275,7 +275,9 @@ D.health = T.lines(0)
     assert re.search(r"OK C\+\+ compiler: .*g\+\+.*static build of a test program works", text)
     assert re.search(r"OK valgrind \(estimate\): /\S*valgrind", text)
     assert "OK model backend: rules (embedded, offline)" in text
-    assert "sandbox: " in text and "cache: " in text
+    assert "sandbox: " in text
+    # the doctor saw setup()'s settings (passed as --set): its cache, not the default one
+    assert f"cache: {private_tmp / 'cache'}" in text
     if find_gem5(Settings().simulator.gem5) is None:
         assert "WARNING gem5 (Skylake simulation): not found; the estimate is used" in text
         assert "set PIE_GEM5" in text  # the doctor's advice comes along

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import random
 import subprocess
 import sys
@@ -454,6 +455,21 @@ def test_doctor_reports_a_missing_model_and_a_dead_server() -> None:
     assert "(it serves: pie-7b)" in check.detail and "pie.model.openai.model" in check.fix
     down = check_model(doctor_settings(server.url, "pie-7b"))  # stopped now
     assert not down.ok and "cannot connect" in down.detail and "start the server" in down.fix
+
+
+def test_doctor_command_checks_the_model_the_flags_name(tmp_path: Path) -> None:
+    with serving({"pie-7b": answers(FAST)}) as server:
+        done = subprocess.run(
+            [sys.executable, "-m", "pie_lsp", "doctor", "--model", "openai",
+             "--model-url", server.url, "--model-name", "pie-7b",
+             "--set", f"cache.dir={tmp_path / 'cache'}"],
+            capture_output=True, text=True, timeout=300, check=False, cwd=tmp_path,
+            env={**os.environ, "COLUMNS": "400"},
+        )  # fmt: skip
+    row = next(line for line in done.stdout.splitlines() if "model backend" in line)
+    assert "model backend (openai)" in row and "ok" in row, done.stdout
+    assert f"{server.url} serves pie-7b" in row
+    assert str(tmp_path / "cache") in done.stdout  # --set reached the settings
 
 
 # -- end to end ----------------------------------------------------------------------------

@@ -116,6 +116,17 @@ function M.check()
 
   health.start("pie: tools (pie-lsp doctor)")
   local doctor_cmd = pie.subcommand(cmd, "doctor")
+  -- the settings of setup() as the server gets them: one --set KEY=JSON per leaf
+  local function add_settings(prefix, value)
+    if type(value) == "table" and not vim.islist(value) then
+      for name, inner in pairs(value) do
+        add_settings(prefix == "" and name or (prefix .. "." .. name), inner)
+      end
+    elseif prefix ~= "" then
+      vim.list_extend(doctor_cmd, { "--set", prefix .. "=" .. vim.json.encode(value) })
+    end
+  end
+  add_settings("", opts.settings or {})
   local name = vim.api.nvim_buf_get_name(0)
   local cwd = name ~= "" and vim.fs.dirname(name) or nil
   if cwd and vim.fn.isdirectory(cwd) ~= 1 then
