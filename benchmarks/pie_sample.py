@@ -54,9 +54,7 @@ async def one(pipeline: Pipeline, folder: Path) -> dict[str, Any]:
             for c in result.candidates
             if c.status == "rejected" and c.reason.startswith("test ")
         ],
-        "did_not_compile": [
-            c.origin for c in result.candidates if "does not compile" in c.reason
-        ],
+        "did_not_compile": [c.origin for c in result.candidates if "does not compile" in c.reason],
     }
     try:
         human = await pipeline.check_speedup(
