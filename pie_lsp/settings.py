@@ -56,7 +56,8 @@ class TestSettings:
 
     dir: str | None = setting(
         None,
-        "Test directory (input.N.txt/output.N.txt or NAME.in/NAME.out pairs). Default: "
+        "Test directory (input.N.txt/output.N.txt or NAME.in/NAME.out pairs); relative to "
+        "the settings file, or to the program's folder when set in an editor. Default: "
         "<stem>.tests/ or tests/ next to the file.",
     )
     timeout: float = setting(10.0, "Seconds one native test run of the original may take.")
@@ -366,9 +367,41 @@ def _load_toml(path: Path) -> dict[str, Any]:
         ) from exc
 
 
+# Settings that name files, and when a relative value is a path rather than a name to look
+# up (a built-in template, a program on PATH): "any", or "slash" (only with a "/" in it).
+_PATH_SETTINGS: dict[tuple[str, ...], str] = {
+    ("tests", "dir"): "any",
+    ("model", "prompt", "template"): "slash",
+    ("model", "transformers", "path"): "any",
+    ("simulator", "estimate", "params"): "any",
+    ("simulator", "gem5", "path"): "slash",
+    ("simulator", "gem5", "config"): "any",
+    ("cache", "dir"): "any",
+    ("log_file",): "any",
+}
+
+
+def _anchor_paths(layer: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """Relative paths of a settings file made relative to the file's folder (as ruff and
+    pytest do), not to wherever pie-lsp happens to run."""
+    for where, kind in _PATH_SETTINGS.items():
+        node: Any = layer
+        for part in where[:-1]:
+            node = node.get(part) if isinstance(node, Mapping) else None
+        value = node.get(where[-1]) if isinstance(node, dict) else None
+        if not isinstance(value, str) or not value or value.startswith(("/", "~")):
+            continue
+        if kind == "slash" and "/" not in value and not value.endswith(".txt"):
+            continue
+        node[where[-1]] = str(folder / value)
+    return layer
+
+
 def load(directory: Path | None = None, *layers: Mapping[str, Any] | None) -> Settings:
     """Settings for a workspace folder, with more raw layers (editor, CLI) on top."""
-    raw, _ = read_file_layer(directory)
+    raw, source = read_file_layer(directory)
+    if source is not None:
+        raw = _anchor_paths(_normalise(raw, ""), source.parent)
     for layer in (raw, *layers):
         if layer:
             # each layer on its own: an empty table must not wipe out a lower layer's

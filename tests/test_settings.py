@@ -108,3 +108,24 @@ def test_empty_lua_tables_sent_as_arrays_are_empty_tables(tmp_path: Path) -> Non
     assert settings.cache.dir == str(tmp_path)
     with pytest.raises(SettingsError, match="jobs"):
         structure({"jobs": []})  # a list where a number belongs is still an error
+
+
+def test_relative_paths_in_a_settings_file_are_relative_to_it(tmp_path: Path) -> None:
+    (tmp_path / ".pie-lsp.toml").write_text(
+        '[tests]\ndir = "cases"\n[cache]\ndir = "~/c"\n'
+        '[model.prompt]\ntemplate = "prompts/mine.txt"\n'
+        '[simulator.gem5]\npath = "gem5.opt"\nconfig = "sim/config.py"\n'
+    )
+    below = tmp_path / "src" / "deep"
+    below.mkdir(parents=True)
+    settings = load(below, {"model": {"transformers": {"path": "ckpt"}}})
+    assert settings.tests.dir == str(tmp_path / "cases")
+    assert settings.model.prompt.template == str(tmp_path / "prompts" / "mine.txt")
+    assert settings.simulator.gem5.config == str(tmp_path / "sim" / "config.py")
+    assert settings.simulator.gem5.path == "gem5.opt"  # a name looked up on PATH
+    assert settings.cache.dir == "~/c"  # expanded where it is used
+    assert settings.model.transformers.path == "ckpt"  # not from the file: left alone
+    builtin = tmp_path / "b"
+    builtin.mkdir()
+    (builtin / "pyproject.toml").write_text('[tool.pie-lsp.model.prompt]\ntemplate = "fewshot"\n')
+    assert load(builtin).model.prompt.template == "fewshot"
