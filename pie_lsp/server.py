@@ -530,11 +530,14 @@ def create_server() -> PieServer:
         if document is None or not show.is_cpp(uri, document.language_id):
             return None
         stored = ls.results.for_text(uri, ls.hash_of(document))
-        ready = None
+        ready, apply_id = None, None
         if stored is not None and stored.result.status == "optimized" and stored.edits:
-            ready = ls.ready_edit(stored, document.version, for_action=True)
+            if show.applies_rewrites_by_command(ls.client_capabilities):
+                apply_id = stored.id
+            else:
+                ready = ls.ready_edit(stored, document.version, for_action=True)
         result = stored.result if stored is not None else None
-        return show.code_actions(uri, ready, result, params.context.only)
+        return show.code_actions(uri, ready, result, params.context.only, apply_id)
 
     @server.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False))
     def code_lens(ls: PieServer, params: types.CodeLensParams) -> list[types.CodeLens] | None:

@@ -116,6 +116,15 @@ def code_action_honors_annotations(capabilities: types.ClientCapabilities) -> bo
     )
 
 
+def applies_rewrites_by_command(capabilities: types.ClientCapabilities) -> bool:
+    """The client asked (`experimental.pieApplyByCommand`, as the Neovim plugin does) for the
+    ready rewrite as the `pie.applyResult` command rather than as a code action's edit: it
+    previews and confirms annotated `workspace/applyEdit`s, but would apply a code action's
+    edit unasked."""
+    experimental = capabilities.experimental
+    return isinstance(experimental, dict) and experimental.get("pieApplyByCommand") is True
+
+
 def supports_apply_edit(capabilities: types.ClientCapabilities) -> bool:
     return _supports(capabilities, "workspace", "apply_edit")
 
@@ -200,18 +209,22 @@ def code_actions(
     ready: types.WorkspaceEdit | None,
     result: OptimizeResult | None,
     only: Sequence[str] | None,
+    apply_id: str | None = None,
 ) -> list[types.CodeAction]:
-    """The PIE actions for a C++ document: the ready edit first when there is one."""
+    """The PIE actions for a C++ document: the ready rewrite first when there is one, as
+    the edit itself (`ready`) or as the command applying stored result `apply_id`."""
     actions: list[types.CodeAction] = []
-    if ready is not None and result is not None and _matches(KIND_REWRITE, only):
-        actions.append(
-            types.CodeAction(
-                title=apply_title(result),
-                kind=KIND_REWRITE,
-                edit=ready,
-                is_preferred=True,
+    if result is not None and _matches(KIND_REWRITE, only):
+        title = apply_title(result)
+        if ready is not None:
+            actions.append(
+                types.CodeAction(title=title, kind=KIND_REWRITE, edit=ready, is_preferred=True)
             )
-        )
+        elif apply_id is not None:
+            apply = types.Command(title=title, command=APPLY_RESULT, arguments=[apply_id])
+            actions.append(
+                types.CodeAction(title=title, kind=KIND_REWRITE, command=apply, is_preferred=True)
+            )
     entries = (
         ("Optimize program (PIE)", KIND_REWRITE, OPTIMIZE),
         ("Check speedup vs HEAD (PIE)", KIND_SOURCE, CHECK_SPEEDUP),

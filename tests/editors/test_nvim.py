@@ -135,6 +135,14 @@ end, 15000)
 D.lens_titles, D.lens_commands, D.lens_shown = lens_state(buf)
 D.status_line = require("pie").status(buf)
 
+-- 1b. the code action "Apply …" asks too (answered "Cancel"): not applied unasked
+vim.lsp.buf.code_action({{
+  apply = true,
+  filter = function(action) return action.title:find("^Apply") ~= nil end,
+}})
+T.wait("the code action's question", function() return #D.prompts >= 2 end, 15000)
+D.after_action_decline = T.lines(buf)
+
 -- 2. :PieApply asks again (the diff and the speedup), answered "Apply"
 D.apply = T.run("PieApply")
 D.after_apply = T.lines(buf)
@@ -146,7 +154,7 @@ D.check = T.run("PieCheckSpeedup")
 D.save = T.run("PieSaveBaseline")
 D.modified = vim.bo[buf].modified
 """
-    data = run_nvim(private_tmp, body, answers=["Cancel", "Apply"])
+    data = run_nvim(private_tmp, body, answers=["Cancel", "Cancel", "Apply"])
     original_lines = original.splitlines()
     expected_lines = expected_source.splitlines()
     assert data["original"] == original_lines
@@ -167,7 +175,7 @@ D.modified = vim.bo[buf].modified
     assert "the rewrite was not applied (declined in Neovim)" in echoes
 
     # what the user saw when asked: the speedup with the diff, and the buffer not yet changed
-    first, second = data["prompts"]
+    first, from_action, second = data["prompts"]
     label = answer["label"]
     assert first["answer"] == "Cancel" and first["items"] == ["Apply", "Cancel"]
     assert first["prompt"] == f"PIE: Apply {label.replace(' faster', ' faster rewrite')}?"
@@ -178,6 +186,10 @@ D.modified = vim.bo[buf].modified
     assert "-        cout << sum << endl;" in preview
     assert "+        cout << sum << '\\n';" in preview
     assert "+    std::ios::sync_with_stdio(false);" in preview
+
+    # the lightbulb's ready rewrite goes through the same confirmation
+    assert from_action["prompt"] == first["prompt"] and from_action["answer"] == "Cancel"
+    assert data["after_action_decline"] == original_lines
 
     # the result stays on offer: a code lens on line 1 with the speedup
     assert data["lens_commands"] == ["pie.applyResult"]

@@ -183,6 +183,17 @@ def test_code_actions_offer_the_ready_edit_first() -> None:
     assert show.code_actions("file:///a.cpp", edit, optimized(), ["refactor.re"]) == []
 
 
+def test_the_ready_rewrite_as_a_command_for_clients_that_ask() -> None:
+    asks = types.ClientCapabilities(experimental={"pieApplyByCommand": True})
+    assert show.applies_rewrites_by_command(asks)
+    assert not show.applies_rewrites_by_command(client_capabilities("visual-studio-code"))
+    assert not show.applies_rewrites_by_command(types.ClientCapabilities(experimental=[]))
+    first = show.code_actions("file:///a.cpp", None, optimized(), None, "r7")[0]
+    assert first.title == "Apply 3.4× faster rewrite on Skylake (gem5) — 12/12 tests"
+    assert first.edit is None and first.command is not None and first.is_preferred
+    assert (first.command.command, first.command.arguments) == ("pie.applyResult", ["r7"])
+
+
 def test_lenses_and_hover_show_the_result() -> None:
     result = optimized()
     (lens,) = show.code_lenses("r1", result, None, "file:///a.cpp")

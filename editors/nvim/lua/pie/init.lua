@@ -110,6 +110,9 @@ function M.capabilities(extra)
     changeAnnotationSupport = { groupsOnLabel = false },
   })
   caps.workspace.codeLens = { refreshSupport = true }
+  -- Neovim applies a code action's edit without asking; as a command (pie.applyResult) the
+  -- rewrite comes back as an annotated applyEdit, which pie.confirm previews first
+  caps.experimental = vim.tbl_extend("force", caps.experimental or {}, { pieApplyByCommand = true })
   return vim.tbl_deep_extend("force", caps, extra or {})
 end
 
