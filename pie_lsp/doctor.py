@@ -120,14 +120,16 @@ def check_sandbox(settings: Settings) -> Check:
         iso = detect_isolation(settings.sandbox.isolate)
     except PieError as exc:
         return Check("sandbox", False, exc.message, exc.hint)
-    fix = (
-        ""
-        if iso.unshare
-        else (
-            "run where user namespaces are allowed "
-            "(sysctl kernel.unprivileged_userns_clone=1) or as root"
+    if not iso.namespaces:
+        fix = (
+            "install bubblewrap (Debian: apt-get install bubblewrap) and allow user "
+            "namespaces (sysctl kernel.unprivileged_userns_clone=1), or run as root"
         )
-    )
+    elif not iso.protects_files:
+        fix = "install bubblewrap (Debian: apt-get install bubblewrap) so candidates cannot "
+        fix += "write your files"
+    else:
+        fix = ""
     return Check("sandbox", True, iso.describe(), fix, required=False)
 
 

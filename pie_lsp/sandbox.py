@@ -5,9 +5,12 @@ and run goes through `Sandbox.run`, which applies, where the system allows:
 
 - resource limits (prlimit): CPU time, address space, file size, process count, no cores;
 - a wall-clock timeout and a cap on captured output (the process is killed past either);
-- a new network namespace (no network) and PID namespace (when its first process dies,
-  the kernel kills every process left in it, so nothing escapes a kill);
-- an unprivileged uid (when pie-lsp runs as root, where RLIMIT_NPROC would not apply);
+- with bubblewrap (`bwrap`): the whole file system read-only but for the run's scratch
+  directory, no network, its own PID namespace; without it, util-linux
+  `unshare` gives the network and PID namespaces only (when a namespace's first process
+  dies, the kernel kills every process left in it, so nothing escapes a kill);
+- a throw-away unprivileged uid (when pie-lsp runs as root, where RLIMIT_NPROC would not
+  apply and every file would be writable);
 - an empty environment unless the caller passes one, and a scratch directory as cwd.
 
 Every process starts in its own session, so cancelling kills the whole process group.
@@ -27,6 +30,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Literal
 
 from attrs import define, field, frozen
 
@@ -115,6 +119,9 @@ class RunResult:
         return "\n".join(text.splitlines()[-lines:])
 
 
+Method = Literal["auto", "bwrap", "unshare"]
+
+
 @frozen
 class Isolation:
     """What this machine lets the sandbox do; detected once per process."""
@@ -123,11 +130,25 @@ class Isolation:
     user_namespace: bool  # non-root: unshare needs --user --map-root-user
     setpriv: str | None  # path of setpriv, when running as root
     prlimit: str
+    bwrap: str | None = None  # path of bubblewrap, when it works (preferred over unshare)
+
+    @property
+    def namespaces(self) -> bool:
+        """No network and an own PID namespace (by bubblewrap or unshare)."""
+        return bool(self.bwrap or self.unshare)
+
+    @property
+    def protects_files(self) -> bool:
+        """The program cannot write the user's files: a read-only file system, or root
+        dropped to a uid that owns none of them."""
+        return bool(self.bwrap or self.setpriv)
 
     def describe(self) -> str:
         parts = ["resource limits"]
-        if self.unshare:
-            parts.append("no network, own PID namespace")
+        if self.bwrap:
+            parts.append("read-only file system but its scratch dir, no network, own PID namespace")
+        elif self.unshare:
+            parts.append("no network, own PID namespace (files writable: install bubblewrap)")
         else:
             parts.append("NO namespace isolation (unshare not permitted here)")
         if self.setpriv:
@@ -143,9 +164,29 @@ def _works(argv: Sequence[str]) -> bool:
     return done.returncode == 0
 
 
+def bwrap_options(bind: Path | None) -> list[str]:
+    """bubblewrap's options: the whole file system read-only (/tmp too: a private /tmp
+    would hide a gem5 or compiler installed there), `bind` (the scratch directory) writable
+    and the working directory, its own /dev and /proc, no network, no IPC, its own PID
+    namespace, dying with pie-lsp."""
+    options = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+    if bind is not None:
+        options += ["--bind", str(bind), str(bind), "--chdir", str(bind)]
+    return [
+        *options,
+        "--unshare-net",
+        "--unshare-pid",
+        "--unshare-ipc",
+        "--die-with-parent",
+        "--new-session",
+        "--",
+    ]
+
+
 @functools.cache
-def detect_isolation(isolate: bool = True) -> Isolation:
-    """Probe prlimit, unshare and setpriv; raise ToolMissing if even prlimit is absent."""
+def detect_isolation(isolate: bool = True, method: Method = "auto") -> Isolation:
+    """Probe prlimit, bubblewrap, unshare and setpriv; raise ToolMissing if even prlimit is
+    absent. `method` "unshare" skips bubblewrap (tests use it to check both ways)."""
     prlimit = shutil.which("prlimit")
     if prlimit is None:
         raise ToolMissing(
@@ -154,8 +195,17 @@ def detect_isolation(isolate: bool = True) -> Isolation:
         )
     if not isolate:
         return Isolation(None, False, None, prlimit)
-    unshare = shutil.which("unshare")
     root = os.geteuid() == 0
+    setpriv = _setpriv() if root else None
+    bwrap = shutil.which("bwrap") if method != "unshare" else None
+    if bwrap and _works([bwrap, *bwrap_options(None), "true"]):
+        return Isolation(None, False, setpriv, prlimit, bwrap)
+    if method == "bwrap":
+        raise ToolMissing(
+            "bubblewrap (bwrap) is missing or not permitted here",
+            hint="install bubblewrap (Debian: apt-get install bubblewrap)",
+        )
+    unshare = shutil.which("unshare")
     user_ns = False
     if unshare:
         base = [unshare, "--net", "--pid", "--fork", "--kill-child", "--", "true"]
@@ -165,19 +215,16 @@ def detect_isolation(isolate: bool = True) -> Isolation:
             user_ns = True
         else:
             unshare = None
-    setpriv = shutil.which("setpriv") if root else None
-    if setpriv and not _works(
-        [
-            setpriv,
-            f"--reuid={UNPRIVILEGED_BASE}",
-            f"--regid={UNPRIVILEGED_BASE}",
-            "--clear-groups",
-            "--",
-            "true",
-        ]
-    ):
-        setpriv = None
     return Isolation(unshare, user_ns, setpriv, prlimit)
+
+
+def _setpriv() -> str | None:
+    """setpriv, if it can drop root to an unprivileged uid here."""
+    setpriv = shutil.which("setpriv")
+    drop = [f"--reuid={UNPRIVILEGED_BASE}", f"--regid={UNPRIVILEGED_BASE}", "--clear-groups"]
+    if setpriv and _works([setpriv, *drop, "--", "true"]):
+        return setpriv
+    return None
 
 
 def _own_process_count() -> int:
@@ -195,8 +242,8 @@ def _own_process_count() -> int:
 class Sandbox:
     """Runs commands with limits; one per settings, shared by all pipeline steps."""
 
-    def __init__(self, isolate: bool = True) -> None:
-        self.isolation = detect_isolation(isolate)
+    def __init__(self, isolate: bool = True, method: Method = "auto") -> None:
+        self.isolation = detect_isolation(isolate, method)
         # start where another pie-lsp process probably is not
         self._uids = itertools.count(os.getpid() % UNPRIVILEGED_COUNT)
 
@@ -207,8 +254,9 @@ class Sandbox:
     def drops_privileges(self) -> bool:
         return self.isolation.setpriv is not None
 
-    def wrap(self, argv: Sequence[str], limits: Limits) -> list[str]:
-        """The full command line: limits, namespaces, uid drop, then `argv`."""
+    def wrap(self, argv: Sequence[str], limits: Limits, cwd: Path | None = None) -> list[str]:
+        """The full command line: limits, namespaces (with `cwd` the one writable
+        directory under bubblewrap), uid drop, then `argv`."""
         iso = self.isolation
         cpu = int(limits.timeout) + 2
         nproc = limits.processes
@@ -225,7 +273,9 @@ class Sandbox:
         if limits.memory_mb:
             cmd.append(f"--as={limits.memory_mb * MIB}")
         cmd.append("--")
-        if iso.unshare:
+        if iso.bwrap:
+            cmd += [iso.bwrap, *bwrap_options(cwd)]
+        elif iso.unshare:
             cmd.append(iso.unshare)
             if iso.user_namespace:
                 cmd += ["--user", "--map-root-user"]
@@ -254,7 +304,7 @@ class Sandbox:
 
         Cancelling the awaiting task kills the process group (and with it the PID
         namespace) before the CancelledError propagates."""
-        full = self.wrap(argv, limits)
+        full = self.wrap(argv, limits, cwd)
         stdin_file = stdin.open("rb") if stdin is not None else None
         start = time.perf_counter()
         # CPython 3.11 can hang for ever when a task is cancelled inside

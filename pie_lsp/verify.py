@@ -188,25 +188,27 @@ class Verifier:
         *,
         stop_on_failure: bool = False,
     ) -> list[TestOutcome]:
-        """Every test's outcome, in order. With stop_on_failure, the first failure
-        cancels the remaining runs (their outcomes are omitted)."""
+        """Every test's outcome, in order. With stop_on_failure, a failure cancels the
+        runs of the tests after it (their outcomes are omitted) but not those before it, so
+        the first failing test reported is always the same one, whatever finished first."""
         tasks = [asyncio.ensure_future(self.run_one(binary, case, limits)) for case in cases]
         try:
             if stop_on_failure:
-                for future in asyncio.as_completed(tasks):
-                    outcome = await future
-                    if not outcome.passed:
-                        break
-                else:
-                    return [task.result() for task in tasks]
-                for task in tasks:
-                    task.cancel()
+                position: dict[asyncio.Future[TestOutcome], int] = {
+                    task: index for index, task in enumerate(tasks)
+                }
+                pending: set[asyncio.Future[TestOutcome]] = set(tasks)
+                first_failure = len(tasks)
+                while pending:
+                    done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                    for task in done:
+                        if not task.result().passed:
+                            first_failure = min(first_failure, position[task])
+                    for task in [t for t in pending if position[t] > first_failure]:
+                        task.cancel()
+                        pending.discard(task)
                 await asyncio.gather(*tasks, return_exceptions=True)
-                return [
-                    t.result()
-                    for t in tasks
-                    if t.done() and not t.cancelled() and t.exception() is None
-                ]
+                return [t.result() for t in tasks if t.done() and not t.cancelled()]
             return list(await asyncio.gather(*tasks))
         except BaseException:
             for task in tasks:

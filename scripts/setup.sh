@@ -23,6 +23,8 @@ command -v g++ >/dev/null 2>&1 || need+=(g++)
 command -v valgrind >/dev/null 2>&1 || need+=(valgrind)
 command -v git >/dev/null 2>&1 || need+=(git)
 command -v prlimit >/dev/null 2>&1 || need+=(util-linux)
+# the sandbox: a read-only file system for untrusted programs (without it, namespaces only)
+command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
 # static C and C++ runtimes for `-static` builds (what gem5 needs; the estimate is fitted on them)
 if command -v g++ >/dev/null 2>&1; then
     [ -f "$(g++ -print-file-name=libstdc++.a)" ] || need+=(g++)

@@ -71,6 +71,14 @@ async def test_faster_candidate_wins_and_bad_ones_are_rejected_with_reasons(
         "forks": "#include <unistd.h>\n"
         + DOUBLER.replace("return 0;", "for (int i = 0; i < 100000; i++) fork(); return 0;"),
         "wrong": DOUBLER.replace("2 * x", "2 * x + (x == 3)"),
+        # correct output, and an attempt to overwrite the user's file and drop one beside it
+        "writes": "#include <fstream>\n"
+        + DOUBLER.replace(
+            "int main() {\n",
+            "int main() {\n"
+            f'    {{ std::ofstream f("{path}"); f << "pwned"; }}\n'
+            f'    {{ std::ofstream g("{path.parent / "dropped.txt"}"); g << "x"; }}\n',
+        ),
         "broken": DOUBLER.replace("return 0;", "return undefined_name;"),
     }
     model = ScriptedModel(("fast", FAST_DOUBLER), *hostile.items())
@@ -96,6 +104,7 @@ async def test_faster_candidate_wins_and_bad_ones_are_rejected_with_reasons(
         for p in processes_matching("prog")
     )
     assert path.read_text() == DOUBLER  # the user's file is never touched
+    assert not (path.parent / "dropped.txt").exists()  # nor its folder, by a candidate
 
 
 async def test_repeat_run_is_served_from_cache(

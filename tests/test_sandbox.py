@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import socket
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from pie_lsp.sandbox import Limits, RunResult, Sandbox, detect_isolation
+from pie_lsp.errors import ToolMissing
+from pie_lsp.sandbox import Limits, Method, RunResult, Sandbox, detect_isolation
 
 from .conftest import processes_matching
 
@@ -146,25 +149,49 @@ async def test_a_fork_bomb_does_not_use_up_its_neighbours_processes(
     await bomb
 
 
-async def test_orphans_that_left_the_group_die_with_the_run(misbehave: Path) -> None:
-    sandbox = Sandbox()
-    if not sandbox.isolation.unshare:
-        pytest.skip("no PID namespace on this machine: setsid() orphans can escape")
+def isolated(method: Method) -> Sandbox:
+    """A sandbox isolating with `method` (bubblewrap, or util-linux unshare alone)."""
+    try:
+        sandbox = Sandbox(method=method)
+    except ToolMissing as exc:
+        pytest.skip(f"{method}: {exc.message}")
+    if not sandbox.isolation.namespaces:
+        pytest.skip(f"{method}: no namespaces on this machine")
+    return sandbox
+
+
+METHODS = pytest.mark.parametrize("method", ["bwrap", "unshare"])
+
+
+@METHODS
+async def test_orphans_that_left_the_group_die_with_the_run(
+    misbehave: Path, method: Method
+) -> None:
+    sandbox = isolated(method)
     result = await run(sandbox, misbehave, "orphans")
     assert result.ok
     await asyncio.sleep(0.3)
     assert processes_matching("orphans") == []
 
 
-async def test_cannot_write_outside_its_scratch_dir(misbehave: Path, tmp_path: Path) -> None:
-    sandbox = Sandbox()
-    if not sandbox.drops_privileges:
-        pytest.skip("not running as root: the program runs as this user")
-    victim = tmp_path / "victim.txt"
-    victim.write_text("precious")
-    result = await run(sandbox, misbehave, "write", str(victim))
-    assert result.stdout == b"denied\n"
-    assert victim.read_text() == "precious"
+@METHODS
+async def test_cannot_write_outside_its_scratch_dir(
+    misbehave: Path, tmp_path: Path, method: Method
+) -> None:
+    sandbox = isolated(method)
+    if not sandbox.isolation.protects_files:
+        pytest.skip("unshare without root: the program runs as this user, who owns the files")
+    home = Path(tempfile.mkdtemp(dir=Path.home()))  # outside /tmp, writable by this user
+    try:
+        for victim in (tmp_path / "victim.txt", home / "victim.txt"):
+            victim.write_text("precious")
+            result = await run(sandbox, misbehave, "write", str(victim))
+            assert result.stdout == b"denied\n", victim
+            assert victim.read_text() == "precious"
+        result = await run(sandbox, misbehave, "write", str(home / "new.txt"))
+        assert result.stdout == b"denied\n" and not (home / "new.txt").exists()
+    finally:
+        shutil.rmtree(home)
 
 
 async def test_file_size_limit(misbehave: Path) -> None:
@@ -173,10 +200,9 @@ async def test_file_size_limit(misbehave: Path) -> None:
     assert result.stdout != b"wrote all\n"
 
 
-async def test_no_network(misbehave: Path) -> None:
-    sandbox = Sandbox()
-    if not sandbox.isolation.unshare:
-        pytest.skip("no network namespace on this machine")
+@METHODS
+async def test_no_network(misbehave: Path, method: Method) -> None:
+    sandbox = isolated(method)
     with socket.socket() as server:
         server.bind(("127.0.0.1", 0))
         server.listen(1)
@@ -221,7 +247,7 @@ async def test_cancel_kills_the_process(misbehave: Path) -> None:
 def test_isolation_is_described() -> None:
     text = detect_isolation(True).describe()
     assert text.startswith("resource limits")
-    assert detect_isolation(False).unshare is None
+    assert not detect_isolation(False).namespaces
 
 
 def test_wrap_puts_limits_first() -> None:
@@ -230,5 +256,8 @@ def test_wrap_puts_limits_first() -> None:
     assert argv[0].endswith("prlimit")
     assert "--as=104857600" in argv and "--fsize=2097152" in argv and "--cpu=5" in argv
     assert argv[-1] == "./prog"
-    if sandbox.isolation.unshare:
+    if sandbox.isolation.bwrap:
+        assert "--unshare-net" in argv and "--unshare-pid" in argv
+        assert "--ro-bind" in argv
+    elif sandbox.isolation.unshare:
         assert "--net" in argv and "--pid" in argv

@@ -111,3 +111,32 @@ async def test_run_suite_reports_each_test(doubler: Path, settings: Settings) ->
     outcomes = await verifier.run_suite(binary, suite.cases, Limits(timeout=5))
     assert [o.passed for o in outcomes] == [True, False]
     assert outcomes[1].reason == "wrong output, line 2: expected '-11', got '-10'"
+
+
+# Test 1 fails slowly, test 2 fails at once, test 3 passes slowly.
+SLOW_AND_FAST_FAILURES = """#include <cstdio>
+#include <unistd.h>
+int main() {
+    int n;
+    if (scanf("%d", &n) != 1) return 1;
+    if (n != 2) usleep(400000);
+    printf("%d\\n", n == 3 ? 3 : -1);
+    return 0;
+}
+"""
+
+
+async def test_stop_on_failure_reports_the_first_failing_test_in_order(
+    tmp_path: Path, settings: Settings
+) -> None:
+    for n in (1, 2, 3):
+        (tmp_path / f"input.{n}.txt").write_text(f"{n}\n")
+        (tmp_path / f"output.{n}.txt").write_text(f"{n}\n")
+    sandbox, cache = Sandbox(), Cache(settings.cache)
+    binary = await Builder(settings.build, sandbox, cache).build(SLOW_AND_FAST_FAILURES)
+    verifier = Verifier(sandbox, cache, asyncio.Semaphore(3))
+    outcomes = await verifier.run_suite(
+        binary, load_suite(tmp_path).cases, Limits(timeout=5), stop_on_failure=True
+    )
+    # test 2 failed first, yet test 1 (before it) was awaited and test 3 (after it) stopped
+    assert [(o.test, o.passed) for o in outcomes] == [("1", False), ("2", False)]
