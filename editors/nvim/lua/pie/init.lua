@@ -139,6 +139,8 @@ end
 local function on_attach(client, bufnr)
   if M.options.codelens then
     refresh_lenses(bufnr)
+    -- a re-attach (server restart) must not stack a second set of these
+    vim.api.nvim_clear_autocmds({ group = augroup, buffer = bufnr })
     vim.api.nvim_create_autocmd({ "BufEnter", "InsertLeave", "BufWritePost", "TextChanged" }, {
       group = augroup,
       buffer = bufnr,
