@@ -402,6 +402,27 @@ class Code:
             return False  # inside a macro body: located at the macro's name
         return expected is None or token == expected
 
+    def library_call(
+        self, cursor: Cursor, name: str, arity: int, spelled: re.Pattern[str]
+    ) -> list[Cursor] | None:
+        """The arguments of `cursor` when it calls the library's `name` with `arity`
+        arguments, written in this file (not made by a macro) in a form `spelled` matches."""
+        if cursor.kind != CK.CALL_EXPR or cursor.spelling != name:
+            return None
+        decl = cursor.referenced
+        arguments = list(cursor.get_arguments())
+        callee = next((c for c in cursor.walk_preorder() if c.kind == CK.DECL_REF_EXPR), None)
+        if (
+            decl is None
+            or not self.from_library(decl)
+            or len(arguments) != arity
+            or callee is None
+            or not self.is_written(callee, name)
+            or not spelled.fullmatch(self.text(cursor))
+        ):
+            return None
+        return arguments
+
     def next_token(self, offset: int) -> tuple[int, str] | None:
         """The first token starting at or after a byte offset (comments are not tokens)."""
         index = bisect_left(self.token_offsets, offset)
@@ -1149,20 +1170,8 @@ class IntPow(Rule):
     def find(self, code: Code) -> list[Rewrite]:
         rewrites = []
         for cursor, _ in code.nodes:
-            if cursor.kind != CK.CALL_EXPR or cursor.spelling != "pow":
-                continue
-            decl = cursor.referenced
-            arguments = list(cursor.get_arguments())
-            callee = next((c for c in cursor.walk_preorder() if c.kind == CK.DECL_REF_EXPR), None)
-            if (
-                decl is None
-                or not code.from_library(decl)
-                or len(arguments) != 2
-                or callee is None
-                or not code.is_written(callee, "pow")
-                or canonical(cursor.type) != "double"
-                or not self.CALL.fullmatch(code.text(cursor))
-            ):
+            arguments = code.library_call(cursor, "pow", 2, self.CALL)
+            if arguments is None or canonical(cursor.type) != "double":
                 continue
             exponent = strip(arguments[1])
             match = self.EXPONENT.fullmatch(code.text(exponent))
@@ -1827,20 +1836,8 @@ class ZeroMemset(Rule):
 
     def _zeroed_array(self, code: Code, call: Cursor) -> Cursor | None:
         """The global array `call` zeroes whole, if it is such a memset statement."""
-        if call.kind != CK.CALL_EXPR or call.spelling != "memset":
-            return None
-        decl = call.referenced
-        arguments = list(call.get_arguments())
-        callee = next((c for c in call.walk_preorder() if c.kind == CK.DECL_REF_EXPR), None)
-        if (
-            decl is None
-            or not code.from_library(decl)
-            or len(arguments) != 3
-            or callee is None
-            or not code.is_written(callee, "memset")
-            or not self.CALL.fullmatch(code.text(call))
-            or not self.ZERO.fullmatch(code.text(strip(arguments[1])).strip())
-        ):
+        arguments = code.library_call(call, "memset", 3, self.CALL)
+        if arguments is None or not self.ZERO.fullmatch(code.text(strip(arguments[1])).strip()):
             return None
         target = strip(arguments[0])
         array = target.referenced if target.kind == CK.DECL_REF_EXPR else None
