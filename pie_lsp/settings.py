@@ -130,6 +130,11 @@ class PromptSettings:
     )
     few_shot: int = setting(2, "Retrieved slow/fast example pairs in few-shot prompts.")
     score: int = setting(10, "The performance tag of the conditioned prompt (PIE: 10/10).")
+    stop: list[str] = setting(
+        factory=list,
+        doc="Where a plain completion stops (at most 4; empty: the built-in template's own "
+        "markers, none for a template file).",
+    )
 
 
 @define
@@ -316,6 +321,8 @@ def _check_values(settings: Settings) -> None:
     ):
         if value <= 0:
             problems.append(f"{name} must be > 0 seconds, not {value}")
+    if len(settings.model.prompt.stop) > 4:
+        problems.append("pie.model.prompt.stop: OpenAI-compatible servers take at most 4")
     if settings.model.samples < 1:
         problems.append(f"pie.model.samples must be >= 1, not {settings.model.samples}")
     if settings.jobs < 0:

@@ -230,7 +230,7 @@ def build_prompt(program: str, settings: PromptSettings, api: OpenAIApi, model: 
         template=template.name,
         text=text,
         system=template.system.strip() if api == "chat" and template.system else None,
-        stop=template.stop,
+        stop=tuple(settings.stop) or template.stop,
         notes=tuple(notes),
         examples=tuple(p.id for p in examples),
     )
@@ -241,7 +241,7 @@ def prompt_digest(settings: PromptSettings, api: OpenAIApi, model: str = "") -> 
     from pie_lsp.models import retrieval
 
     template = template_for(settings, api, model)
-    parts = [template.digest(), str(settings.score), str(settings.few_shot)]
+    parts = [template.digest(), str(settings.score), str(settings.few_shot), *settings.stop]
     if template.uses_examples and settings.few_shot > 0:
         parts.append(retrieval.corpus_digest())
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()

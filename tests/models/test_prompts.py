@@ -23,7 +23,7 @@ from pie_lsp.models.prompts import (
     load_template,
     prompt_digest,
 )
-from pie_lsp.settings import OpenAIApi, PromptSettings
+from pie_lsp.settings import OpenAIApi, PromptSettings, SettingsError, structure
 
 # Trial division per query: the few-shot corpus has a sieve pair for it.
 PROGRAM = """#include <cstdio>
@@ -310,6 +310,18 @@ def test_user_template_fills_its_placeholders_and_leaves_other_braces(tmp_path: 
     assert prompt.text == f"Speed up (9/10), keep {{x}} and {{}}:\n{BODY}\n"
     # only built-in templates know where their model goes on: a user's has no stops
     assert prompt.template == str(path) and prompt.stop == () and prompt.notes == ()
+
+
+def test_stop_strings_come_from_the_settings_when_given(tmp_path: Path) -> None:
+    path = write(tmp_path / "mine.txt", "Faster:\n{program}\n### Faster version:\n")
+    mine = build_prompt(PROGRAM, PromptSettings(template=str(path), stop=["\n###"]), "completions")
+    assert mine.stop == ("\n###",)
+    builtin = build_prompt(PROGRAM, PromptSettings(stop=["END"]), "completions")
+    assert builtin.stop == ("END",)  # replaces the built-in template's markers
+    digest = prompt_digest(PromptSettings(template=str(path)), "completions")
+    assert prompt_digest(PromptSettings(template=str(path), stop=["x"]), "completions") != digest
+    with pytest.raises(SettingsError, match=r"pie.model.prompt.stop"):
+        structure({"model": {"prompt": {"stop": ["a", "b", "c", "d", "e"]}}})
 
 
 def test_user_template_with_examples_uses_fewshot_format_by_default(tmp_path: Path) -> None:
