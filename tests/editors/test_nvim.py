@@ -253,6 +253,18 @@ D.answer = D.results[#D.results]
 D.seconds = (vim.uv.hrtime() - started) / 1e9
 T.wait("every child process to end", function() return busy() == 0 end, 10000)
 vim.cmd("PieCancel")
+
+-- work started from the code action menu, not a :Pie command, is cancelled as well
+vim.lsp.buf.code_action({{
+  apply = true,
+  filter = function(action) return action.title == "Optimize program (PIE)" end,
+}})
+T.wait("the server's work to start again", function() return busy() > 0 end, 60000)
+T.wait("its progress", function() return require("pie").status(buf) ~= "" end, 10000)
+D.status_while_busy = require("pie").status(buf)
+D.cancelled_action = require("pie").cancel(buf)
+T.wait("every child process to end again", function() return busy() == 0 end, 10000)
+D.busy_after_action = busy()
 """
     data = run_nvim(private_tmp, body, env={"TMPDIR": str(scratch)})
     assert data["busy_before"] > 0
@@ -266,6 +278,8 @@ vim.cmd("PieCancel")
     notes = [n["msg"] for n in data["notes"]]
     assert "PIE: cancelled" in notes
     assert "PIE: nothing is running for this buffer" in notes
+    assert data["status_while_busy"].startswith("PIE: optimizing spin.cpp")
+    assert data["cancelled_action"] == 1 and data["busy_after_action"] == 0
 
 
 def health_text(data: dict[str, Any], key: str) -> str:

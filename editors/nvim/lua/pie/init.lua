@@ -192,7 +192,7 @@ local function on_progress(event)
   local token = tostring(params.token)
   local entry = M.state.progress[token] or {}
   if value.kind == "begin" then
-    entry = { title = value.title or "PIE" }
+    entry = { title = value.title or "PIE", client_id = client.id, token = params.token }
   end
   entry.message = value.message or entry.message
   entry.percentage = value.percentage or entry.percentage
@@ -315,11 +315,29 @@ function M.execute(command, bufnr, callback)
   return id
 end
 
---- Cancels the pie commands running for `bufnr` (the server stops compilers, tests and
---- simulators); returns how many were cancelled.
+--- Whether a server progress (its title: "PIE: optimizing slow.cpp") is about `bufnr`'s file.
+local function progress_is_for(entry, bufnr)
+  local name = vim.fs.basename(vim.api.nvim_buf_get_name(bufnr))
+  return name ~= "" and (entry.title or ""):sub(-#name - 1) == " " .. name
+end
+
+--- Cancels the pie work running for `bufnr` (the server stops compilers, tests and
+--- simulators): the commands this plugin sent, and work started otherwise (a code action, a
+--- code lens) that reports progress for this buffer's file; returns how many were cancelled.
 function M.cancel(bufnr)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
   local count = 0
+  local ours = {}
+  for _, running in pairs(M.state.requests) do
+    ours[tostring(running.token)] = true
+  end
+  for token, entry in pairs(M.state.progress) do
+    local client = entry.client_id and vim.lsp.get_client_by_id(entry.client_id)
+    if client and not ours[token] and progress_is_for(entry, bufnr) then
+      notify_server(client, "window/workDoneProgress/cancel", { token = entry.token or token })
+      count = count + 1
+    end
+  end
   for id, running in pairs(M.state.requests) do
     local client = vim.lsp.get_client_by_id(running.client_id)
     if running.bufnr == bufnr and client then
@@ -341,7 +359,9 @@ end
 function M.status(bufnr)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
   for _, entry in pairs(M.state.progress) do
-    return entry.text
+    if progress_is_for(entry, bufnr) then
+      return entry.text
+    end
   end
   local last = M.state.results[bufnr]
   if last then
