@@ -369,6 +369,10 @@ class Sandbox:
                 task.cancel()
             with contextlib.suppress(BaseException):
                 await asyncio.wait_for(asyncio.shield(proc.wait()), 5)
+            # close the pipes now: a transport left to the garbage collector may outlive
+            # its event loop and fail in __del__
+            with contextlib.suppress(Exception):
+                proc._transport.close()  # type: ignore[attr-defined]
             raise
         return RunResult(
             returncode=proc.returncode,
