@@ -406,15 +406,19 @@ def _anchor_paths(layer: dict[str, Any], folder: Path) -> dict[str, Any]:
 
 def load(directory: Path | None = None, *layers: Mapping[str, Any] | None) -> Settings:
     """Settings for a workspace folder, with more raw layers (editor, CLI) on top."""
-    raw, source = read_file_layer(directory)
+
+    def clean(layer: Mapping[str, Any]) -> dict[str, Any]:
+        # each layer on its own: an empty table must not wipe out a lower layer's
+        return _empty_tables(_normalise(dict(layer), ""), Settings())
+
+    file_layer, source = read_file_layer(directory)
+    merged = clean(file_layer)
     if source is not None:
-        raw = _anchor_paths(_normalise(raw, ""), source.parent)
-    for layer in (raw, *layers):
+        merged = _anchor_paths(merged, source.parent)
+    for layer in layers:
         if layer:
-            # each layer on its own: an empty table must not wipe out a lower layer's
-            clean = _empty_tables(_normalise(dict(layer), ""), Settings())
-            raw = clean if layer is raw else merge(raw, clean)
-    return structure(raw)
+            merged = merge(merged, clean(layer))
+    return structure(merged)
 
 
 def field_docs() -> list[tuple[str, str, Any, str]]:
