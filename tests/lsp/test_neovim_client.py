@@ -12,12 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pie_lsp.pipeline import OptimizeResult, Pipeline
-from pie_lsp.program import Program
-from pie_lsp.settings import Settings
-from pie_lsp.verify import find_tests
-
 from ..conftest import EXAMPLES
+from .test_server import expected_result
 
 SCRIPT = Path(__file__).with_name("neovim_client.lua")
 
@@ -69,19 +65,7 @@ def test_neovim_optimizes_its_buffer(tmp_path: Path) -> None:
         "Save speedup baseline (PIE)",
     ]
     # the buffer holds exactly the program the pipeline verified and measured
-    settings = Settings()
-    settings.cache.dir = str(cache)
-    settings.simulator.backend = "estimate"
-
-    async def optimize() -> OptimizeResult:
-        pipeline = Pipeline(settings)
-        try:
-            return await pipeline.optimize(Program.from_file(path), find_tests(path))
-        finally:
-            await pipeline.aclose()
-            pipeline.cache.close()
-
-    expected = asyncio.run(optimize())
+    expected = asyncio.run(expected_result(path, cache))
     assert expected.status == "optimized" and expected.cached  # the server's own result
     assert report["buffer"] == expected.optimized_source
     assert report["buffer"] != original and "sync_with_stdio(false)" in report["buffer"]
