@@ -328,6 +328,7 @@ class Sandbox:
                 started = await asyncio.wait_for(spawn, 10)
                 _kill(started)
                 await asyncio.wait_for(started.wait(), 10)
+                _close(started)
             raise
         except OSError as exc:
             raise ToolMissing(f"cannot start {argv[0]}: {exc}", hint="check the path") from exc
@@ -360,7 +361,7 @@ class Sandbox:
                 # Without a PID namespace, a descendant that left the process group can
                 # hold the pipes open; stop listening to them rather than hang.
                 _kill(proc)
-                proc._transport.close()  # type: ignore[attr-defined]
+                _close(proc)
             stdout, _ = await out_task
             stderr, _ = await err_task
         except BaseException:
@@ -369,11 +370,9 @@ class Sandbox:
                 task.cancel()
             with contextlib.suppress(BaseException):
                 await asyncio.wait_for(asyncio.shield(proc.wait()), 5)
-            # close the pipes now: a transport left to the garbage collector may outlive
-            # its event loop and fail in __del__
-            with contextlib.suppress(Exception):
-                proc._transport.close()  # type: ignore[attr-defined]
             raise
+        finally:
+            _close(proc)
         return RunResult(
             returncode=proc.returncode,
             stdout=stdout,
@@ -405,6 +404,13 @@ def scratch_base() -> Path:
     base = Path(tempfile.gettempdir()) / f"pie-lsp-{os.getuid()}"
     base.mkdir(mode=0o755, exist_ok=True)
     return base
+
+
+def _close(proc: asyncio.subprocess.Process) -> None:
+    """Close the process's transport and pipes now, on every path: one left to the garbage
+    collector may outlive its event loop and fail in __del__."""
+    with contextlib.suppress(Exception):
+        proc._transport.close()  # type: ignore[attr-defined]
 
 
 def _kill(proc: asyncio.subprocess.Process) -> None:
