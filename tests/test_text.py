@@ -1,0 +1,42 @@
+"""Tests: untrusted text is shown with its control characters visible and markup escaped."""
+
+from __future__ import annotations
+
+import io
+
+from hypothesis import given
+from hypothesis import strategies as st
+from rich.console import Console
+
+from pie_lsp.text import markup, visible
+
+
+def test_escapes_become_visible() -> None:
+    assert visible("a\x1b[8mhidden\x1b[0m") == "a\\x1b[8mhidden\\x1b[0m"
+    assert visible("\x1b]8;;http://x\x07link") == "\\x1b]8;;http://x\\x07link"
+    assert visible("good\rbad") == "good\\rbad"
+    assert visible("ab\bc") == "ab\\x08c"
+    assert visible("x\u202ey") == "x\\u202ey"
+    assert visible("csi\x9b2J") == "csi\\x9b2J"
+
+
+def test_line_breaks_tabs_and_crlf_stay() -> None:
+    text = "int main() {\r\n\treturn 0;\n}\n"
+    assert visible(text) == text
+    assert visible("plain ASCII, ünïcode, and 日本語") == "plain ASCII, ünïcode, and 日本語"
+
+
+def test_markup_is_escaped_for_rich() -> None:
+    out = io.StringIO()
+    Console(file=out, width=200, color_system=None).print(
+        markup("[white on white]secret[/] \x1b[8mx"), highlight=False
+    )
+    assert out.getvalue().strip() == "[white on white]secret[/] \\x1b[8mx"
+
+
+@given(st.text())
+def test_no_control_character_survives(text: str) -> None:
+    shown = visible(text)
+    for ch in shown.replace("\r\n", ""):
+        assert ch in "\n\t" or not (ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F)
+        assert ch not in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
