@@ -5,10 +5,15 @@ and run goes through `Sandbox.run`, which applies, where the system allows:
 
 - resource limits (prlimit): CPU time, address space, file size, process count, no cores;
 - a wall-clock timeout and a cap on captured output (the process is killed past either);
-- with bubblewrap (`bwrap`): the whole file system read-only but for the run's scratch
-  directory, no network, its own PID namespace; without it, util-linux
+- with bubblewrap (`bwrap`): a file system of only what programs and tools need (/usr and
+  its /bin, /lib links, a few /etc files, the tool's own install directory; all read-only),
+  a fresh /dev, /proc and /tmp, and the run's scratch directory, writable: no home
+  directory, no project, no tests, no host socket. No network (which also hides the host's
+  abstract Unix sockets), no IPC, its own PID namespace. Without bubblewrap, util-linux
   `unshare` gives the network and PID namespaces only (when a namespace's first process
   dies, the kernel kills every process left in it, so nothing escapes a kill);
+- stdin is a pipe fed from the test input, never the user's file (whose path
+  /proc/self/fd/0 would reveal, and next to which the expected outputs lie);
 - a throw-away unprivileged uid (when pie-lsp runs as root, where RLIMIT_NPROC would not
   apply and every file would be writable);
 - an empty environment unless the caller passes one, and a scratch directory as cwd.
@@ -164,13 +169,66 @@ def _works(argv: Sequence[str]) -> bool:
     return done.returncode == 0
 
 
-def bwrap_options(bind: Path | None) -> list[str]:
-    """bubblewrap's options: the whole file system read-only (/tmp too: a private /tmp
-    would hide a gem5 or compiler installed there), `bind` (the scratch directory) writable
-    and the working directory, its own /dev and /proc, no network, no IPC, its own PID
-    namespace, dying with pie-lsp."""
-    options = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+# What a static binary, g++, valgrind and gem5 need from /etc: the dynamic loader's cache
+# and configuration (Debian's multiarch libraries are not on its default path) and the
+# alternatives links (cc, c++). Not passwd, not hosts, nothing with secrets.
+SYSTEM_ETC = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/alternatives")
+# Top-level system directories shown read-only: symbolic links (merged /usr) are recreated
+# as links, real directories bound.
+SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+
+
+def system_binds() -> list[str]:
+    """bubblewrap options showing the system's programs and libraries, read-only."""
+    options: list[str] = []
+    for top in SYSTEM_DIRS:
+        path = Path(top)
+        if path.is_symlink():
+            options += ["--symlink", str(path.readlink()), top]
+        elif path.is_dir():
+            options += ["--ro-bind", top, top]
+    # readable by a dropped uid (bubblewrap makes missing directories 0700)
+    options += ["--perms", "0755", "--dir", "/etc"]
+    for name in SYSTEM_ETC:
+        options += ["--ro-bind-try", name, name]
+    return options
+
+
+def _is_system(path: Path) -> bool:
+    return any(path == Path(top) or Path(top) in path.parents for top in SYSTEM_DIRS)
+
+
+def tool_dirs(argv: Sequence[str], env: Mapping[str, str] | None = None) -> list[Path]:
+    """Directories outside the system ones that the command needs to see: the install
+    directory of its program (a gem5 build, a compiler in /opt: the parent of a `bin`
+    directory, else the program's own directory) and the library directories the
+    environment names (LD_LIBRARY_PATH, PYTHONHOME)."""
+    found: list[Path] = []
+    if argv and Path(argv[0]).is_absolute():
+        exe = Path(argv[0]).resolve()
+        if not _is_system(exe):
+            folder = exe.parent
+            found.append(folder.parent if folder.name == "bin" else folder)
+    for name in ("LD_LIBRARY_PATH", "PYTHONHOME"):
+        for part in (env or {}).get(name, "").split(":"):
+            if part and Path(part).is_absolute() and not _is_system(Path(part)):
+                found.append(Path(part))
+    return found
+
+
+def bwrap_options(bind: Path | None, read_only: Sequence[Path] = ()) -> list[str]:
+    """bubblewrap's options: the system directories read-only (system_binds), `read_only`
+    read-only, a fresh /dev, /proc and /tmp (a tmpfs: no host socket, no other run's
+    files), `bind` (the scratch directory) writable and the working directory, no network,
+    no IPC, its own PID namespace, dying with pie-lsp."""
+    options = [*system_binds(), "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    for path in read_only:
+        options += ["--ro-bind-try", str(path), str(path)]
     if bind is not None:
+        # bubblewrap would create the directories leading to it as 0700 root, which a
+        # dropped uid cannot pass through (valgrind uses the absolute path)
+        for parent in reversed(bind.parents[:-1]):
+            options += ["--perms", "0755", "--dir", str(parent)]
         options += ["--bind", str(bind), str(bind), "--chdir", str(bind)]
     return [
         *options,
@@ -254,9 +312,16 @@ class Sandbox:
     def drops_privileges(self) -> bool:
         return self.isolation.setpriv is not None
 
-    def wrap(self, argv: Sequence[str], limits: Limits, cwd: Path | None = None) -> list[str]:
+    def wrap(
+        self,
+        argv: Sequence[str],
+        limits: Limits,
+        cwd: Path | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> list[str]:
         """The full command line: limits, namespaces (with `cwd` the one writable
-        directory under bubblewrap), uid drop, then `argv`."""
+        directory under bubblewrap, and the tool's directories read-only), uid drop, then
+        `argv`."""
         iso = self.isolation
         cpu = int(limits.timeout) + 2
         nproc = limits.processes
@@ -274,7 +339,7 @@ class Sandbox:
             cmd.append(f"--as={limits.memory_mb * MIB}")
         cmd.append("--")
         if iso.bwrap:
-            cmd += [iso.bwrap, *bwrap_options(cwd)]
+            cmd += [iso.bwrap, *bwrap_options(cwd, tool_dirs(argv, env))]
         elif iso.unshare:
             cmd.append(iso.unshare)
             if iso.user_namespace:
@@ -297,15 +362,17 @@ class Sandbox:
         *,
         cwd: Path,
         limits: Limits,
-        stdin: Path | None = None,
+        stdin: Path | bytes | None = None,
         env: Mapping[str, str] | None = None,
     ) -> RunResult:
         """Run `argv` in `cwd`; never raises for the program's own failures.
 
+        `stdin` (a file's contents, or bytes) is fed through a pipe: the program never
+        holds the file itself, so it cannot learn its path or read what lies next to it.
         Cancelling the awaiting task kills the process group (and with it the PID
         namespace) before the CancelledError propagates."""
-        full = self.wrap(argv, limits, cwd)
-        stdin_file = stdin.open("rb") if stdin is not None else None
+        full = self.wrap(argv, limits, cwd, env)
+        feed = stdin.read_bytes() if isinstance(stdin, Path) else stdin
         start = time.perf_counter()
         # CPython 3.11 can hang for ever when a task is cancelled inside
         # create_subprocess_exec (its clean-up waits on an exit it never sees), so the
@@ -314,7 +381,7 @@ class Sandbox:
             asyncio.create_subprocess_exec(
                 *full,
                 cwd=cwd,
-                stdin=stdin_file if stdin_file is not None else subprocess.DEVNULL,
+                stdin=subprocess.PIPE if feed is not None else subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 env=dict(env or {}),
@@ -332,10 +399,8 @@ class Sandbox:
             raise
         except OSError as exc:
             raise ToolMissing(f"cannot start {argv[0]}: {exc}", hint="check the path") from exc
-        finally:
-            if stdin_file is not None:
-                stdin_file.close()
         assert proc.stdout is not None and proc.stderr is not None
+        feeder = asyncio.ensure_future(_feed(proc.stdin, feed))
         exceeded = asyncio.Event()
         out_task = asyncio.ensure_future(_read_bounded(proc.stdout, limits.output_bytes, exceeded))
         err_task = asyncio.ensure_future(
@@ -366,12 +431,13 @@ class Sandbox:
             stderr, _ = await err_task
         except BaseException:
             _kill(proc)
-            for task in (out_task, err_task):
+            for task in (out_task, err_task, feeder):
                 task.cancel()
             with contextlib.suppress(BaseException):
                 await asyncio.wait_for(asyncio.shield(proc.wait()), 5)
             raise
         finally:
+            feeder.cancel()
             _close(proc)
         return RunResult(
             returncode=proc.returncode,
@@ -416,6 +482,22 @@ def _close(proc: asyncio.subprocess.Process) -> None:
 def _kill(proc: asyncio.subprocess.Process) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
+
+
+async def _feed(pipe: asyncio.StreamWriter | None, data: bytes | None) -> None:
+    """Write `data` to the program's stdin and close it; a program that exits or closes
+    its stdin without reading everything is not an error."""
+    if pipe is None:
+        return
+    try:
+        if data:
+            pipe.write(data)
+            await pipe.drain()
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    finally:
+        with contextlib.suppress(Exception):
+            pipe.close()
 
 
 async def _read_bounded(
