@@ -22,7 +22,14 @@ from pie_lsp import __version__
 from pie_lsp.build import Binary, Builder, build_flags
 from pie_lsp.cache import Cache, digest
 from pie_lsp.errors import BuildFailed, OriginalFailsTests, PieError
-from pie_lsp.measure import MeasureFailed, Measurement, Measurer, TestTiming, make_measurer
+from pie_lsp.measure import (
+    MeasureFailed,
+    Measurement,
+    Measurer,
+    TestTiming,
+    make_measurer,
+    measuring_activity,
+)
 from pie_lsp.models import Candidate, ModelBackend, make_backend
 from pie_lsp.program import Program
 from pie_lsp.sandbox import Limits, Sandbox
@@ -64,6 +71,10 @@ class CandidateResult:
     speedup: float | None = None
     total_seconds: float | None = None
     timings: tuple[TestTiming, ...] = ()
+    # which backend measured `speedup` (with "estimate ranks, gem5 confirms": estimate or
+    # gem5), and the estimate's speedup of a candidate gem5 then confirmed
+    measured_by: str = ""
+    estimated_speedup: float | None = None
 
 
 @define
@@ -93,6 +104,19 @@ class OptimizeResult:
     notes: list[str] = field(factory=list)
     seconds: float = 0.0
     cached: bool = False
+    # "estimate ranks, gem5 confirms": the backend that ranked every correct candidate and
+    # the one that measured the original and the best (the shown speedup); "" otherwise
+    ranked_by: str = ""
+    confirmed_by: str = ""
+
+    def measured_with(self) -> str:
+        """The simulator label, with how the ranking was done when two backends shared it."""
+        if self.confirmed_by:
+            return (
+                f"{self.simulator_label}; ranked by the {self.ranked_by}, "
+                f"confirmed in {self.confirmed_by}"
+            )
+        return self.simulator_label
 
     def summary(self) -> str:
         """One line: "3.42× faster (estimate: cachegrind Skylake model) — 3/3 tests pass"."""
@@ -100,9 +124,9 @@ class OptimizeResult:
             return f"error: {self.error}"
         tests = f"{self.tests_passed}/{self.tests_total} tests pass"
         if self.status == "optimized" and self.speedup:
-            return f"{self.speedup:.2f}× faster ({self.simulator_label}) — {tests}"
+            return f"{self.speedup:.2f}× faster ({self.measured_with()}) — {tests}"
         best = f"best candidate {self.speedup:.2f}×" if self.speedup else "no correct candidate"
-        return f"not optimized: {best} ({self.simulator_label})"
+        return f"not optimized: {best} ({self.measured_with()})"
 
     def label(self) -> str:
         """Editor form: "3.4× faster on Skylake (gem5) — 12/12 tests"."""
@@ -173,6 +197,7 @@ class Pipeline:
         self.builder = Builder(settings.build, self.sandbox, self.cache)
         self.verifier = Verifier(self.sandbox, self.cache, self.slots)
         self.measurer: Measurer = make_measurer(settings, self.sandbox, self.cache, self.slots)
+        self.ranker, self.ranking_note = self._make_ranker()
         self.backend = backend if backend is not None else make_backend(settings)
 
     # -- limits -------------------------------------------------------------------------
@@ -202,11 +227,21 @@ class Pipeline:
             self.measurer.name,
             self.measurer.config_digest(),
             repr(getattr(self.measurer, "costs", "")),
-            self.backend.config_digest(),
+            self.ranker.name,
+            self.ranker.config_digest(),
+            repr(getattr(self.ranker, "costs", "")),
+            str(s.simulator.gem5.confirm),
+            self.backend.config_digest_for(program),
             str(s.model.samples),
             str(s.min_speedup),
             repr(self.test_limits()),
         )
+
+    def cached_result(self, program: Program, suite: TestSuite) -> OptimizeResult | None:
+        """The stored result of an earlier `optimize` of exactly these inputs, if any (a
+        disk read, no work): how the server shows a result as soon as a file opens."""
+        cached = self.cache.get(self.result_key(program, suite))
+        return cached if isinstance(cached, OptimizeResult) else None
 
     # -- steps --------------------------------------------------------------------------
     async def _build_and_verify_original(
@@ -264,11 +299,12 @@ class Pipeline:
             result.reason = "compiles to the same machine code as the original"
             return result
         try:
-            measured = await self.measurer.measure(binary, suite.cases)
+            measured = await self.ranker.measure(binary, suite.cases)
         except MeasureFailed as exc:
             result.reason = f"could not be measured: {exc.message}"
             return result
         base = await original
+        result.measured_by = self.ranker.name
         result.timings = measured.tests
         result.total_seconds = measured.total_seconds
         result.speedup = (
@@ -306,7 +342,8 @@ class Pipeline:
             if isinstance(cached, OptimizeResult):
                 report(Step("done", "Reused the cached result"))
                 return evolve(cached, cached=True, seconds=time.perf_counter() - started)
-            await self._run(program, suite, result, report)
+            with measuring_activity(lambda message: report(Step("measure", message))):
+                await self._run(program, suite, result, report)
             self.cache.set(key, result)
         except PieError as exc:
             result.status, result.error, result.hint = "error", exc.message, exc.hint
@@ -321,7 +358,7 @@ class Pipeline:
             program, suite, report
         )
         result.tests_passed = len(suite)
-        original_task = asyncio.ensure_future(self.measurer.measure(original_binary, suite.cases))
+        original_task = asyncio.ensure_future(self.ranker.measure(original_binary, suite.cases))
         tasks: list[asyncio.Future[CandidateResult]] = []
         try:
             report(Step("generate", f"Generating candidates ({self.backend.name})…"))
@@ -394,11 +431,17 @@ class Pipeline:
         evaluated.sort(key=lambda c: order[c.origin])
         result.candidates[:0] = evaluated
         result.original_timings = original.tests
+        if self.ranking_note:
+            result.notes.append(self.ranking_note)
+        if self.ranker is not self.measurer:
+            await self._confirm(suite, original_binary, result, report)
         self._rank(program, result)
         report(Step("done", result.summary()))
 
     def _rank(self, program: Program, result: OptimizeResult) -> None:
         correct = [c for c in result.candidates if c.status != "rejected" and c.speedup is not None]
+        if result.confirmed_by:  # only what gem5 confirmed can win
+            correct = [c for c in correct if c.measured_by == result.confirmed_by]
         # rank by speedup; ties go to the candidate listed first (single rules first)
         correct.sort(key=lambda c: -(c.speedup or 0.0))
         result.candidates.sort(key=lambda c: (c.status == "rejected", -(c.speedup or 0.0)))
@@ -415,6 +458,103 @@ class Pipeline:
             result.diff = unified_diff(program.path.name, program.text, best.source)
         else:
             result.status = "not-optimized"
+
+    # -- estimate ranks, gem5 confirms -----------------------------------------------------
+    def _make_ranker(self) -> tuple[Measurer, str]:
+        """The backend that ranks candidates, and a note when it cannot be the estimate.
+        With gem5 and pie.simulator.gem5.ranking = "estimate", the estimate ranks and gem5
+        measures only the original and the best (gem5 is ~1000× slower than the estimate)."""
+        if self.measurer.name != "gem5" or self.settings.simulator.gem5.ranking != "estimate":
+            return self.measurer, ""
+        from pie_lsp.measure.estimate import EstimateMeasurer
+
+        try:
+            ranker = EstimateMeasurer(self.settings, self.sandbox, self.cache, self.slots)
+        except PieError as exc:
+            return self.measurer, (
+                f"every candidate is measured in gem5: the estimate cannot rank them "
+                f"({exc.message})"
+            )
+        return ranker, ""
+
+    async def _confirm(
+        self,
+        suite: TestSuite,
+        original_binary: Binary,
+        result: OptimizeResult,
+        report: Reporter,
+    ) -> None:
+        """Measure the original and the estimate's best `confirm` candidates in gem5; their
+        gem5 speedups replace the estimate's. A candidate gem5 cannot measure (a timeout,
+        an instruction gem5 lacks) makes room for the next one."""
+        ranked = [c for c in result.candidates if c.status != "rejected" and c.speedup]
+        ranked.sort(key=lambda c: -(c.speedup or 0.0))
+        if not ranked:
+            return  # nothing to confirm: the estimate's answer stands
+        result.ranked_by, result.confirmed_by = self.ranker.name, self.measurer.name
+        want = self.settings.simulator.gem5.confirm
+        report(Step("measure", f"Measuring the original in {self.measurer.short}…"))
+        original_task = asyncio.ensure_future(self.measurer.measure(original_binary, suite.cases))
+        tasks: list[asyncio.Future[Any]] = [original_task]
+        try:
+            confirmed, queue = 0, list(ranked)
+            while queue and confirmed < want:
+                batch, queue = queue[: want - confirmed], queue[want - confirmed :]
+                names = ", ".join(c.origin for c in batch)
+                report(Step("measure", f"Confirming {names} in {self.measurer.short}…"))
+                round_tasks = [asyncio.ensure_future(self._measure_in(c, suite)) for c in batch]
+                tasks += round_tasks
+                measured = await asyncio.gather(*round_tasks)
+                base = await original_task
+                for candidate, outcome in zip(batch, measured, strict=True):
+                    candidate.estimated_speedup = candidate.speedup
+                    if isinstance(outcome, MeasureFailed):
+                        candidate.status, candidate.speedup = "rejected", None
+                        candidate.reason = (
+                            f"could not be measured in {self.measurer.name}: {outcome.message}"
+                        )
+                        continue
+                    confirmed += 1
+                    self._apply_measurement(candidate, outcome, base)
+            result.original_timings = (await original_task).tests
+        except BaseException:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
+        for candidate in ranked:
+            if candidate.measured_by == self.ranker.name and not candidate.reason:
+                candidate.reason = (
+                    f"{self.ranker.name} only (not among the {want} confirmed in "
+                    f"{self.measurer.name})"
+                )
+
+    async def _measure_in(
+        self, candidate: CandidateResult, suite: TestSuite
+    ) -> Measurement | MeasureFailed:
+        binary = await self.builder.build(candidate.source, label=candidate.origin)
+        try:
+            return await self.measurer.measure(binary, suite.cases)
+        except MeasureFailed as exc:
+            return exc
+
+    def _apply_measurement(
+        self, candidate: CandidateResult, measured: Measurement, base: Measurement
+    ) -> None:
+        candidate.measured_by = measured.backend
+        candidate.timings = measured.tests
+        candidate.total_seconds = measured.total_seconds
+        candidate.speedup = (
+            base.total_seconds / measured.total_seconds if measured.total_seconds > 0 else None
+        )
+        faster = candidate.speedup is not None and candidate.speedup >= self.settings.min_speedup
+        candidate.status = "faster" if faster else "not-faster"
+        candidate.reason = (
+            ""
+            if faster
+            else f"{candidate.speedup or 0:.2f}× is below the "
+            f"{self.settings.min_speedup:.2f}× threshold"
+        )
 
     async def check_speedup(
         self,
@@ -450,9 +590,10 @@ class Pipeline:
                 f"the current version fails every test ({failures[0]})",
                 hint="fix the program; speed is only compared on passing tests",
             )
-        base_m, cur_m = await asyncio.gather(
-            self.measurer.measure(base_bin, passing), self.measurer.measure(cur_bin, passing)
-        )
+        with measuring_activity(lambda message: report(Step("measure", message))):
+            base_m, cur_m = await asyncio.gather(
+                self.measurer.measure(base_bin, passing), self.measurer.measure(cur_bin, passing)
+            )
         speedup = base_m.total_seconds / cur_m.total_seconds if cur_m.total_seconds else 1.0
         result = SpeedupResult(
             baseline_name=baseline_name,
