@@ -325,7 +325,8 @@ def build_system(machine, args):
     process.errout = args.stderr
     process.cwd = args.cwd or os.path.dirname(os.path.abspath(args.binary))
     process.env = []  # as in PIE's run-se.py: the program sees no environment
-    system.workload = objects.SEWorkload.init_compatible(args.binary)
+    if hasattr(objects, "SEWorkload"):  # gem5 v21 and later; v24 requires it
+        system.workload = objects.SEWorkload.init_compatible(args.binary)
     cpu.workload = process
     cpu.createThreads()
     return system
