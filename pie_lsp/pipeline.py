@@ -30,8 +30,9 @@ from pie_lsp.measure import (
     make_measurer,
     measuring_activity,
 )
+from pie_lsp.measure.bound import MEASURE_WALL, MeasureBound, measurement_bound
 from pie_lsp.models import Candidate, ModelBackend, make_backend
-from pie_lsp.program import Program
+from pie_lsp.program import MAX_SOURCE_BYTES, Program
 from pie_lsp.sandbox import Limits, Sandbox
 from pie_lsp.settings import Settings
 from pie_lsp.verify import TestOutcome, TestSuite, Verifier
@@ -298,12 +299,20 @@ class Pipeline:
             result.status, result.speedup = "not-faster", 1.0
             result.reason = "compiles to the same machine code as the original"
             return result
+        base = await original
+        # a candidate may take only so long to measure: a multiple of the original's time
+        sandbox = self.settings.sandbox
+        bound = MeasureBound(
+            sandbox.measure_factor,
+            sandbox.measure_floor,
+            {t.test: t.detail[MEASURE_WALL] for t in base.tests if MEASURE_WALL in t.detail},
+        )
         try:
-            measured = await self.ranker.measure(binary, suite.cases)
+            with measurement_bound(bound):
+                measured = await self.ranker.measure(binary, suite.cases)
         except MeasureFailed as exc:
             result.reason = f"could not be measured: {exc.message}"
             return result
-        base = await original
         result.measured_by = self.ranker.name
         result.timings = measured.tests
         result.total_seconds = measured.total_seconds
@@ -374,7 +383,20 @@ class Pipeline:
             )
             unique: dict[str, Candidate] = {}
             for candidate in generation.candidates:
-                if candidate.source.strip() == program.text.strip():
+                size = len(candidate.source.encode())
+                if size > MAX_SOURCE_BYTES:  # the original's limit holds for candidates
+                    result.candidates.append(
+                        CandidateResult(
+                            candidate.origin,
+                            candidate.description,
+                            "",  # not kept: it is never shown or written
+                            "rejected",
+                            f"too large: {size} bytes, more than the "
+                            f"{MAX_SOURCE_BYTES // 1000} kB a program may have",
+                            tests_total=len(suite),
+                        )
+                    )
+                elif candidate.source.strip() == program.text.strip():
                     result.candidates.append(
                         CandidateResult(
                             candidate.origin,

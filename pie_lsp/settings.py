@@ -76,6 +76,15 @@ class SandboxSettings:
     )
     processes: int = setting(64, "Most processes a sandboxed program may have at once.")
     file_size_mb: int = setting(64, "Largest file a sandboxed program may write, MiB.")
+    measure_factor: float = setting(
+        20.0,
+        "A candidate's measurement of a test is stopped after this many times the "
+        "original's measurement of that test (plus measure_floor): it can spin only when "
+        "measured.",
+    )
+    measure_floor: float = setting(
+        10.0, "Seconds added to the bound of a candidate's measurement (see measure_factor)."
+    )
 
 
 @define
