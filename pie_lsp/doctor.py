@@ -130,7 +130,11 @@ def check_sandbox(settings: Settings) -> Check:
         fix += "write your files"
     else:
         fix = ""
-    return Check("sandbox", True, iso.describe(), fix, required=False)
+    detail = iso.describe()
+    if gaps := iso.unprotected():  # say exactly what is not protected (docs/SECURITY.md)
+        detail += "; NOT protected: a candidate can " + "; ".join(gaps)
+        fix = fix or "install bubblewrap (Debian: apt-get install bubblewrap)"
+    return Check("sandbox", True, detail, fix, required=False)
 
 
 def check_gem5(settings: Settings) -> Check:

@@ -151,7 +151,10 @@ class Isolation:
     def describe(self) -> str:
         parts = ["resource limits"]
         if self.bwrap:
-            parts.append("read-only file system but its scratch dir, no network, own PID namespace")
+            parts.append(
+                "sees only system files and its scratch dir (writable), no network, no host "
+                "sockets, own PID namespace"
+            )
         elif self.unshare:
             parts.append("no network, own PID namespace (files writable: install bubblewrap)")
         else:
@@ -159,6 +162,22 @@ class Isolation:
         if self.setpriv:
             parts.append(f"runs as a throw-away uid >= {UNPRIVILEGED_BASE}")
         return ", ".join(parts)
+
+    def unprotected(self) -> list[str]:
+        """What a hostile candidate can still do on this machine (empty with bubblewrap
+        and root, or bubblewrap alone: its files are read-only)."""
+        gaps: list[str] = []
+        if not self.bwrap:
+            gaps.append(
+                "read every file this user can read (home directory, keys, the project, the "
+                "tests and their expected outputs)"
+            )
+            gaps.append("connect to the host's Unix sockets (/run, /var/run, /tmp)")
+        if not self.protects_files:
+            gaps.append("write this user's files")
+        if not self.namespaces:
+            gaps.append("use the network and leave processes running after it is stopped")
+        return gaps
 
 
 def _works(argv: Sequence[str]) -> bool:
