@@ -66,6 +66,11 @@ class ModelBackend(ABC):
     def config_digest(self) -> str:
         """A hash of the configuration that changes what this backend proposes."""
 
+    def config_digest_for(self, program: Program) -> str:
+        """The part of the configuration that matters for this program (cache keys); a
+        backend whose parts apply to some programs only (rules) narrows it."""
+        return self.config_digest()
+
     @abstractmethod
     async def generate(self, program: Program, samples: int, progress: Progress) -> Generation:
         """Propose rewrites of `program` (up to `samples` for sampling backends).

@@ -542,7 +542,7 @@ def test_merge_skips_overlapping_rewrites() -> None:
 
 
 def test_identical_candidates_are_kept_once() -> None:
-    from pie_lsp.models.rules import _unique
+    from pie_lsp.models.rules.backend import _unique
 
     candidates = [Candidate("rules:a", "x"), Candidate("rules:b", "y"), Candidate("rules:all", "x")]
     assert [c.origin for c in _unique(candidates)] == ["rules:a", "rules:b"]

@@ -1,0 +1,30 @@
+"""Every rule the backend knows, in the order their candidates are listed (and combined).
+
+To add a rule: write its module beside this one (a `Rule` subclass), add an instance here,
+and add fixtures under tests/models/rules/<rule-name>/.
+"""
+
+from __future__ import annotations
+
+from pie_lsp.models.rules.base import Rule
+from pie_lsp.models.rules.const_ref_params import ConstRefParams
+from pie_lsp.models.rules.endl import Endl
+from pie_lsp.models.rules.hoist_loop_bound import HoistLoopBound
+from pie_lsp.models.rules.int_pow import IntPow
+from pie_lsp.models.rules.map_to_unordered import MapToUnordered
+from pie_lsp.models.rules.string_append import StringAppend
+from pie_lsp.models.rules.sync_stdio import SyncStdio
+from pie_lsp.models.rules.zero_memset import ZeroMemset
+
+ALL_RULES: tuple[Rule, ...] = (
+    SyncStdio(),
+    Endl(),
+    ConstRefParams(),
+    IntPow(),
+    HoistLoopBound(),
+    StringAppend(),
+    MapToUnordered(),
+    ZeroMemset(),
+)
+RULE_NAMES = tuple(rule.name for rule in ALL_RULES)
+BY_NAME = {rule.name: rule for rule in ALL_RULES}

@@ -1,0 +1,10 @@
+#include <cmath>
+#include <cstdio>
+
+int main() {
+    int n;
+    if (scanf("%d", &n) != 1) return 1;
+    double s = 0;
+    for (int i = 1; i <= n; i++) s += pow(i, 2) + pow(i * 0.5, 3);
+    printf("%.3f\n", s);
+}

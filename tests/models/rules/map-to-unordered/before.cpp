@@ -1,0 +1,17 @@
+#include <iostream>
+#include <map>
+using namespace std;
+
+int main() {
+    int n;
+    cin >> n;
+    map<int, int> seen;
+    int repeats = 0;
+    for (int i = 0; i < n; i++) {
+        int x;
+        cin >> x;
+        if (seen.count(x)) repeats++;
+        seen[x]++;
+    }
+    cout << repeats << "\n";
+}
