@@ -14,7 +14,8 @@ import uuid
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
-from pie_lsp.lsp.presentation import percentage, supports_progress
+from pie_lsp.lsp import capabilities
+from pie_lsp.lsp.presentation import percentage
 from pie_lsp.pipeline import Step
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ class Progress:
         cls, server: LanguageServer, given: types.ProgressToken | None, title: str, message: str
     ) -> Progress:
         token = given
-        if token is None and supports_progress(server.client_capabilities):
+        if token is None and capabilities.progress(server.client_capabilities):
             token = f"pie-{uuid.uuid4().hex[:12]}"
             try:
                 await asyncio.wait_for(

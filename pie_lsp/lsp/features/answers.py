@@ -1,0 +1,70 @@
+"""codeAction, codeLens and hover: answered from the results in memory only (a dictionary
+lookup by the document's exact text), never a compile, a model call or a simulation, so
+they stay instant however often the editor asks."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from pie_lsp.lsp import capabilities, delivery
+from pie_lsp.lsp import presentation as show
+from pie_lsp.lsp.server import PieServer
+
+
+def code_action(ls: PieServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+    uri = params.text_document.uri
+    document = ls.document(uri)
+    if document is None or not show.is_cpp(uri, document.language_id):
+        return None
+    stored = ls.results.for_text(uri, ls.hash_of(document))
+    ready, apply_id = None, None
+    if stored is not None and stored.result.status == "optimized" and stored.edits:
+        if capabilities.rewrites_by_command(ls.client_capabilities):
+            apply_id = stored.id
+        else:
+            ready = delivery.ready_edit(ls, stored, document.version, for_action=True)
+    result = stored.result if stored is not None else None
+    return show.code_actions(uri, ready, result, params.context.only, apply_id)
+
+
+def code_lens(ls: PieServer, params: types.CodeLensParams) -> list[types.CodeLens] | None:
+    uri = params.text_document.uri
+    document = ls.document(uri)
+    if document is None:
+        return None
+    sha = ls.hash_of(document)
+    stored = ls.results.for_text(uri, sha)
+    return show.code_lenses(
+        stored.id if stored else None,
+        stored.result if stored else None,
+        ls.results.speedup_for_text(uri, sha),
+        uri,
+    )
+
+
+def hover(ls: PieServer, params: types.HoverParams) -> types.Hover | None:
+    uri = params.text_document.uri
+    document = ls.document(uri)
+    if document is None or params.position.line != 0:
+        return None
+    sha = ls.hash_of(document)
+    stored = ls.results.for_text(uri, sha)
+    text = show.hover_markdown(
+        stored.result if stored else None, ls.results.speedup_for_text(uri, sha)
+    )
+    if text is None:
+        return None
+    return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))
+
+
+def register(server: PieServer) -> None:
+    server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(
+            code_action_kinds=[show.KIND_REWRITE, show.KIND_SOURCE], resolve_provider=False
+        ),
+    )(code_action)
+    server.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False))(
+        code_lens
+    )
+    server.feature(types.TEXT_DOCUMENT_HOVER)(hover)

@@ -1,0 +1,67 @@
+"""A document as one request sees it: the text when the request started, and the program
+and tests made from it.
+
+A command works on a snapshot, never on the live buffer: the user may keep typing, and
+the result is delivered only if the buffer still has the snapshot's text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlparse
+
+from attrs import frozen
+from pygls.exceptions import JsonRpcInvalidParams
+from pygls.uris import to_fs_path
+
+from pie_lsp.lsp import presentation as show
+from pie_lsp.lsp.server import PieServer
+from pie_lsp.program import Program
+from pie_lsp.settings import Settings
+from pie_lsp.verify import TestSuite, find_tests
+
+
+@frozen
+class Snapshot:
+    """A document's text as the editor had it when a command started."""
+
+    uri: str
+    path: Path
+    text: str
+    version: int | None
+    sha: str
+
+
+def take(ls: PieServer, uri: str, command: str) -> Snapshot:
+    """The open C++ document `uri` now, or a JSON-RPC error saying what is wrong."""
+    document = ls.document(uri)
+    if document is None:
+        raise JsonRpcInvalidParams(
+            f"{command}: {uri} is not open in the editor; open the file first"
+        )
+    if urlparse(uri).scheme != "file" or to_fs_path(uri) is None:
+        raise JsonRpcInvalidParams(
+            f"{command}: {uri} is not a file on disk; save it first (its tests are "
+            "looked for next to it)"
+        )
+    if not show.is_cpp(uri, document.language_id):
+        raise JsonRpcInvalidParams(
+            f"{command}: {Path(document.path).name} is not a C++ file "
+            "(.cpp, .cc, .cxx, .hpp…); PIE optimizes C++ programs"
+        )
+    return Snapshot(
+        uri,
+        Path(str(to_fs_path(uri))),
+        document.source,
+        document.version,
+        ls.hash_of(document),
+    )
+
+
+def read_inputs(snap: Snapshot, settings: Settings) -> tuple[Program, TestSuite]:
+    """The program (from the snapshot's text, not the file) and its tests (reads the
+    test folder: call it in a thread)."""
+    program = Program.from_text(snap.path, snap.text)
+    tests = settings.tests.dir
+    folder = (snap.path.parent / tests) if tests else None
+    return program, find_tests(snap.path, folder)
