@@ -13,7 +13,15 @@ from pathlib import Path
 import pytest
 
 from pie_lsp.errors import ToolMissing
-from pie_lsp.sandbox import Limits, Method, RunResult, Sandbox, detect_isolation
+from pie_lsp.sandbox import (
+    MIB,
+    Limits,
+    Method,
+    RunResult,
+    Sandbox,
+    detect_isolation,
+    scratch_base,
+)
 
 from .conftest import processes_matching
 
@@ -261,3 +269,54 @@ def test_wrap_puts_limits_first() -> None:
         assert "--ro-bind" in argv
     elif sandbox.isolation.unshare:
         assert "--net" in argv and "--pid" in argv
+
+
+async def _shell(sandbox: Sandbox, script: str, stdin: Path | bytes | None = None) -> RunResult:
+    with sandbox.scratch("test") as work:
+        limits = Limits(timeout=10, memory_mb=1024, processes=16)
+        return await sandbox.run(["/bin/sh", "-c", script], cwd=work, limits=limits, stdin=stdin)
+
+
+@METHODS
+async def test_stdin_is_a_pipe_not_the_users_file(tmp_path: Path, method: Method) -> None:
+    """A program that reads /proc/self/fd/0 learns nothing of where its input lives."""
+    given = tmp_path / "input.1.txt"
+    given.write_text("7 8 9\n")
+    result = await _shell(isolated(method), "readlink /proc/self/fd/0; cat", stdin=given)
+    link, data = result.stdout.decode().split("\n", 1)
+    assert link.startswith("pipe:") and "input" not in link
+    assert data == "7 8 9\n"
+
+
+async def test_a_large_input_reaches_a_program_that_stops_reading() -> None:
+    """Feeding stdin never blocks the run, whether or not the program reads it all."""
+    big = b"1 " * (4 * MIB)
+    assert (await _shell(Sandbox(), "wc -c", stdin=big)).stdout.strip() == b"8388608"
+    quick = await _shell(Sandbox(), "head -c 3", stdin=big)
+    assert quick.ok and quick.stdout == b"1 1"
+
+
+async def test_bubblewrap_shows_only_the_system_and_the_scratch_dir(tmp_path: Path) -> None:
+    sandbox = isolated("bwrap")
+    (tmp_path / "secret.txt").write_text("secret")
+    probe = " ".join(
+        str(p) for p in (tmp_path / "secret.txt", Path.home(), "/home", "/run", "/var", "/work")
+    )
+    script = f"for p in {probe}; do [ -e $p ] && echo visible $p; done; ls -A /tmp; touch ok; ls"
+    result = await _shell(sandbox, script)
+    assert result.ok, result.stderr
+    lines = result.stdout.decode().split()
+    assert not [line for line in lines if line == "visible"], lines
+    # /tmp is the sandbox's own: at most the path leading to the run's scratch dir
+    base = scratch_base()
+    host_tmp = [base.name] if base.parent == Path("/tmp") else []
+    assert lines == [*host_tmp, "ok"]
+
+
+def test_doctor_names_what_is_not_protected() -> None:
+    """Without bubblewrap, doctor's line says exactly what a candidate can still do."""
+    plain = detect_isolation(False)
+    gaps = " ".join(plain.unprotected())
+    assert "expected outputs" in gaps and "Unix sockets" in gaps and "network" in gaps
+    if detect_isolation(True).bwrap:
+        assert detect_isolation(True).unprotected() == []
