@@ -1,7 +1,7 @@
 """What the editor is shown: code actions, code lenses, hovers, edits and progress.
 
-Pure functions from results (and the client's capabilities) to lsprotocol objects, so the
-handlers stay thin and these can be tested without a server.
+Pure functions from results to lsprotocol objects, so the handlers stay thin and these
+can be tested without a server. What the client can take is asked in `capabilities`.
 """
 
 from __future__ import annotations
@@ -89,56 +89,6 @@ def text_edits(before: str, after: str, codec: PositionCodec) -> list[types.Text
             )
         )
     return edits
-
-
-def _supports(capabilities: types.ClientCapabilities, *path: str) -> bool:
-    node: object = capabilities
-    for name in path:
-        node = getattr(node, name, None)
-        if node is None:
-            return False
-    return bool(node)
-
-
-def supports_document_changes(capabilities: types.ClientCapabilities) -> bool:
-    return _supports(capabilities, "workspace", "workspace_edit", "document_changes")
-
-
-def supports_annotations(capabilities: types.ClientCapabilities) -> bool:
-    return supports_document_changes(capabilities) and _supports(
-        capabilities, "workspace", "workspace_edit", "change_annotation_support"
-    )
-
-
-def code_action_honors_annotations(capabilities: types.ClientCapabilities) -> bool:
-    return supports_annotations(capabilities) and _supports(
-        capabilities, "text_document", "code_action", "honors_change_annotations"
-    )
-
-
-def applies_rewrites_by_command(capabilities: types.ClientCapabilities) -> bool:
-    """The client asked (`experimental.pieApplyByCommand`, as the Neovim plugin does) for the
-    ready rewrite as the `pie.applyResult` command rather than as a code action's edit: it
-    previews and confirms annotated `workspace/applyEdit`s, but would apply a code action's
-    edit unasked."""
-    experimental = capabilities.experimental
-    return isinstance(experimental, dict) and experimental.get("pieApplyByCommand") is True
-
-
-def supports_apply_edit(capabilities: types.ClientCapabilities) -> bool:
-    return _supports(capabilities, "workspace", "apply_edit")
-
-
-def supports_progress(capabilities: types.ClientCapabilities) -> bool:
-    return _supports(capabilities, "window", "work_done_progress")
-
-
-def supports_configuration(capabilities: types.ClientCapabilities) -> bool:
-    return _supports(capabilities, "workspace", "configuration")
-
-
-def supports_lens_refresh(capabilities: types.ClientCapabilities) -> bool:
-    return _supports(capabilities, "workspace", "code_lens", "refresh_support")
 
 
 def workspace_edit(
@@ -295,6 +245,8 @@ def hover_markdown(result: OptimizeResult | None, speedup: SpeedupResult | None)
             if before and after:
                 lines.append(f"Total time on the tests: {_seconds(before)} → {_seconds(after)}.")
             lines.append("Apply it from the code actions (or click the code lens).")
+        elif result.why_not:  # what was tried, what matched but was not faster, what next
+            lines += [f"- {line}" for line in result.why_not] + [""]
         lines.append(
             f"Measured by {result.simulator_label}; candidates from {result.model}; "
             f"tests in `{result.tests_dir}`."

@@ -1,5 +1,6 @@
 """What the editor is shown: edits that rebuild the rewrite exactly (in every position
-encoding), workspace edits per client capability, code actions, lenses, hovers, progress."""
+encoding), workspace edits per client capability (pie_lsp.lsp.capabilities is
+tested in test_capabilities), code actions, lenses, hovers, progress."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
-from pytest_lsp import client_capabilities
 
 from pie_lsp.lsp import presentation as show
 from pie_lsp.measure import TestTiming as Timing
@@ -118,19 +118,6 @@ def test_workspace_edit_follows_the_client() -> None:
     assert annotation.label == "Apply 2×" and annotation.needs_confirmation is True
 
 
-def test_capabilities_of_real_clients() -> None:
-    vscode = client_capabilities("visual-studio-code")
-    neovim = client_capabilities("neovim")
-    assert show.supports_annotations(vscode) and show.supports_document_changes(vscode)
-    assert not show.code_action_honors_annotations(vscode)  # VS Code 1.65 says so
-    assert show.supports_lens_refresh(vscode)
-    assert not show.supports_document_changes(neovim) and not show.supports_annotations(neovim)
-    for caps in (vscode, neovim):
-        assert show.supports_apply_edit(caps) and show.supports_progress(caps)
-        assert show.supports_configuration(caps)
-    assert not show.supports_progress(types.ClientCapabilities())
-
-
 def optimized(speedup: float = 3.42, simulator_short: str = "Skylake (gem5)") -> OptimizeResult:
     return OptimizeResult(
         status="optimized",
@@ -184,10 +171,6 @@ def test_code_actions_offer_the_ready_edit_first() -> None:
 
 
 def test_the_ready_rewrite_as_a_command_for_clients_that_ask() -> None:
-    asks = types.ClientCapabilities(experimental={"pieApplyByCommand": True})
-    assert show.applies_rewrites_by_command(asks)
-    assert not show.applies_rewrites_by_command(client_capabilities("visual-studio-code"))
-    assert not show.applies_rewrites_by_command(types.ClientCapabilities(experimental=[]))
     first = show.code_actions("file:///a.cpp", None, optimized(), None, "r7")[0]
     assert first.title == "Apply 3.4× faster rewrite on Skylake (gem5) — 12/12 tests"
     assert first.edit is None and first.command is not None and first.is_preferred
