@@ -1,0 +1,369 @@
+"""Derived inputs: new test inputs made from the user's, on which the original is the oracle.
+
+Three tests can pass by accident (or by design, when a model hard-codes them). Derived
+inputs keep each test input's token shape and change what a correct program must not
+depend on: numbers perturbed within the range the input shows, sizes shrunk (and grown, up
+to the largest size among the tests) where a count token governs what follows, and rows
+or list elements reordered. A candidate must print on each what the original prints.
+
+The input's structure is inferred, conservatively, because a derived input that breaks
+the problem's constraints makes the original a bad oracle (correct rewrites differ from it
+on invalid input, e.g. `cin` and `scanf` at end of file):
+- a line of at most 4 integers is a header; each of its integers c >= 2 governs either the
+  next line when it has exactly c tokens (a list) or the next c lines when they have one
+  shape and the line after them another (rows); "c x1 .. xc" on one line is a list too;
+- a column whose values lie in [0, V] for an earlier integer V and reach V/2 is an index
+  into something of size V (vertices, positions): it is never perturbed, and neither its
+  group nor the group counted by V changes size;
+- other integers outside lists and rows are left alone (a scalar may be a count of
+  something not recognised) unless they end the input;
+- a column that is sorted stays sorted, distinct stays distinct, a permutation stays one,
+  and columns ordered within every row (l <= r) stay ordered.
+Everything is seeded from the input's hash: the same tests give the same derived inputs.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Sequence
+
+from attrs import define, frozen
+
+from pie_lsp.cache import digest
+
+_INT = re.compile(r"[-+]?\d{1,18}")
+_FLOAT = re.compile(r"[-+]?\d+\.(\d+)")
+KINDS = ("values", "reorder", "shrink", "grow")
+
+
+@frozen
+class DerivedInput:
+    """One derived input and where it came from."""
+
+    name: str  # "d7"
+    source: str  # the test it was made from
+    how: str  # "numbers perturbed", "sizes shrunk", ...
+    data: bytes
+
+
+def _is_int(token: str) -> bool:
+    return _INT.fullmatch(token) is not None
+
+
+@define
+class _Group:
+    """Tokens governed by a count: a list (one line) or rows (consecutive lines)."""
+
+    kind: str  # list | inline | rows
+    count_at: tuple[int, int]
+    start: int  # first line of the elements
+    length: int  # lines (rows) or 1
+    resizable: bool = True
+
+    def rows(self, lines: list[list[str]]) -> list[list[str]]:
+        """Elements as rows of tokens (a list's elements are one-token rows)."""
+        if self.kind == "rows":
+            return [lines[i] for i in range(self.start, self.start + self.length)]
+        tokens = lines[self.start][1:] if self.kind == "inline" else lines[self.start]
+        return [[t] for t in tokens]
+
+    def store(self, lines: list[list[str]], rows: list[list[str]]) -> None:
+        if self.kind == "rows":
+            lines[self.start : self.start + self.length] = rows
+            self.length = len(rows)
+        elif self.kind == "inline":
+            lines[self.start] = [str(len(rows)), *(r[0] for r in rows)]
+        else:
+            lines[self.start] = [r[0] for r in rows]
+        line, pos = self.count_at
+        lines[line][pos] = str(len(rows))
+
+
+def _shape(tokens: list[str]) -> str:
+    return "".join("i" if _is_int(t) else "f" if _FLOAT.fullmatch(t) else "w" for t in tokens)
+
+
+def _groups(lines: list[list[str]]) -> list[_Group]:
+    groups: list[_Group] = []
+    i = 0
+    while i < len(lines):
+        tokens = lines[i]
+        if len(tokens) >= 3 and tokens[0].isdigit() and int(tokens[0]) == len(tokens) - 1:
+            groups.append(_Group("inline", (i, 0), i, 1))
+            i += 1
+            continue
+        after = i + 1
+        if 0 < len(tokens) <= 4 and all(_is_int(t) for t in tokens):
+            for pos, token in enumerate(tokens):
+                count = int(token)
+                if count < 2 or after >= len(lines):
+                    continue  # 1 is too ambiguous (one test case of several lines?)
+                if len(lines[after]) == count:
+                    groups.append(_Group("list", (i, pos), after, 1))
+                    after += 1
+                    continue
+                end = after + count
+                shape = _shape(lines[after])
+                if (
+                    end <= len(lines)
+                    and all(_shape(lines[k]) == shape for k in range(after, end))
+                    and (end == len(lines) or _shape(lines[end]) != shape)
+                ):
+                    groups.append(_Group("rows", (i, pos), after, count))
+                    after = end
+        i = after if after > i + 1 else i + 1
+    return groups
+
+
+def _columns(rows: list[list[str]]) -> list[list[int] | None]:
+    """Integer values per column (None for a column that is not all integers)."""
+    width = len(rows[0]) if rows else 0
+    out: list[list[int] | None] = []
+    for c in range(width):
+        if all(len(r) == width and _is_int(r[c]) for r in rows):
+            out.append([int(r[c]) for r in rows])
+        else:
+            out.append(None)
+    return out
+
+
+@define
+class _Plan:
+    """What may change in one input."""
+
+    lines: list[list[str]]
+    groups: list[_Group]
+    index_columns: set[tuple[int, int]]  # (group, column) never perturbed
+    tail: list[int]  # token positions of the last line that may be perturbed
+
+
+def _plan(text: str) -> _Plan:
+    lines = [line.split() for line in text.splitlines()]
+    groups = _groups(lines)
+    counted = {g.count_at: n for n, g in enumerate(groups)}
+    elements = {g.start + k for g in groups for k in range(g.length) if g.kind != "inline"}
+    index_columns: set[tuple[int, int]] = set()
+    for n, group in enumerate(groups):
+        # integers of the header lines above the group (not list or row elements)
+        earlier = [
+            (int(t), (li, p))
+            for li in range(group.start)
+            if li not in elements
+            for p, t in enumerate(lines[li])
+            if _is_int(t) and int(t) >= 2 and (li, p) != group.count_at
+        ]
+        for c, values in enumerate(_columns(group.rows(lines))):
+            if not values or min(values) < 0:
+                continue
+            for bound, where in earlier:
+                if max(values) <= bound <= 2 * max(values):
+                    index_columns.add((n, c))
+                    group.resizable = False
+                    if where in counted:
+                        groups[counted[where]].resizable = False
+    governed = {g.count_at[0] for g in groups} | {
+        g.start + k for g in groups for k in range(g.length)
+    }
+    last = len(lines) - 1
+    while last >= 0 and not lines[last]:
+        last -= 1
+    tail: list[int] = []
+    if last >= 0 and last not in governed:
+        tail = [p for p, t in enumerate(lines[last]) if _is_int(t) or _FLOAT.fullmatch(t)]
+    return _Plan(lines, groups, index_columns, tail)
+
+
+def _column_like(values: list[str], size: int, rng: random.Random) -> list[str]:
+    """`size` new values for one column within its range, keeping sortedness,
+    distinctness and permutations (words are drawn from the column's own)."""
+    if all(_is_int(v) for v in values):
+        ints = [int(v) for v in values]
+        lo, hi = min(ints), max(ints)
+        distinct = len(set(ints)) == len(ints) and len(ints) > 1
+        if distinct and hi - lo + 1 == len(ints):  # a permutation of lo..hi
+            new = list(range(lo, lo + size))
+            rng.shuffle(new)
+        elif distinct and hi - lo + 1 >= size:
+            new = rng.sample(range(lo, hi + 1), size)
+        else:
+            new = [rng.randint(lo, hi) for _ in range(size)]
+        if len(ints) > 1 and ints == sorted(ints):
+            new.sort()
+        elif len(ints) > 1 and ints == sorted(ints, reverse=True):
+            new.sort(reverse=True)
+        return [str(v) for v in new]
+    floats = [_FLOAT.fullmatch(v) for v in values]
+    if all(floats):
+        places = max(len(m.group(1)) for m in floats if m)
+        nums = [float(v) for v in values]
+        new_f = [rng.uniform(min(nums), max(nums)) for _ in range(size)]
+        if len(nums) > 1 and nums == sorted(nums):
+            new_f.sort()
+        return [f"{v:.{places}f}" for v in new_f]
+    if size == len(values):
+        return values[:]  # words stay
+    return [rng.choice(values) for _ in range(size)]
+
+
+def _ordered_chains(rows: list[list[str]]) -> list[list[int]]:
+    """Runs of adjacent integer columns ordered in every row (l <= r)."""
+    columns = _columns(rows)
+    chains: list[list[int]] = []
+    for c in range(len(columns) - 1):
+        a, b = columns[c], columns[c + 1]
+        if a is not None and b is not None and all(x <= y for x, y in zip(a, b, strict=True)):
+            if chains and chains[-1][-1] == c:
+                chains[-1].append(c + 1)
+            else:
+                chains.append([c, c + 1])
+    return chains
+
+
+def _new_rows(
+    rows: list[list[str]], size: int, fixed: set[int], rng: random.Random
+) -> list[list[str]]:
+    """`size` rows like `rows`, column by column (columns in `fixed` kept as they are)."""
+    if not rows or any(len(r) != len(rows[0]) for r in rows):
+        return rows
+    out = [rows[k % len(rows)][:] for k in range(size)]
+    for c in range(len(rows[0])):
+        if c in fixed:
+            continue
+        for r, value in zip(out, _column_like([r[c] for r in rows], size, rng), strict=True):
+            r[c] = value
+    chains = _ordered_chains(rows)
+    for row in out:
+        for chain in chains:
+            for c, v in zip(chain, sorted(int(row[c]) for c in chain), strict=True):
+                row[c] = str(v)
+    return out
+
+
+def _is_sorted(rows: list[list[str]]) -> bool:
+    columns = _columns(rows)
+    return any(
+        v is not None and len(set(v)) > 1 and (v == sorted(v) or v == sorted(v, reverse=True))
+        for v in columns
+    )
+
+
+def _shrink(rows: list[list[str]], size: int, rng: random.Random) -> list[list[str]]:
+    """`rows` with random rows dropped (order kept), permutations renumbered."""
+    out = [rows[k][:] for k in sorted(rng.sample(range(len(rows)), size))]
+    for c, values in enumerate(_columns(rows)):
+        if (
+            values
+            and len(set(values)) == len(values) > 1
+            and max(values) - min(values) + 1 == len(values)
+        ):
+            ranks = sorted(range(size), key=lambda k: int(out[k][c]))
+            for rank, k in enumerate(ranks):
+                out[k][c] = str(min(values) + rank)
+    return out
+
+
+@define
+class _Seen:
+    """Across all the tests: the largest size of each group (by position) and the range of
+    each number ending the input (by token position)."""
+
+    sizes: dict[int, int]
+    tail: dict[int, tuple[int, int]]
+
+
+def _seen(texts: Sequence[str]) -> _Seen:
+    seen = _Seen({}, {})
+    for text in texts:
+        plan = _plan(text)
+        for n, group in enumerate(plan.groups):
+            seen.sizes[n] = max(seen.sizes.get(n, 0), len(group.rows(plan.lines)))
+        last = [line for line in plan.lines if line]
+        for p in plan.tail:
+            if _is_int(last[-1][p]):
+                value = int(last[-1][p])
+                lo, hi = seen.tail.get(p, (value, value))
+                seen.tail[p] = (min(lo, value), max(hi, value))
+    return seen
+
+
+def _derive_one(text: str, kind: str, seen: _Seen, rng: random.Random) -> tuple[str, str] | None:
+    """(new text, how) for one kind of change, or None when the input does not allow it."""
+    plan = _plan(text)
+    lines = [line[:] for line in plan.lines]
+    changed = False
+    how = ""
+    # groups are changed from the last one up, so earlier line numbers stay valid
+    for n in reversed(range(len(plan.groups))):
+        group = plan.groups[n]
+        rows = group.rows(lines)
+        indexed = {c for g, c in plan.index_columns if g == n}
+        if kind == "values":
+            new = _new_rows(rows, len(rows), indexed, rng)
+            how = "numbers perturbed"
+        elif kind == "reorder":
+            # sorted data stays sorted; a list of indices may be positional (parents)
+            if _is_sorted(rows) or (indexed and group.kind != "rows"):
+                continue
+            new = rows[:]
+            rng.shuffle(new)
+            how = "rows reordered" if group.kind == "rows" else "elements reordered"
+        elif not group.resizable:
+            continue
+        elif kind == "shrink":
+            if len(rows) < 2:
+                continue
+            new = _shrink(rows, rng.randint(max(1, len(rows) // 4), len(rows) - 1), rng)
+            how = "sizes shrunk"
+        else:
+            top = seen.sizes.get(n, len(rows))
+            if top <= len(rows):
+                continue
+            new = _new_rows(rows, rng.randint(len(rows) + 1, top), set(), rng)
+            how = "sizes grown"
+        if new != rows:
+            group.store(lines, new)
+            changed = True
+    if kind == "values" and plan.tail:
+        last = max(i for i, line in enumerate(lines) if line)
+        for p in plan.tail:
+            token = lines[last][p]
+            if _is_int(token):
+                lo, hi = seen.tail.get(p, (int(token), int(token)))
+                if lo == hi and lo >= 4:
+                    lo = lo // 2  # one value seen: smaller is almost always still valid
+                lines[last][p] = str(rng.randint(lo, hi))
+            else:
+                lines[last][p] = _column_like([token], 1, rng)[0]
+            changed = changed or lines[last][p] != token
+        how = "numbers perturbed"
+    if not changed:
+        return None
+    ending = "\n" if text.endswith(("\n", "\r")) else ""
+    return "\n".join(" ".join(line) for line in lines) + ending, how
+
+
+def derive_inputs(tests: Sequence[tuple[str, bytes]], count: int) -> list[DerivedInput]:
+    """Up to `count` distinct derived inputs from (test name, input) pairs, round-robin over
+    the tests and the kinds of change; the same tests always give the same inputs."""
+    texts = [(name, data.decode("utf-8", "replace")) for name, data in tests]
+    if count <= 0 or not texts:
+        return []
+    seen = _seen([t for _, t in texts])
+    known = {data for _, data in tests}
+    out: list[DerivedInput] = []
+    attempt = 0
+    while len(out) < count and attempt < 4 * count + 8:
+        name, text = texts[attempt % len(texts)]
+        kind = KINDS[(attempt // len(texts)) % len(KINDS)]
+        rng = random.Random(digest(text, kind, str(attempt)))
+        attempt += 1
+        made = _derive_one(text, kind, seen, rng)
+        if made is None:
+            continue
+        data = made[0].encode()
+        if data in known:
+            continue
+        known.add(data)
+        out.append(DerivedInput(f"d{len(out) + 1}", name, made[1], data))
+    return out
