@@ -1,4 +1,4 @@
-"""The `pie-lsp` command: optimize, check, doctor, settings, serve, calibrate.
+"""The `pie-lsp` command: optimize, measure, check, doctor, settings, serve, calibrate.
 
 Each command turns flags into a settings layer and calls the same pipeline the server uses.
 Exit codes: 0 success (optimize: whether or not a faster version was found; see --json's
@@ -81,6 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="replace FILE with the optimized version (only on success)",
     )
+
+    measure = sub.add_parser(
+        "measure", help="measure FILE on its tests: seconds, cycles, instructions per test"
+    )
+    measure.add_argument("file", type=Path, metavar="FILE")
+    _add_common(measure)
 
     check = sub.add_parser("check", help="measure FILE against a baseline on its tests")
     check.add_argument("file", type=Path, metavar="FILE")
@@ -279,6 +285,44 @@ def cmd_check(args: argparse.Namespace, out: Console, err: Console) -> int:
     return 0
 
 
+def cmd_measure(args: argparse.Namespace, out: Console, err: Console) -> int:
+    """Measure one program on its tests (verified first, as `optimize` does)."""
+    import time
+
+    from pie_lsp.report import MeasureReport, measure_json, render_measure
+
+    started = time.perf_counter()
+    report = MeasureReport(status="error", path=str(args.file))
+    try:
+        settings = _settings_for(args)
+        program = Program.from_file(args.file)
+        suite = find_tests(args.file, Path(settings.tests.dir) if settings.tests.dir else None)
+        report.tests_dir = str(suite.directory)
+
+        async def run() -> None:
+            pipeline = Pipeline(settings)
+            report.simulator = pipeline.measurer.name
+            report.simulator_label = pipeline.measurer.label
+            try:
+                with _TerminalProgress(not args.json and err.is_terminal) as progress:
+                    measured = await pipeline.measure_program(program, suite, progress)
+                report.tests, report.status = measured.tests, "ok"
+            finally:
+                await pipeline.aclose()
+                pipeline.cache.close()
+
+        asyncio.run(run())
+    except PieError as exc:
+        report.status, report.error, report.hint = "error", exc.message, exc.hint
+        report.error_details = exc.details
+    report.seconds = time.perf_counter() - started
+    if args.json:
+        print(json.dumps(measure_json(report), indent=2, ensure_ascii=False))
+    else:
+        render_measure(report, out if report.status == "ok" else err)
+    return 0 if report.status == "ok" else 1
+
+
 def cmd_settings(args: argparse.Namespace, out: Console, err: Console) -> int:
     from rich.table import Table
 
@@ -328,6 +372,7 @@ def cmd_calibrate(args: argparse.Namespace, out: Console, err: Console) -> int:
 COMMANDS = {
     "optimize": cmd_optimize,
     "check": cmd_check,
+    "measure": cmd_measure,
     "doctor": cmd_doctor,
     "settings": cmd_settings,
     "serve": cmd_serve,

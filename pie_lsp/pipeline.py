@@ -545,11 +545,12 @@ class Pipeline:
             await asyncio.gather(*tasks, return_exceptions=True)
             raise
         for candidate in ranked:
-            if candidate.measured_by == self.ranker.name and not candidate.reason:
-                candidate.reason = (
+            if candidate.measured_by == self.ranker.name:
+                unconfirmed = (
                     f"{self.ranker.name} only (not among the {want} confirmed in "
                     f"{self.measurer.name})"
                 )
+                candidate.reason = "; ".join(filter(None, (candidate.reason, unconfirmed)))
 
     async def _measure_in(
         self, candidate: CandidateResult, suite: TestSuite
@@ -577,6 +578,18 @@ class Pipeline:
             else f"{candidate.speedup or 0:.2f}× is below the "
             f"{self.settings.min_speedup:.2f}× threshold"
         )
+
+    async def measure_program(
+        self, program: Program, suite: TestSuite, report: Reporter = _quiet
+    ) -> Measurement:
+        """Build `program`, check it passes its tests (as `optimize` does), and measure it
+        on every test with the configured backend (`pie-lsp measure`). Raises PieError."""
+        with measuring_activity(lambda message: report(Step("measure", message))):
+            binary, _ = await self._build_and_verify_original(program, suite, report)
+            report(Step("measure", f"Measuring {len(suite)} tests on {self.measurer.short}…"))
+            measured = await self.measurer.measure(binary, suite.cases)
+        report(Step("done", f"Measured {len(suite)} tests"))
+        return measured
 
     async def check_speedup(
         self,

@@ -6,12 +6,14 @@ import json
 from typing import Any
 
 import cattrs
+from attrs import define
 from rich.console import Console
 from rich.syntax import Syntax
 from rich.table import Table
 
 from pie_lsp.measure import TestTiming
 from pie_lsp.pipeline import OptimizeResult, SpeedupResult
+from pie_lsp.text import markup
 
 _converter = cattrs.Converter()
 
@@ -104,6 +106,10 @@ def render(result: OptimizeResult, console: Console) -> None:
         console.print(table)
     for note in result.notes:
         console.print(f"[dim]note: {note}[/]", highlight=False)
+    if result.why_not:
+        console.print("[bold]Why nothing faster was found:[/]", highlight=False)
+        for line in result.why_not:
+            console.print(f"  {markup(line)}", highlight=False)
     style = "bold green" if result.status == "optimized" else "bold yellow"
     cached = " [dim](cached)[/]" if result.cached else ""
     console.print(f"[{style}]{result.summary()}[/]{cached}", highlight=False)
@@ -122,3 +128,94 @@ def render_speedup(result: SpeedupResult, console: Console) -> None:
     for failure in result.failures:
         console.print(f"[red]current version fails {failure}[/]", highlight=False)
     console.print(f"[bold]{result.label()}[/]", highlight=False)
+
+
+# -- pie-lsp measure ----------------------------------------------------------------------
+
+
+@define
+class MeasureReport:
+    """`pie-lsp measure`: one program's times on its tests, from one backend."""
+
+    status: str  # ok | error
+    path: str
+    simulator: str = ""
+    simulator_label: str = ""
+    tests_dir: str = ""
+    tests: tuple[TestTiming, ...] = ()
+    seconds: float = 0.0  # wall-clock time of the command
+    error: str | None = None
+    hint: str = ""
+    error_details: str = ""
+
+    @property
+    def total_seconds(self) -> float:
+        return sum(t.seconds for t in self.tests)
+
+    def summary(self) -> str:
+        if self.status == "error":
+            return f"error: {self.error}"
+        insts = [t.instructions for t in self.tests if t.instructions is not None]
+        counted = f", {sum(insts):,} instructions" if len(insts) == len(self.tests) else ""
+        return (
+            f"{len(self.tests)} tests: {format_seconds(self.total_seconds)}{counted} "
+            f"({self.simulator_label})"
+        )
+
+
+def measure_json(report: MeasureReport) -> dict[str, Any]:
+    """Per test: test, simulator, seconds, cycles, instructions, and where they came from
+    (`stats`: gem5's stats.txt entries by name; `detail`: host time, simulation speed...)."""
+    return {
+        "status": report.status,
+        "path": report.path,
+        "simulator": report.simulator,
+        "simulator_label": report.simulator_label,
+        "tests_dir": report.tests_dir,
+        "tests": [
+            {
+                "test": t.test,
+                "simulator": report.simulator,
+                "seconds": t.seconds,
+                "cycles": t.cycles,
+                "instructions": t.instructions,
+                "stats": dict(t.stats),
+                "detail": dict(t.detail),
+            }
+            for t in report.tests
+        ],
+        "total_seconds": report.total_seconds,
+        "seconds": report.seconds,
+        "error": report.error,
+        "hint": report.hint,
+        "error_details": report.error_details,
+        "summary": report.summary(),
+    }
+
+
+def render_measure(report: MeasureReport, console: Console) -> None:
+    """The human report of `pie-lsp measure`: a row per test, gem5's stats names below."""
+    if report.status == "error":
+        console.print(f"[bold red]error:[/] {report.error}", highlight=False)
+        if report.hint:
+            console.print(f"[yellow]hint:[/] {report.hint}", highlight=False)
+        if report.error_details:
+            console.print(f"[dim]{report.error_details}[/]", highlight=False, markup=False)
+        return
+    table = Table(title=f"{report.path} ({report.simulator_label})", title_justify="left")
+    for column in ("test", "seconds", "cycles", "instructions", "host time"):
+        table.add_column(column, justify="left" if column == "test" else "right")
+    for t in report.tests:
+        host = t.detail.get("host_seconds")
+        table.add_row(
+            t.test,
+            format_seconds(t.seconds),
+            f"{t.cycles:,.0f}" if t.cycles is not None else "—",
+            f"{t.instructions:,}" if t.instructions is not None else "—",
+            f"{host:.1f} s" if host is not None else "—",
+        )
+    console.print(table)
+    sources = sorted({name for t in report.tests for name in t.stats})
+    if sources:
+        console.print(f"[dim]from stats.txt: {', '.join(sources)}[/]", highlight=False)
+    console.print(f"[bold]{report.summary()}[/]", highlight=False)

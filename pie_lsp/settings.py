@@ -24,6 +24,7 @@ from pie_lsp.errors import PieError
 
 ModelBackend = Literal["rules", "openai", "transformers"]
 SimulatorBackend = Literal["auto", "estimate", "native", "gem5"]
+Gem5Ranking = Literal["estimate", "gem5"]
 OpenAIApi = Literal["completions", "chat"]
 
 
@@ -195,7 +196,17 @@ class Gem5Settings:
         doc="Command prefix to run gem5 in a container, e.g. docker run --rm -v ... IMAGE.",
     )
     timeout: float = setting(
-        120.0, "Wall-clock seconds one gem5 run (one test) may take (PIE: 120)."
+        120.0,
+        "Host CPU seconds one gem5 run (one test) may take (PIE: 120); wall-clock time is "
+        "capped at 4× that.",
+    )
+    ranking: Gem5Ranking = setting(
+        "estimate",
+        "estimate: rank correct candidates with the estimate and run only the original and "
+        "the top `confirm` in gem5; gem5: run every correct candidate in gem5.",
+    )
+    confirm: int = setting(
+        1, "Candidates (best by the estimate) that gem5 confirms when ranking is estimate."
     )
 
 
@@ -338,6 +349,8 @@ def _check_values(settings: Settings) -> None:
         problems.append(f"pie.jobs must be >= 0 (0 = one per CPU), not {settings.jobs}")
     if settings.simulator.native.repeats < 1:
         problems.append("pie.simulator.native.repeats must be >= 1")
+    if settings.simulator.gem5.confirm < 1:
+        problems.append("pie.simulator.gem5.confirm must be >= 1 (gem5 confirms the best)")
     if problems:
         raise SettingsError(
             "invalid pie-lsp settings: " + "; ".join(problems),

@@ -6,6 +6,11 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${PIE_VENV:-$ROOT/.venv}"
 cd "$ROOT"
+# The real-gem5 tests use $PIE_GEM5, else a gem5 build shared beside the clone (as in CI).
+if [ -z "${PIE_GEM5:-}" ] && [ -x "$ROOT/../shared/gem5/gem5.fast" ]; then
+    PIE_GEM5="$(cd "$ROOT/../shared/gem5" && pwd)/gem5.fast"
+    export PIE_GEM5
+fi
 scripts/setup.sh --dev
 export PATH="$VENV/bin:$PATH"
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

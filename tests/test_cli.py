@@ -193,3 +193,92 @@ def test_check_against_a_file(tmp_path: Path) -> None:
     )
     assert code == 0 and result["speedup"] > 1.2
     assert result["summary"].startswith(f"{result['speedup']:.2f}× faster than slow.cpp")
+
+
+# -- pie-lsp measure ---------------------------------------------------------------------------
+
+
+def test_measure_reports_each_test(doubler: Path) -> None:
+    code, data = pie_json("measure", str(doubler), "--simulator", "estimate")
+    assert code == 0, data
+    assert data["status"] == "ok" and data["simulator"] == "estimate"
+    rows = {row["test"]: row for row in data["tests"]}
+    assert set(rows) == {"1", "2"}
+    for row in rows.values():
+        assert row["simulator"] == "estimate"
+        assert row["seconds"] > 0 and row["cycles"] > 0 and row["instructions"] > 0
+    assert data["total_seconds"] == pytest.approx(sum(r["seconds"] for r in rows.values()))
+    human = pie("measure", str(doubler), "--simulator", "estimate")
+    assert human.returncode == 0, human.stderr
+    assert "instructions" in human.stdout and "2 tests:" in human.stdout
+
+
+def test_measure_verifies_the_outputs_first(tmp_path: Path) -> None:
+    path = write_program(tmp_path, DOUBLER, {"1": ("1 2\n", "2\n5\n")})
+    code, data = pie_json("measure", str(path), "--simulator", "estimate")
+    assert code == 1 and data["status"] == "error"
+    assert "fails its own test 1" in data["error"] and "expected '5', got '4'" in data["error"]
+    human = pie("measure", str(path), "--simulator", "estimate")
+    assert human.returncode == 1 and "fails its own test 1" in human.stderr
+
+
+def test_measure_names_a_missing_gem5(doubler: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PIE_GEM5", raising=False)
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    code, data = pie_json("measure", str(doubler), "--simulator", "gem5")
+    assert code == 1 and "gem5 was not found" in data["error"]
+    assert "PIE_GEM5" in data["hint"]
+
+
+SUM = """#include <cstdio>
+int main() {
+    long long x, s = 0;
+    while (std::scanf("%lld", &x) == 1) s += x;
+    std::printf("%lld\\n", s);
+}
+"""
+
+
+@pytest.mark.gem5
+def test_measure_in_real_gem5(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from .measure.test_gem5 import SKIP_REASON, real_gem5_path
+
+    gem5 = real_gem5_path()
+    if gem5 is None:
+        pytest.skip(SKIP_REASON)
+    monkeypatch.setenv("PIE_GEM5", str(gem5))
+    path = write_program(tmp_path, SUM, {"1": ("1 2 3\n", "6\n"), "2": ("40 2\n", "42\n")})
+    code, data = pie_json("measure", str(path), "--simulator", "gem5")
+    assert code == 0, data
+    assert data["simulator"] == "gem5"
+    for row in data["tests"]:
+        assert row["simulator"] == "gem5"
+        # every number, with the stats.txt entry it came from
+        assert row["instructions"] == row["stats"]["simInsts"] > 0
+        assert row["cycles"] == row["stats"]["system.cpu.numCycles"] > 0
+        assert row["seconds"] == row["stats"]["simSeconds"] > 0
+        assert row["detail"]["host_seconds"] > 0
+    # a repeat comes from the cache, and the human report names the stats
+    human = pie("measure", str(path), "--simulator", "gem5")
+    assert human.returncode == 0, human.stderr
+    assert "simInsts" in human.stdout and "gem5" in human.stdout
+    # a wrong output under gem5 is caught: gem5's X86 model computes SSE4.2's crc32 as 0
+    crc = write_program(
+        tmp_path / "crc",
+        "#include <cstdio>\n#include <immintrin.h>\n"
+        '__attribute__((target("sse4.2"))) unsigned f(unsigned x) '
+        "{ return _mm_crc32_u32(0u, x); }\n"
+        'int main() { unsigned x; std::scanf("%u", &x); std::printf("%u\\n", f(x)); }\n',
+        {"1": ("7\n", "")},
+    )
+    native = tmp_path / "crc-native"
+    subprocess.run(
+        ["g++", "-O2", "-static", str(crc), "-o", str(native)], check=True, capture_output=True
+    )
+    expected = subprocess.run(
+        [str(native)], input="7\n", capture_output=True, text=True, check=True
+    ).stdout
+    (crc.parent / "prog.tests" / "output.1.txt").write_text(expected)
+    code, data = pie_json("measure", str(crc), "--simulator", "gem5")
+    assert code == 1, data
+    assert "gives another output under gem5" in data["error"]

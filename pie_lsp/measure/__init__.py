@@ -4,14 +4,21 @@ A measurer turns (binary, test input) into a `TestTiming`: seconds on the measur
 and where it knows them, cycles and instructions. Results are cached by the binary's hash,
 the input's hash and the backend's configuration, so the original program is measured
 once per version and identical candidates once in all.
+
+Long runs (a gem5 test takes seconds to minutes) report themselves on an `ActivityBoard`
+that the caller installs for its task (`measuring_activity`): the pipeline turns it into
+progress ("In gem5: test 2 for 35 s of 120 s"), which the CLI bar and `$/progress` show.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import time
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -39,6 +46,8 @@ class TestTiming:
     cycles: float | None = None
     instructions: int | None = None
     detail: dict[str, float] = field(factory=dict)
+    # where the numbers came from, e.g. gem5's stats.txt entries by name
+    stats: dict[str, float] = field(factory=dict)
 
 
 @frozen
@@ -52,6 +61,65 @@ class Measurement:
     @property
     def total_seconds(self) -> float:
         return sum(t.seconds for t in self.tests)
+
+
+class ActivityBoard:
+    """The long runs under way (e.g. tests in gem5) and since when; while any runs, a line
+    naming them is emitted every `interval` seconds."""
+
+    def __init__(self, emit: Callable[[str], None] | None = None, interval: float = 1.0) -> None:
+        self.emit = emit
+        self.interval = interval
+        self.runs: dict[int, tuple[str, float, float]] = {}
+        self._ids = 0
+        self._ticker: asyncio.Future[None] | None = None
+
+    def describe(self) -> str:
+        now = time.monotonic()
+        parts = [
+            f"{label} for {now - start:.0f} s of {limit:g} s"
+            for label, start, limit in self.runs.values()
+        ]
+        return "In gem5: " + ", ".join(parts)
+
+    @contextlib.asynccontextmanager
+    async def track(self, label: str, limit: float) -> AsyncIterator[None]:
+        self._ids += 1
+        key = self._ids
+        self.runs[key] = (label, time.monotonic(), limit)
+        if self.emit is not None and (self._ticker is None or self._ticker.done()):
+            self._ticker = asyncio.ensure_future(self._tick())
+        try:
+            yield
+        finally:
+            del self.runs[key]
+            if not self.runs and self._ticker is not None:
+                self._ticker.cancel()
+                self._ticker = None
+
+    async def _tick(self) -> None:
+        while self.runs and self.emit is not None:
+            self.emit(self.describe())
+            await asyncio.sleep(self.interval)
+
+
+_ACTIVITY: ContextVar[ActivityBoard | None] = ContextVar("pie_measure_activity", default=None)
+
+
+def current_activity() -> ActivityBoard:
+    """The board of the running task (a silent one when nobody listens)."""
+    return _ACTIVITY.get() or ActivityBoard()
+
+
+@contextlib.contextmanager
+def measuring_activity(emit: Callable[[str], None]) -> Iterator[ActivityBoard]:
+    """Report long runs of this task (and tasks it starts) through `emit`."""
+    board = ActivityBoard(emit)
+    token = _ACTIVITY.set(board)
+    try:
+        yield board
+    finally:
+        _ACTIVITY.reset(token)
 
 
 def load_machine(path: str | Path | None = None) -> dict[str, Any]:
@@ -93,7 +161,7 @@ class Measurer(ABC):
         """Measure one test (uncached); raise MeasureFailed when it cannot."""
 
     async def measure_test(self, binary: Binary, case: TestCase) -> TestTiming:
-        key = f"measure:{self.name}:" + digest(
+        key = f"measure2:{self.name}:" + digest(
             self.config_digest(), binary.sha256, case.input_bytes
         )
         cached = self.cache.get(key)

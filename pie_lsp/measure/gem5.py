@@ -10,19 +10,24 @@ untrusted and SE mode passes its file system calls to the host. The result is re
 gem5's stats.txt (either naming generation) and from the script's JSON result (the program's
 exit code); the program must exit 0 and print the expected output.
 
-Results are cached by binary, input and `config_digest()` (gem5's identity and version, the
-configuration script, the machine file without its estimate section, the prefix), so a
-program version is simulated once, whatever runs later.
+Results are cached by binary, input and `config_digest()` (the SHA-256 of gem5's binary, its
+version, the configuration script, the machine file without its estimate section, the
+prefix), so a program version is simulated once, whatever runs later. gem5's identity comes
+from a probe script run inside it (version and ISAs: an ARM-only gem5 is refused with the
+fix); the hash and the probe are cached on disk by path, size and modification time, so a
+repeat starts no gem5 at all.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
+import hashlib
 import json
 import os
+import platform
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import uuid
@@ -30,13 +35,19 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
 
 from pie_lsp.assets import asset
 from pie_lsp.build import Binary
-from pie_lsp.cache import digest
+from pie_lsp.cache import Cache, digest
 from pie_lsp.errors import PieError, ToolMissing
-from pie_lsp.measure import MeasureFailed, Measurer, TestTiming, load_machine
+from pie_lsp.measure import (
+    MeasureFailed,
+    Measurer,
+    TestTiming,
+    current_activity,
+    load_machine,
+)
 from pie_lsp.sandbox import Limits, RunResult, Sandbox
 from pie_lsp.settings import Gem5Settings
 from pie_lsp.verify import TestCase, compare_outputs
@@ -48,6 +59,24 @@ RESULT_NAME = "pie_result.json"
 EXIT_CAUSE = "exiting with last active thread context"
 PLACEHOLDERS = ("{workdir}", "{uid}", "{gid}", "{name}")
 # Extra address space for gem5 itself on top of the simulated memory it maps.
+# pie.simulator.gem5.timeout is gem5's CPU time (PIE's 120 s of host time, not inflated
+# by a busy machine); wall-clock time is only capped, at this multiple, against hangs.
+WALL_FACTOR = 4.0
+LAUNCHER_NAME = "pie_limits.py"
+# Run by gem5 before the configuration script: the per-test limit as gem5's own CPU time
+# (SIGXCPU at the limit, SIGKILL 5 s later), set from inside because gem5 is the process.
+LAUNCHER = """\
+import resource
+import runpy
+import sys
+
+limit = int(sys.argv[1])
+resource.setrlimit(resource.RLIMIT_CPU, (limit, limit + 5))
+sys.argv = sys.argv[2:]
+runpy.run_path(sys.argv[0], run_name="__m5_main__")
+"""
+# How a CPU time limit ends a process: SIGXCPU, seen directly or as 128+N through a wrapper.
+_CPU_LIMIT_CODES = (-signal.SIGXCPU, 128 + signal.SIGXCPU)
 GEM5_OVERHEAD_MB = 4096
 _SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
 # Passed through to a local gem5: what a gem5 build may need to start (its libpython).
@@ -103,14 +132,16 @@ def gem5_missing_error(settings: Gem5Settings | None = None) -> ToolMissing:
 
 @frozen
 class Gem5Identity:
-    """Which gem5 runs: its path, version and a fingerprint of the binary."""
+    """Which gem5 runs: its path, version, simulated ISAs and the SHA-256 of its binary."""
 
     path: str
     version: str
     fingerprint: str
+    isas: tuple[str, ...] = ()
 
     def describe(self) -> str:
-        return f"{self.path} (gem5 {self.version})"
+        isas = ", ".join(isa.upper() for isa in self.isas) or "ISA unknown"
+        return f"{self.path} (gem5 {self.version}, {isas})"
 
 
 def fill_prefix(prefix: Sequence[str], workdir: Path, name: str) -> list[str]:
@@ -142,29 +173,164 @@ def check_prefix(prefix: Sequence[str]) -> None:
                 )
 
 
-@functools.cache
-def gem5_identity(path: str, prefix: tuple[str, ...] = ()) -> Gem5Identity:
-    """gem5's version (from `gem5 -B`, which prints the build information and exits) and,
-    for a local binary, its size and modification time; cached per process."""
-    fingerprint = ""
-    if not prefix:
-        with contextlib.suppress(OSError):
-            stat = Path(path).stat()
-            fingerprint = f"{stat.st_size}:{stat.st_mtime_ns}"
-    version = "unknown"
+# Run inside gem5 (its own Python): the version and the ISAs this build simulates.
+PROBE = """\
+import json
+import m5.defines
+try:
+    from _m5.core import gem5Version as version
+except ImportError:
+    version = None
+env = m5.defines.buildEnv
+isas = [k[4:-4].lower() for k in env.keys()
+        if k.startswith("USE_") and k.endswith("_ISA") and env[k]]
+if not isas and env.get("TARGET_ISA"):
+    isas = [str(env["TARGET_ISA"]).lower()]
+print("PIE_PROBE " + json.dumps({"version": version, "isas": sorted(isas)}))
+"""
+_ELF_MACHINES = {3: "x86 (32-bit)", 62: "x86-64", 40: "ARM (32-bit)", 183: "AArch64", 243: "RISC-V"}
+_HOST_MACHINES = {"x86_64": 62, "amd64": 62, "aarch64": 183, "arm64": 183, "riscv64": 243}
+# In-process memo of identities by (path, prefix, size, mtime): the probe and hash run once.
+_IDENTITIES: dict[tuple[str, ...], Gem5Identity] = {}
+
+
+def _file_sha256(path: str) -> str:
+    sha = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()
+
+
+def check_executable_format(path: str, where: str) -> None:
+    """Refuse a gem5 binary built for another host architecture (exec would fail with
+    "Exec format error"): name the architecture and the fix."""
+    try:
+        with Path(path).open("rb") as handle:
+            head = handle.read(20)
+    except OSError as exc:
+        raise ToolMissing(
+            f"gem5 at {path} (from {where}) cannot be read: {exc.strerror}",
+            hint="point pie.simulator.gem5.path or $PIE_GEM5 at a gem5 binary you can read",
+        ) from exc
+    if head.startswith(b"#!"):
+        return  # a wrapper script: the probe tells what it runs
+    if not head.startswith(b"\x7fELF") or len(head) < 20:
+        raise ToolMissing(
+            f"gem5 at {path} (from {where}) is not a program (no ELF header or #! line)",
+            hint="point it at a built gem5 binary, e.g. gem5/build/X86/gem5.opt",
+        )
+    order: Any = "little" if head[5] == 1 else "big"
+    machine = int.from_bytes(head[18:20], order)
+    host = _HOST_MACHINES.get(platform.machine().lower())
+    if host is not None and machine != host:
+        built = _ELF_MACHINES.get(machine, f"ELF machine {machine}")
+        raise ToolMissing(
+            f"gem5 at {path} (from {where}) is a program for {built}, but this machine is "
+            f"{_ELF_MACHINES.get(host, platform.machine())}",
+            hint="use a gem5 built on this machine (scons build/X86/gem5.opt), or run PIE's "
+            "image through pie.simulator.gem5.prefix; see simulator/README.md",
+        )
+
+
+def probe_gem5(path: str, prefix: Sequence[str] = ()) -> tuple[str, tuple[str, ...]]:
+    """(version, ISAs) from a probe script run inside gem5; ToolMissing when gem5 does not
+    start or cannot run Python."""
     with tempfile.TemporaryDirectory(prefix="pie-gem5-") as workdir:
-        argv = [*fill_prefix(prefix, Path(workdir), f"pie-gem5-{uuid.uuid4().hex[:12]}")]
+        work = Path(workdir)
+        work.chmod(0o755)
+        (work / "probe.py").write_text(PROBE)
+        argv = [
+            *fill_prefix(prefix, work, f"pie-gem5-{uuid.uuid4().hex[:12]}"),
+            path,
+            f"--outdir={work / 'm5out'}",
+            str(work / "probe.py"),
+        ]
         try:
             done = subprocess.run(
-                [*argv, path, "-B"], capture_output=True, text=True, timeout=300, check=False
+                argv, capture_output=True, text=True, timeout=300, check=False, cwd=work
             )
-        except (OSError, subprocess.TimeoutExpired):
-            done = None
-    if done is not None:
-        match = re.search(r"gem5 version (\S+)", done.stdout + done.stderr)
-        if match:
-            version = match.group(1)
-    return Gem5Identity(path, version, fingerprint)
+        except OSError as exc:
+            raise ToolMissing(
+                f"gem5 at {path} does not start: {exc.strerror or exc}",
+                hint="check that it is a gem5 binary for this machine (try running it by "
+                "hand); `ldd` lists missing libraries",
+            ) from exc
+        except subprocess.TimeoutExpired as exc:
+            raise ToolMissing(
+                f"gem5 at {path} did not answer within 300 s",
+                hint="try running it by hand; a container prefix may be pulling its image",
+            ) from exc
+    text = done.stdout + done.stderr
+    match = re.search(r"^PIE_PROBE (\{.*\})$", done.stdout, re.MULTILINE)
+    if match is None:
+        tail = "\n".join(text.strip().splitlines()[-5:])
+        raise ToolMissing(
+            f"gem5 at {path} does not run a configuration script (exit code "
+            f"{done.returncode}): {_problem(text) or tail or 'no output'}",
+            hint="run it by hand to see why (a missing library: `ldd`); pie-lsp needs a gem5 "
+            "build with its Python, e.g. build/X86/gem5.opt",
+        )
+    facts = json.loads(match.group(1))
+    version = facts.get("version")
+    if not version:
+        banner = re.search(r"gem5 version (\S+)", text)
+        version = banner.group(1) if banner else "unknown"
+    return str(version), tuple(str(isa) for isa in facts.get("isas", ()))
+
+
+def gem5_identity(
+    path: str, prefix: tuple[str, ...] = (), cache: Cache | None = None
+) -> Gem5Identity:
+    """gem5's version, ISAs and (for a local binary) SHA-256, memoised in this process and
+    in `cache` by path, size and modification time: cheap after the first time."""
+    stamp: tuple[str, ...] = (path, *prefix)
+    if not prefix:
+        try:
+            stat = Path(path).stat()
+        except OSError:
+            stat = None
+        if stat is not None:
+            stamp = (*stamp, str(stat.st_size), str(stat.st_mtime_ns))
+    key = "gem5-identity:" + digest(*stamp)
+    known = _IDENTITIES.get(stamp)
+    if known is not None:
+        if cache is not None and not prefix and cache.get(key) is None:
+            cache.set(key, known)  # another cache (directory) than the first time
+        return known
+    stored = cache.get(key) if cache is not None and not prefix else None
+    if isinstance(stored, Gem5Identity):
+        _IDENTITIES[stamp] = stored
+        return stored
+    version, isas = probe_gem5(path, prefix)
+    fingerprint = _file_sha256(path) if not prefix else ""
+    identity = Gem5Identity(path, version, fingerprint, isas)
+    _IDENTITIES[stamp] = identity
+    if cache is not None and not prefix:
+        cache.set(key, identity)
+    return identity
+
+
+def check_isa(identity: Gem5Identity) -> None:
+    if identity.isas and "x86" not in identity.isas:
+        built = ", ".join(isa.upper() for isa in identity.isas)
+        raise ToolMissing(
+            f"gem5 at {identity.path} simulates {built} only, but pie-lsp's programs are x86-64",
+            hint="build gem5 for X86 (scons build/X86/gem5.opt) and point "
+            "pie.simulator.gem5.path or $PIE_GEM5 at it",
+        )
+
+
+# What gem5 prints when it gives up: the line that names the cause.
+_PROBLEM = re.compile(
+    r"^(?:\S+: )?(?:panic|fatal): .*$|^\w*(?:Error|Exception|SystemExit)\b.*$", re.MULTILINE
+)
+
+
+def _problem(log: str) -> str:
+    """The line of gem5's output that says why it stopped, or ""."""
+    found = _PROBLEM.findall(log)
+    return found[0].strip() if found else ""
 
 
 # -- stats.txt ------------------------------------------------------------------------------
@@ -179,6 +345,8 @@ class Gem5Stats:
     instructions: int
     cycles: float | None
     host_seconds: float | None
+    # the stats.txt entries these came from, by their name in the file
+    source: dict[str, float] = field(factory=dict)
 
 
 # (new name since gem5 v21, old name): both generations are read.
@@ -222,10 +390,12 @@ def parse_stats(text: str) -> Gem5Stats:
             "gem5's stats.txt holds no statistics", hint="gem5 stopped before dumping them"
         )
     stats = sections[-1]
+    source: dict[str, float] = {}
 
     def get(key: str) -> float | None:
         for name in _NAMES[key]:
             if name in stats:
+                source[name] = stats[name]
                 return stats[name]
         return None
 
@@ -244,21 +414,26 @@ def parse_stats(text: str) -> Gem5Stats:
             f"gem5's stats.txt lacks {' and '.join(missing)}",
             hint="is this a gem5 statistics file? pie-lsp reads gem5's text stats.txt",
         )
+    host = get("host_seconds")
+    cycles_key = _cycles_key(stats)
+    if cycles_key is not None:
+        source[cycles_key] = stats[cycles_key]
     return Gem5Stats(
         sim_seconds=seconds,
         sim_ticks=ticks,
         instructions=int(insts),
-        cycles=_cycles(stats),
-        host_seconds=get("host_seconds"),
+        cycles=stats[cycles_key] if cycles_key is not None else None,
+        host_seconds=host,
+        source=source,
     )
 
 
-def _cycles(stats: Mapping[str, float]) -> float | None:
+def _cycles_key(stats: Mapping[str, float]) -> str | None:
     if "system.cpu.numCycles" in stats:
-        return stats["system.cpu.numCycles"]
+        return "system.cpu.numCycles"
     # other configurations name the core differently (system.cpu0, board.processor...)
-    found = [v for k, v in stats.items() if k.endswith(".numCycles")]
-    return max(found) if found else None
+    found = [k for k in stats if k.endswith(".numCycles")]
+    return max(found, key=lambda k: stats[k]) if found else None
 
 
 # -- the backend ----------------------------------------------------------------------------
@@ -283,11 +458,14 @@ class Gem5Measurer(Measurer):
         self.gem5, where = located
         self.prefix = list(g.prefix)
         check_prefix(self.prefix)
-        if not self.prefix and not (Path(self.gem5).is_file() and os.access(self.gem5, os.X_OK)):
-            raise ToolMissing(
-                f"gem5 at {self.gem5} (from {where}) is not an executable file",
-                hint="point it at a built gem5 binary, e.g. gem5/build/X86/gem5.opt",
-            )
+        if not self.prefix:
+            if not (Path(self.gem5).is_file() and os.access(self.gem5, os.X_OK)):
+                raise ToolMissing(
+                    f"gem5 at {self.gem5} (from {where}) is not an executable file",
+                    hint="point it at a built gem5 binary, e.g. gem5/build/X86/gem5.opt"
+                    + (", or chmod +x it" if Path(self.gem5).is_file() else ""),
+                )
+            check_executable_format(self.gem5, where)
         self.config_path = Path(g.config) if g.config else asset("simulator", CONFIG_NAME)
         params = self.settings.simulator.estimate.params
         self.machine_path = Path(params) if params else asset("simulator", MACHINE_NAME)
@@ -303,18 +481,25 @@ class Gem5Measurer(Measurer):
         # A container runtime needs this user's environment and privileges (its socket);
         # there the container is the sandbox. A local gem5 runs in the usual sandbox.
         self.run_sandbox = Sandbox(isolate=False) if self.prefix else self.sandbox
+        if not self.prefix:  # a container's gem5 is probed when first used (docker is slow)
+            self.identity()
 
     def identity(self) -> Gem5Identity:
-        return gem5_identity(self.gem5, tuple(self.prefix))
+        """gem5's identity (probed once, then cached); ToolMissing for a gem5 that does not
+        run or simulates no X86."""
+        identity = gem5_identity(self.gem5, tuple(self.prefix), self.cache)
+        check_isa(identity)
+        return identity
 
     def config_digest(self) -> str:
         ident = self.identity()
         # the estimate section (costs) does not change what gem5 simulates
         machine = {k: v for k, v in self.machine.items() if k != "estimate"}
         return digest(
-            ident.path,
+            # the binary's hash, so a moved gem5 keeps its results and a rebuilt one does
+            # not; a container's gem5 is known by its path and the prefix (image)
+            ident.fingerprint or ident.path,
             ident.version,
-            ident.fingerprint,
             "\0".join(self.prefix),
             self.config_text,
             json.dumps(machine, sort_keys=True),
@@ -324,7 +509,7 @@ class Gem5Measurer(Measurer):
         g, tests = self.settings.simulator.gem5, self.settings.tests
         memory = int(self.machine.get("memory", {}).get("size_mb", 8192)) + GEM5_OVERHEAD_MB
         return Limits(
-            timeout=g.timeout,
+            timeout=g.timeout * WALL_FACTOR,
             # gem5 maps the whole simulated memory; a container client needs no limit
             memory_mb=None if self.prefix else memory,
             output_bytes=tests.output_limit_mb * 1024 * 1024,
@@ -342,6 +527,7 @@ class Gem5Measurer(Measurer):
     def command(self, workdir: Path, container: str = "pie-gem5") -> list[str]:
         """The gem5 command line for one run in `workdir` (all paths inside it)."""
         out = workdir / "m5out"
+        timeout = int(self.settings.simulator.gem5.timeout + 0.999)
         return [
             *fill_prefix(self.prefix, workdir, container),
             self.gem5,
@@ -349,6 +535,9 @@ class Gem5Measurer(Measurer):
             "--redirect-stdout",
             "--redirect-stderr",
             "--listener-mode=off",
+            # the launcher sets the CPU time limit, then runs the configuration script
+            str(workdir / LAUNCHER_NAME),
+            str(timeout),
             str(workdir / CONFIG_NAME),
             "--machine",
             str(workdir / MACHINE_NAME),
@@ -373,20 +562,25 @@ class Gem5Measurer(Measurer):
         shutil.copyfile(case.input, workdir / "input.txt")
         (workdir / CONFIG_NAME).write_bytes(self.config_text)
         (workdir / MACHINE_NAME).write_bytes(self.machine_text)
-        for name in ("input.txt", CONFIG_NAME, MACHINE_NAME):
+        (workdir / LAUNCHER_NAME).write_text(LAUNCHER)
+        for name in ("input.txt", CONFIG_NAME, MACHINE_NAME, LAUNCHER_NAME):
             (workdir / name).chmod(0o644)
 
     async def measure_one(self, binary: Binary, case: TestCase) -> TestTiming:
         with self.run_sandbox.scratch("gem5") as work:
             self.prepare(work, binary, case)
             container = f"pie-gem5-{uuid.uuid4().hex[:12]}"
+            limits = self.limits()
             try:
-                run = await self.run_sandbox.run(
-                    self.command(work, container),
-                    cwd=work,
-                    limits=self.limits(),
-                    env=self.environment(),
-                )
+                async with current_activity().track(
+                    f"test {case.name}", self.settings.simulator.gem5.timeout
+                ):
+                    run = await self.run_sandbox.run(
+                        self.command(work, container),
+                        cwd=work,
+                        limits=limits,
+                        env=self.environment(),
+                    )
             except BaseException:
                 self._stop_container(container)
                 raise
@@ -408,23 +602,23 @@ class Gem5Measurer(Measurer):
     def interpret(self, case: TestCase, work: Path, run: RunResult) -> TestTiming:
         """A TestTiming from what gem5 left in `work`, or MeasureFailed saying why not."""
         out = work / "m5out"
-        gem5_log = _tail(out / "simerr") or run.stderr_tail(20)
-        if run.timed_out:
-            raise MeasureFailed(
-                f"test {case.name}: gem5 {run.describe()}",
-                hint="raise pie.simulator.gem5.timeout (PIE: 120 s); gem5's O3 model "
-                "simulates about 0.05-0.7 M instructions per host second",
+        # gem5 v22+ redirects to simerr.txt, older releases to simerr
+        full_log = _read_text(out / "simerr.txt") or _read_text(out / "simerr")
+        full_log = full_log or run.stderr.decode("utf-8", "replace")
+        gem5_log = _tail_text(full_log)
+        if run.timed_out or run.returncode in _CPU_LIMIT_CODES:
+            limit = self.settings.simulator.gem5.timeout
+            raise Gem5TimedOut(
+                f"test {case.name} timed out in gem5 after {limit:g} s; raise "
+                "pie.simulator.gem5.timeout",
+                hint=f"the limit is gem5's CPU time per test (PIE: 120 s), wall-clock time "
+                f"at most {WALL_FACTOR:g}× that; gem5's O3 model simulates about 0.3 M "
+                "instructions per host second (`pie-lsp doctor` measures it here)",
                 details=gem5_log,
             )
         result = _read_json(out / RESULT_NAME)
         if result is None:
-            raise MeasureFailed(
-                f"test {case.name}: gem5 {run.describe()} before the program finished",
-                hint="see gem5's messages in the details (an unimplemented system call, "
-                "a gem5 without X86 support...); `pie-lsp doctor` runs a tiny program "
-                "through gem5",
-                details=gem5_log,
-            )
+            raise self._unfinished(case, run, full_log, gem5_log)
         if not result.get("exited", result.get("cause") == EXIT_CAUSE):
             raise MeasureFailed(
                 f"test {case.name}: gem5 stopped before the program exited "
@@ -476,7 +670,63 @@ class Gem5Measurer(Measurer):
             cycles=stats.cycles,
             instructions=stats.instructions,
             detail=detail,
+            stats=stats.source,
         )
+
+    def _unfinished(
+        self, case: TestCase, run: RunResult, full_log: str, gem5_log: str
+    ) -> MeasureFailed:
+        """Why gem5 stopped before the program finished, with the fix."""
+        problem = _problem(full_log)
+        details = gem5_log if not problem else f"{problem}\n...\n{gem5_log}"
+        syscall = re.search(r"syscall (\w+) \(#(\d+)\) unimplemented", full_log)
+        if syscall:
+            return MeasureFailed(
+                f"test {case.name}: gem5 cannot run the program: it makes the system call "
+                f"{syscall.group(1)}, which gem5's syscall emulation does not implement",
+                hint="avoid that call in the program (threads, timers and files beyond "
+                "stdin/stdout are limited in SE mode), or measure with --simulator estimate",
+                details=details,
+            )
+        if "Unrecognized/invalid instruction" in full_log:
+            return MeasureFailed(
+                f"test {case.name}: gem5 cannot run the program: it executes an instruction "
+                "gem5's X86 model does not implement (e.g. FMA or newer AVX forms)",
+                hint="build without -march/-m<isa> flags or target(...) attributes that "
+                "enable them (pie.build.flags), or measure with --simulator estimate",
+                details=details,
+            )
+        if "Traceback" in full_log or re.search(r"^\w*Error\b", full_log, re.MULTILINE):
+            script = self.settings.simulator.gem5.config or str(self.config_path)
+            return MeasureFailed(
+                f"test {case.name}: gem5's configuration script {script} failed: "
+                f"{problem or 'see the details'}",
+                hint="fix the script or unset pie.simulator.gem5.config (the bundled "
+                "simulator/gem5_skylake.py); check pie.simulator.estimate.params too",
+                details=details,
+            )
+        return MeasureFailed(
+            f"test {case.name}: gem5 {run.describe()} before the program finished"
+            + (f": {problem}" if problem else ""),
+            hint="see gem5's messages in the details; `pie-lsp doctor` runs a tiny program "
+            "through gem5",
+            details=details,
+        )
+
+
+class Gem5TimedOut(MeasureFailed):
+    """A test ran past pie.simulator.gem5.timeout: a limit, not a wrong answer."""
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(errors="replace")
+    except OSError:
+        return ""
+
+
+def _tail_text(text: str, lines: int = 20) -> str:
+    return "\n".join(text.rstrip().splitlines()[-lines:])
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:

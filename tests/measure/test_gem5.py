@@ -1,23 +1,23 @@
-"""The gem5 backend: configuration script, command lines, stats parsing, failures, real gem5.
+"""The gem5 backend with the real gem5: measurement, verification, limits, cancel, cache, errors.
 
-gem5 is absent where these tests usually run, so two TEST DOUBLES stand in for it, named as
-such: `gem5_double/m5` (gem5's Python API, recording SimObject parameters and running the
-program natively) and a fake gem5 executable (`FAKE_GEM5`: parses gem5's command line, runs
-the real configuration script against that double, writes a stats.txt or misbehaves on
-purpose). The tests marked `gem5` run the real thing and are skipped, with the reason, when
-gem5 is not found.
+gem5 is found as the test suite's users have it: `$PIE_GEM5`, else `<repo>/../shared/gem5/
+gem5.fast` (a build shared beside the clone, as in CI); the real-gem5 tests are skipped, with
+that reason, only when neither exists. Each simulation is small (a few hundred thousand
+instructions, a few seconds of host time). Pure functions (stats.txt parsing, command lines,
+finding gem5) are tested without gem5, on the checked-in stats file tests/data/gem5/. The
+only test doubles left are an ARM-only gem5 (a shell script answering the identity probe as
+such a build does) and a crafted AArch64 executable: neither can be built here.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import os
 import shutil
 import subprocess
-import sys
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,26 +26,63 @@ import pytest
 from pie_lsp.build import Binary, Builder
 from pie_lsp.cache import Cache
 from pie_lsp.errors import PieError, ToolMissing
-from pie_lsp.measure import MeasureFailed, load_machine, make_measurer
+from pie_lsp.measure import (
+    MeasureFailed,
+    Measurement,
+    load_machine,
+    make_measurer,
+    measuring_activity,
+)
+from pie_lsp.measure import gem5 as gem5_module
 from pie_lsp.measure.gem5 import (
     CONFIG_NAME,
     Gem5Measurer,
+    Gem5TimedOut,
     fill_prefix,
     find_gem5,
     gem5_identity,
     gem5_missing_error,
     parse_stats,
 )
+from pie_lsp.pipeline import OptimizeResult, Pipeline, Step
+from pie_lsp.program import Program
 from pie_lsp.sandbox import Sandbox
 from pie_lsp.settings import Gem5Settings, Settings
 from pie_lsp.verify import TestCase as Case
+from pie_lsp.verify import find_tests
 
-from ..conftest import REPO, processes_matching
+from ..conftest import REPO, write_program
 
-DOUBLE = Path(__file__).resolve().parent / "gem5_double"
-CONFIG = REPO / "simulator" / CONFIG_NAME
 MACHINE = REPO / "simulator" / "skylake.json"
+CONFIG = REPO / "simulator" / CONFIG_NAME
 REAL_STATS = REPO / "tests" / "data" / "gem5" / "stats-v24-c01.txt"
+
+
+def real_gem5_path() -> Path | None:
+    """$PIE_GEM5, else the shared build beside the repository (<repo>/../shared/gem5)."""
+    configured = os.environ.get("PIE_GEM5")
+    if configured and Path(configured).is_file():
+        return Path(configured)
+    shared = REPO.parent / "shared" / "gem5" / "gem5.fast"
+    return shared if shared.is_file() else None
+
+
+SKIP_REASON = (
+    "real gem5 not found ($PIE_GEM5 unset or missing, and no <repo>/../shared/gem5/gem5.fast): "
+    "real-gem5 tests skipped; see simulator/README.md"
+)
+
+
+@pytest.fixture(scope="session")
+def gem5_path() -> Path:
+    found = real_gem5_path()
+    if found is None:
+        print(SKIP_REASON)
+        pytest.skip(SKIP_REASON)
+    return found
+
+
+# -- programs (static builds, each a few hundred thousand simulated instructions) -------------
 
 SUM = """#include <cstdio>
 int main() {
@@ -56,6 +93,98 @@ int main() {
 }
 """
 EXIT3 = "int main() { return 3; }\n"
+SPIN = "int main() { volatile unsigned long x = 0; for (;;) x = x + 1; }\n"
+# gem5 v24's X86 model returns 0 for SSE4.2's crc32: right natively, wrong under gem5.
+CRC = """#include <cstdio>
+#include <immintrin.h>
+__attribute__((target("sse4.2"))) unsigned crc(unsigned x) { return _mm_crc32_u32(0u, x); }
+int main() {
+    unsigned x;
+    if (std::scanf("%u", &x) != 1) return 1;
+    std::printf("%u\\n", crc(x));
+}
+"""
+# FMA: an instruction gem5's X86 model does not decode (gem5 panics).
+FMA = """#include <cstdio>
+#include <immintrin.h>
+__attribute__((target("fma"))) float f(float x) {
+    __m128 a = _mm_set1_ps(x);
+    return _mm_cvtss_f32(_mm_fmadd_ps(a, a, a));
+}
+int main() {
+    float x;
+    if (std::scanf("%f", &x) != 1) return 1;
+    std::printf("%g\\n", f(x));
+}
+"""
+# Twins with the same output: a flush and a write() per line, or one buffered write.
+SLOW = """#include <iostream>
+int main() {
+    int n;
+    std::cin >> n;
+    for (int i = 0; i < n; i++) std::cout << i * 3 << std::endl;
+}
+"""
+FAST = SLOW.replace("std::endl", "'\\n'")
+
+
+@pytest.fixture(scope="module")
+def binaries() -> dict[str, Binary]:
+    """Static builds shared by this module's tests."""
+    settings = Settings()
+    settings.cache.enabled = False
+    sources = {"sum": SUM, "exit3": EXIT3, "spin": SPIN, "crc": CRC, "fma": FMA}
+
+    async def build() -> dict[str, Binary]:
+        builder = Builder(settings.build, Sandbox(), Cache(settings.cache))
+        return {name: await builder.build(text) for name, text in sources.items()}
+
+    return asyncio.run(build())
+
+
+def _case(folder: Path, name: str, given: str, expected: str) -> Case:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"input.{name}.txt").write_text(given)
+    (folder / f"output.{name}.txt").write_text(expected)
+    return Case(name, folder / f"input.{name}.txt", folder / f"output.{name}.txt")
+
+
+def _measurer(settings: Settings, gem5: Path | str, **gem5_settings: Any) -> Gem5Measurer:
+    settings.simulator.backend = "gem5"
+    settings.simulator.gem5.path = str(gem5)
+    for key, value in gem5_settings.items():
+        setattr(settings.simulator.gem5, key, value)
+    return Gem5Measurer(settings, Sandbox(), Cache(settings.cache), asyncio.Semaphore(2))
+
+
+def gem5_descendants(marker: str) -> list[int]:
+    """This process's descendants whose command line names `marker` (gem5's path)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    mine: set[int] = set()
+    frontier = {os.getpid()}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - mine
+        mine |= frontier
+    found = []
+    for pid in mine:
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if marker.encode() in cmdline:
+            found.append(pid)
+    return found
+
+
+# -- stats.txt (pure parsing, on a real gem5 v24 stats file) ----------------------------------
 
 OLD_STATS = """
 ---------- Begin Simulation Statistics ----------
@@ -72,306 +201,6 @@ system.cpu.committedInsts                      995123                       # Nu
 ---------- End Simulation Statistics   ----------
 """
 
-# TEST DOUBLE of a gem5 binary. {python}, {double}, {log} and {mode} are filled in.
-FAKE_GEM5 = '''#!{python}
-"""TEST DOUBLE of a gem5 binary (gem5 is absent here): gem5's command line, the real
-configuration script run against the m5 test double, and a stats.txt like gem5's; or, by
-MODE, a crash, a fatal error, a hang, an old-style or a missing stats.txt."""
-import json, os, runpy, sys, time
-MODE, DOUBLE, LOG = {mode!r}, {double!r}, {log!r}
-args = sys.argv[1:]
-try:  # outside its run directory: refused where the sandbox makes the file system read-only
-    with open(LOG, "a") as log:
-        log.write(" ".join(args) + "\\n")
-except OSError:
-    pass
-if "-B" in args:
-    print("Build information:\\n\\ngem5 version 99.0.0.0\\ncompiled (test double)")
-    sys.exit(0)
-outdir, i = "m5out", 0
-while args[i].startswith("-"):
-    if args[i].startswith("--outdir="):
-        outdir = args[i].split("=", 1)[1]
-    i += 1
-script, script_args = args[i], args[i + 1:]
-os.makedirs(outdir, exist_ok=True)
-if "--redirect-stderr" in args:
-    err = os.open(os.path.join(outdir, "simerr"), os.O_WRONLY | os.O_CREAT, 0o644)
-    os.dup2(err, 2)
-print("gem5 version 99.0.0.0 (test double)", file=sys.stderr)
-if MODE == "hang":
-    time.sleep(3600)
-if MODE == "crash":
-    print("panic: the test double crashes on purpose", file=sys.stderr, flush=True)
-    os.abort()
-if MODE == "fatal":
-    print("fatal: syscall rseq (#334) unimplemented.", file=sys.stderr)
-    sys.exit(1)
-os.environ["M5_DOUBLE_OUTDIR"] = outdir
-sys.path.insert(0, DOUBLE)
-sys.argv = [script, *script_args]
-runpy.run_path(script, run_name="__m5_main__")
-if MODE != "no-stats":
-    stdin = script_args[script_args.index("--stdin") + 1]
-    insts = 50000 + 7 * os.path.getsize(stdin)
-    cycles, ticks = 3 * insts, 3 * insts * 286
-    names = ("simSeconds", "simTicks", "simInsts", "hostSeconds")
-    if MODE == "old-stats":
-        names = ("sim_seconds", "sim_ticks", "sim_insts", "host_seconds")
-    rows = [(names[0], ticks / 1e12), (names[1], ticks), (names[2], insts), (names[3], 0.5),
-            ("system.cpu.numCycles", cycles)]
-    with open(os.path.join(outdir, "stats.txt"), "w") as stats:
-        stats.write("\\n---------- Begin Simulation Statistics ----------\\n")
-        for name, value in rows:
-            stats.write(f"{{name:<40}} {{value:>20}}   # (test double)\\n")
-        stats.write("---------- End Simulation Statistics   ----------\\n")
-'''
-MODES = ("ok", "old-stats", "no-stats", "crash", "fatal", "hang")
-
-
-def fake_insts(input_bytes: int) -> int:
-    """The instructions FAKE_GEM5 reports for an input of that size."""
-    return 50000 + 7 * input_bytes
-
-
-# -- fixtures --------------------------------------------------------------------------------
-
-
-def _sandbox_python() -> str:
-    """An interpreter the sandbox's unprivileged user can run (a root-owned venv under
-    /root is out of its reach)."""
-    if not Sandbox().drops_privileges:
-        return sys.executable
-    system = shutil.which("python3", path="/usr/bin:/bin")
-    if system is None:
-        pytest.skip("no /usr/bin/python3 for the fake gem5 to run as the sandbox's user")
-    return system
-
-
-@pytest.fixture(scope="module")
-def fake_gem5() -> Iterator[dict[str, Path]]:
-    """One fake gem5 executable per MODE, in a directory the sandbox's user can read."""
-    folder = Path(tempfile.mkdtemp(prefix="pie-fake-gem5-"))
-    folder.chmod(0o755)
-    python = _sandbox_python()
-    fakes: dict[str, Path] = {}
-    for mode in MODES:
-        log = folder / f"{mode}.log"
-        log.touch()
-        log.chmod(0o666)
-        exe = folder / f"gem5-{mode}.opt"
-        exe.write_text(FAKE_GEM5.format(python=python, double=str(DOUBLE), log=str(log), mode=mode))
-        exe.chmod(0o755)
-        fakes[mode] = exe
-    yield fakes
-    shutil.rmtree(folder, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def binaries(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Binary]:
-    """Static builds shared by this module's tests."""
-    settings = Settings()
-    settings.cache.enabled = False
-
-    async def build() -> dict[str, Binary]:
-        builder = Builder(settings.build, Sandbox(), Cache(settings.cache))
-        return {"sum": await builder.build(SUM), "exit3": await builder.build(EXIT3)}
-
-    return asyncio.run(build())
-
-
-def _case(folder: Path, name: str, given: str, expected: str) -> Case:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"input.{name}.txt").write_text(given)
-    (folder / f"output.{name}.txt").write_text(expected)
-    return Case(name, folder / f"input.{name}.txt", folder / f"output.{name}.txt")
-
-
-def _measurer(settings: Settings, gem5: Path, **gem5_settings: Any) -> Gem5Measurer:
-    settings.simulator.backend = "gem5"
-    settings.simulator.gem5.path = str(gem5)
-    for key, value in gem5_settings.items():
-        setattr(settings.simulator.gem5, key, value)
-    return Gem5Measurer(settings, logging_sandbox(), Cache(settings.cache), asyncio.Semaphore(2))
-
-
-def logging_sandbox() -> Sandbox:
-    """A sandbox in which the test double can keep its log of calls: namespaces without
-    bubblewrap's read-only file system (which test_sandbox.py checks)."""
-    return Sandbox(method="unshare")
-
-
-def _log_lines(fake: Path) -> list[str]:
-    return (fake.parent / f"{fake.stem.removeprefix('gem5-')}.log").read_text().splitlines()
-
-
-# -- the configuration script, run against the m5 test double ---------------------------------
-
-
-def run_config(
-    tmp_path: Path, binary: Binary, machine: dict[str, Any] | None = None, old_api: bool = False
-) -> tuple[subprocess.CompletedProcess[str], dict[str, Any], Path]:
-    """Run simulator/gem5_skylake.py as gem5 would, with the m5 TEST DOUBLE on its path."""
-    exe = tmp_path / "prog"
-    exe.write_bytes(binary.data)
-    exe.chmod(0o755)
-    (tmp_path / "input.txt").write_text("4 5 6\n")
-    machine_file = MACHINE
-    if machine is not None:
-        machine_file = tmp_path / "machine.json"
-        machine_file.write_text(json.dumps(machine))
-    out = tmp_path / "m5out"
-    out.mkdir()
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": str(DOUBLE),
-        "M5_DOUBLE_OUTDIR": str(out),
-        "M5_DOUBLE_RECORD": str(tmp_path / "record.json"),
-    }
-    if old_api:
-        env["M5_DOUBLE_API"] = "old"
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(CONFIG),
-            "--binary",
-            str(exe),
-            "--stdin",
-            str(tmp_path / "input.txt"),
-            "--machine",
-            str(machine_file),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-    )
-    record = json.loads((tmp_path / "record.json").read_text()) if done.returncode == 0 else {}
-    return done, record, out
-
-
-def test_config_builds_the_skylake_of_the_machine_file(
-    tmp_path: Path, binaries: dict[str, Binary]
-) -> None:
-    done, record, out = run_config(tmp_path, binaries["sum"])
-    assert done.returncode == 0, done.stderr
-    machine = load_machine(MACHINE)
-    objs = record["objects"]
-    cpu = objs["system.cpu"]
-    assert cpu["type"] == "X86O3CPU"
-    core = machine["core"]
-    gem5_names = {
-        "fetchWidth": "fetch_width",
-        "decodeWidth": "decode_width",
-        "renameWidth": "rename_width",
-        "dispatchWidth": "dispatch_width",
-        "issueWidth": "issue_width",
-        "wbWidth": "wb_width",
-        "commitWidth": "commit_width",
-        "numROBEntries": "rob_entries",
-        "numIQEntries": "iq_entries",
-        "LQEntries": "lq_entries",
-        "SQEntries": "sq_entries",
-        "numPhysIntRegs": "int_phys_regs",
-        "numPhysFloatRegs": "fp_phys_regs",
-    }
-    for gem5_name, key in gem5_names.items():
-        assert cpu["params"][gem5_name] == core[key], gem5_name
-    assert objs["system.cpu.branchPred"]["type"] == core["branch_predictor"] == "LTAGE"
-    assert objs["system.cpu.branchPred.btb"]["params"]["numEntries"] == core["btb_entries"]
-    assert objs["system.cpu.branchPred.ras"]["params"]["numEntries"] == core["ras_entries"]
-    assert objs["system.clk_domain"]["params"]["clock"] == "3.5GHz"
-    caches = machine["caches"]
-    for path, level in (
-        ("system.cpu.icache", "l1i"),
-        ("system.cpu.dcache", "l1d"),
-        ("system.l2cache", "l2"),
-        ("system.l3cache", "l3"),
-    ):
-        params, spec = objs[path]["params"], caches[level]
-        assert params["size"] == f"{spec['size_kib']}KiB"
-        for key in ("assoc", "tag_latency", "data_latency", "response_latency", "mshrs"):
-            assert params[key] == spec[key], (path, key)
-        assert objs[f"{path}.prefetcher"]["type"] == "StridePrefetcher"
-    assert objs["system.l3cache"]["params"]["clusivity"] == "mostly_excl"
-    assert objs["system.l2cache"]["params"]["writeback_clean"] is True
-    assert objs["system.cpu.icache"]["params"]["is_read_only"] is True
-    assert objs["system.mem_cntrls"]["type"] == "MemCtrl"
-    assert objs["system.mem_cntrls.dram"]["type"] == "DDR4_2400_8x8"
-    assert objs["system.mem_cntrls.dram"]["params"]["range"] == "8192MiB"
-    assert objs["system.workload"]["type"] == "X86EmuLinux"  # SEWorkload.init_compatible
-    process = objs["system.cpu.workload"]["params"]
-    assert process["cmd"] == [process["executable"]] and process["env"] == []
-    connections = {tuple(c) for c in record["connections"]}
-    hierarchy = {
-        ("system.cpu.icache.mem_side", "system.l2bus.cpu_side_ports"),
-        ("system.cpu.dcache.mem_side", "system.l2bus.cpu_side_ports"),
-        ("system.cpu.mmu.dtb.walker.port", "system.l2bus.cpu_side_ports"),
-        ("system.l2cache.cpu_side", "system.l2bus.mem_side_ports"),
-        ("system.l2cache.mem_side", "system.l3bus.cpu_side_ports"),
-        ("system.l3cache.cpu_side", "system.l3bus.mem_side_ports"),
-        ("system.l3cache.mem_side", "system.membus.cpu_side_ports"),
-        ("system.mem_cntrls.port", "system.membus.mem_side_ports"),
-        ("system.system_port", "system.membus.cpu_side_ports"),
-        ("system.cpu.interrupts.pio", "system.membus.mem_side_ports"),
-    }
-    assert hierarchy <= connections
-    result = json.loads((out / "pie_result.json").read_text())
-    assert result["exited"] and result["code"] == 0
-    assert (out / "program.out").read_text() == "15\n"
-
-
-def test_config_follows_the_machine_file(tmp_path: Path, binaries: dict[str, Binary]) -> None:
-    machine = load_machine(MACHINE)
-    machine["core"]["rob_entries"] = 128
-    machine["core"]["frequency_ghz"] = 2.0
-    machine["caches"]["l2"]["size_kib"] = 512
-    machine["caches"]["l1i"]["prefetcher"] = "none"
-    machine["caches"]["l3"]["exclusive"] = False
-    machine["memory"]["size_mb"] = 2048
-    done, record, _ = run_config(tmp_path, binaries["sum"], machine)
-    assert done.returncode == 0, done.stderr
-    objs = record["objects"]
-    assert objs["system.cpu"]["params"]["numROBEntries"] == 128
-    assert objs["system.clk_domain"]["params"]["clock"] == "2GHz"
-    assert objs["system.l2cache"]["params"]["size"] == "512KiB"
-    assert "system.cpu.icache.prefetcher" not in objs
-    assert objs["system.l3cache"]["params"]["clusivity"] == "mostly_incl"
-    assert objs["system.l2cache"]["params"]["writeback_clean"] is False
-    assert objs["system.mem_cntrls.dram"]["params"]["range"] == "2048MiB"
-
-
-def test_config_makes_the_exit_code_observable(tmp_path: Path, binaries: dict[str, Binary]) -> None:
-    done, _, out = run_config(tmp_path, binaries["exit3"])
-    assert done.returncode == 0, done.stderr
-    result = json.loads((out / "pie_result.json").read_text())
-    assert result["exited"] is True and result["code"] == 3
-
-
-def test_config_adapts_to_older_gem5_names(tmp_path: Path, binaries: dict[str, Binary]) -> None:
-    done, record, _ = run_config(tmp_path, binaries["sum"], old_api=True)
-    assert done.returncode == 0, done.stderr
-    objs = record["objects"]
-    assert objs["system.cpu"]["type"] == "DerivO3CPU"
-    assert objs["system.cpu.branchPred"]["params"] == {"BTBEntries": 512, "RASSize": 32}
-    assert objs["system.mem_cntrls"]["type"] == "DDR4_2400_8x8"
-    assert "workload" not in objs["system"]["params"]
-    connections = {tuple(c) for c in record["connections"]}
-    assert ("system.l3cache.mem_side", "system.membus.slave") in connections
-    assert ("system.cpu.interrupts.int_master", "system.membus.slave") in connections
-
-
-def test_config_rejects_a_bad_machine_file(tmp_path: Path, binaries: dict[str, Binary]) -> None:
-    machine = load_machine(MACHINE)
-    machine["caches"]["l2"]["prefetcher"] = "psychic"
-    done, _, _ = run_config(tmp_path, binaries["sum"], machine)
-    assert done.returncode != 0
-    assert "unknown prefetcher 'psychic'" in done.stderr
-
-
-# -- stats.txt --------------------------------------------------------------------------------
-
 
 def test_parse_real_gem5_v24_stats() -> None:
     stats = parse_stats(REAL_STATS.read_text())
@@ -380,6 +209,10 @@ def test_parse_real_gem5_v24_stats() -> None:
     assert stats.instructions == 913881
     assert stats.cycles == 1223689
     assert stats.host_seconds == pytest.approx(1.28)
+    # the entries each number came from, by their stats.txt names
+    assert stats.source["simInsts"] == 913881
+    assert stats.source["system.cpu.numCycles"] == 1223689
+    assert "simSeconds" in stats.source
 
 
 def test_parse_old_generation_stats() -> None:
@@ -388,6 +221,7 @@ def test_parse_old_generation_stats() -> None:
     assert stats.instructions == 995123
     assert stats.cycles == 1473500
     assert stats.host_seconds == pytest.approx(3.96)
+    assert set(stats.source) >= {"sim_seconds", "sim_insts", "system.cpu.numCycles"}
 
 
 def test_parse_takes_the_last_dump_and_derives_seconds_from_ticks() -> None:
@@ -410,7 +244,7 @@ def test_parse_names_what_is_missing() -> None:
         parse_stats(no_insts)
 
 
-# -- finding gem5 and building its command line ------------------------------------------------
+# -- finding gem5 and building its command line (no simulation) ------------------------------
 
 
 def test_find_gem5_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -431,20 +265,6 @@ def test_find_gem5_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
     assert find_gem5(Gem5Settings()) is None
     assert "PIE_GEM5" in gem5_missing_error().hint
-
-
-def test_local_command_keeps_every_path_in_the_run_directory(
-    settings: Settings, fake_gem5: dict[str, Path]
-) -> None:
-    measurer = _measurer(settings, fake_gem5["ok"])
-    work = Path("/tmp/pie-lsp-0/gem5____-abcdefgh")
-    argv = measurer.command(work)
-    assert argv[0] == str(fake_gem5["ok"])
-    assert f"--outdir={work}/m5out" in argv
-    assert argv[argv.index("--binary") + 1] == f"{work}/prog"
-    paths = [a for a in argv[1:] if a.startswith("/")]
-    assert paths and all(p.startswith(str(work)) for p in paths)
-    assert str(work / CONFIG_NAME) in argv
 
 
 def test_container_command_fills_the_placeholders(
@@ -468,9 +288,7 @@ def test_container_command_fills_the_placeholders(
     ]
     settings.simulator.gem5.prefix = prefix
     settings.simulator.gem5.path = "/gem5/build/X86/gem5.opt"
-    measurer = Gem5Measurer(
-        settings, logging_sandbox(), Cache(settings.cache), asyncio.Semaphore(1)
-    )
+    measurer = Gem5Measurer(settings, Sandbox(), Cache(settings.cache), asyncio.Semaphore(1))
     work = Path("/tmp/pie-lsp-0/gem5____-abcdefgh")
     argv = measurer.command(work, "pie-gem5-123")
     uid, gid = os.getuid(), os.getgid()
@@ -491,6 +309,8 @@ def test_container_command_fills_the_placeholders(
     ]
     assert argv[13] == "/gem5/build/X86/gem5.opt"  # gem5's path inside the image
     assert argv[14] == f"--outdir={work}/m5out"
+    paths = [a for a in argv[14:] if "/" in a]
+    assert all(str(work) in p for p in paths)  # everything inside the one mounted dir
     assert measurer.run_sandbox is not measurer.sandbox  # the container is the sandbox
     assert measurer.limits().memory_mb is None
     assert fill_prefix(["{workdir}/x"], Path("/w"), "n") == ["/w/x"]
@@ -500,214 +320,415 @@ def test_container_prefix_errors_are_clear(settings: Settings) -> None:
     settings.simulator.gem5.prefix = ["docker", "run", "-v", "{home}:{home}", "img"]
     settings.simulator.gem5.path = "/gem5/gem5.opt"
     with pytest.raises(PieError, match=r"unknown placeholder \{home\}") as info:
-        Gem5Measurer(settings, logging_sandbox(), Cache(settings.cache), asyncio.Semaphore(1))
+        Gem5Measurer(settings, Sandbox(), Cache(settings.cache), asyncio.Semaphore(1))
     assert "{workdir}" in info.value.hint
 
 
-def test_measurer_refuses_dynamic_builds_and_missing_gem5(
-    settings: Settings, tmp_path: Path, fake_gem5: dict[str, Path]
-) -> None:
-    settings.build.static = False
-    with pytest.raises(PieError, match="statically linked") as info:
-        _measurer(settings, fake_gem5["ok"])
-    assert "pie.build.static" in info.value.hint
-    settings.build.static = True
+# -- bad gem5 installations: each a clear message naming the cause and the fix ----------------
+
+
+def test_missing_gem5(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PIE_GEM5", raising=False)
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    settings.simulator.backend = "gem5"
+    with pytest.raises(ToolMissing, match="gem5 was not found") as info:
+        make_measurer(settings, Sandbox(), Cache(settings.cache), asyncio.Semaphore(1))
+    assert "PIE_GEM5" in info.value.hint and "--simulator estimate" in info.value.hint
+    settings.simulator.backend = "auto"  # auto falls back to the estimate
+    fallback = make_measurer(settings, Sandbox(), Cache(settings.cache), asyncio.Semaphore(1))
+    assert fallback.name == "estimate"
+
+
+def test_gem5_that_is_not_executable(settings: Settings, tmp_path: Path, gem5_path: Path) -> None:
+    copy = tmp_path / "gem5.opt"
+    copy.write_bytes(gem5_path.read_bytes()[:4096])
+    copy.chmod(0o644)
+    with pytest.raises(ToolMissing, match="is not an executable file") as info:
+        _measurer(settings, copy)
+    assert "chmod +x" in info.value.hint
     with pytest.raises(ToolMissing, match="not an executable file"):
         _measurer(settings, tmp_path / "no-such-gem5.opt")
 
 
-def test_config_digest_follows_what_gem5_simulates(
-    settings: Settings, tmp_path: Path, fake_gem5: dict[str, Path]
+def test_gem5_built_for_another_host(settings: Settings, tmp_path: Path) -> None:
+    """A gem5 binary for AArch64 hosts (a crafted ELF header: no such build exists here),
+    which exec would refuse with "Exec format error"."""
+    if os.uname().machine != "x86_64":
+        pytest.skip("the crafted binary is foreign to x86-64 hosts")
+    header = bytearray(64)
+    header[:4] = b"\x7fELF"
+    header[4], header[5], header[6] = 2, 1, 1  # 64-bit, little-endian, version 1
+    header[16:18] = (2).to_bytes(2, "little")  # an executable
+    header[18:20] = (183).to_bytes(2, "little")  # EM_AARCH64
+    arm = tmp_path / "gem5.opt"
+    arm.write_bytes(bytes(header))
+    arm.chmod(0o755)
+    with pytest.raises(OSError, match="Exec format error"):
+        subprocess.run([str(arm)], check=False)  # what running it would do
+    with pytest.raises(ToolMissing, match="is a program for AArch64, but this machine is x86-64"):
+        _measurer(settings, arm)
+
+
+# TEST DOUBLE of a gem5 built for the ARM ISA only (build/ARM/gem5.opt; no such build here):
+# the banner gem5 prints, and what pie-lsp's identity probe prints inside such a build.
+ARM_ONLY_GEM5 = """#!/bin/sh
+echo "gem5 Simulator System.  https://www.gem5.org"
+echo "gem5 version 24.0.0.1"
+echo "gem5 compiled Dec  5 2026 11:09:53 (build/ARM/gem5.opt)"
+echo 'PIE_PROBE {"version": "24.0.0.1", "isas": ["arm"]}'
+"""
+
+
+def test_gem5_for_the_wrong_isa_and_not_gem5_at_all(settings: Settings, tmp_path: Path) -> None:
+    arm = tmp_path / "gem5.opt"
+    arm.write_text(ARM_ONLY_GEM5)
+    arm.chmod(0o755)
+    with pytest.raises(ToolMissing, match="simulates ARM only") as info:
+        _measurer(settings, arm)
+    assert "build/X86/gem5.opt" in info.value.hint
+    # another program where gem5 was expected
+    with pytest.raises(ToolMissing, match="does not run a configuration script") as info:
+        _measurer(settings, shutil.which("true") or "/bin/true")
+    assert "gem5" in info.value.hint
+
+
+def test_bad_configuration_script_path(settings: Settings, gem5_path: Path) -> None:
+    settings.simulator.gem5.config = "/no/such/gem5_config.py"
+    with pytest.raises(PieError, match="cannot read the gem5 configuration script") as info:
+        _measurer(settings, gem5_path)
+    assert "pie.simulator.gem5.config" in info.value.hint
+
+
+# -- gem5's identity and the cache -----------------------------------------------------------
+
+
+def test_identity_is_the_binarys_hash_cached_by_path_size_and_time(
+    settings: Settings, tmp_path: Path, gem5_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    base = _measurer(settings, fake_gem5["ok"]).config_digest()
-    assert gem5_identity(str(fake_gem5["ok"])).version == "99.0.0.0"
+    cache = Cache(settings.cache)
+    ident = gem5_identity(str(gem5_path), (), cache)
+    assert ident.fingerprint == hashlib.sha256(gem5_path.read_bytes()).hexdigest()
+    assert "x86" in ident.isas and ident.version[0].isdigit()
+    # a new process (nothing in memory) reads it from the disk cache: gem5 is not started
+
+    def no_gem5(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("gem5 was started")
+
+    monkeypatch.setattr(gem5_module, "_IDENTITIES", {})
+    monkeypatch.setattr(gem5_module, "probe_gem5", no_gem5)
+    assert gem5_identity(str(gem5_path), (), cache) == ident
+
+
+def test_results_are_keyed_by_gem5s_hash_script_and_machine(
+    settings: Settings, tmp_path: Path, gem5_path: Path
+) -> None:
+    base = _measurer(settings, gem5_path).config_digest()
+    moved = tmp_path / "moved" / "gem5.fast"
+    moved.parent.mkdir()
+    shutil.copy2(gem5_path, moved)
+    assert _measurer(settings, moved).config_digest() == base  # same binary elsewhere
+    with moved.open("ab") as handle:
+        handle.write(b"\0")  # another build: its results are not reused
+    assert _measurer(settings, moved).config_digest() != base
     machine = load_machine(MACHINE)
     machine["estimate"]["costs"]["instructions"] = 99.0  # a refit: gem5 results still hold
     (tmp_path / "m.json").write_text(json.dumps(machine))
     settings.simulator.estimate.params = str(tmp_path / "m.json")
-    assert _measurer(settings, fake_gem5["ok"]).config_digest() == base
+    assert _measurer(settings, gem5_path).config_digest() == base
     machine["core"]["rob_entries"] = 100
     (tmp_path / "m.json").write_text(json.dumps(machine))
-    assert _measurer(settings, fake_gem5["ok"]).config_digest() != base
+    assert _measurer(settings, gem5_path).config_digest() != base
     settings.simulator.estimate.params = None
     (tmp_path / "cfg.py").write_text(CONFIG.read_text() + "\n# edited\n")
     settings.simulator.gem5.config = str(tmp_path / "cfg.py")
-    assert _measurer(settings, fake_gem5["ok"]).config_digest() != base
+    assert _measurer(settings, gem5_path).config_digest() != base
 
 
-# -- runs through the fake gem5 executable -----------------------------------------------------
-
-
-async def test_measures_from_stats_and_caches_the_result(
-    settings: Settings, tmp_path: Path, fake_gem5: dict[str, Path], binaries: dict[str, Binary]
-) -> None:
-    measurer = _measurer(settings, fake_gem5["ok"])
-    cases = [_case(tmp_path, "1", "1 2 3\n", "6\n"), _case(tmp_path, "2", "10 20\n", "30\n")]
-    before = len(_log_lines(fake_gem5["ok"]))
-    measured = await measurer.measure(binaries["sum"], cases)
-    assert measured.backend == "gem5"
-    first = measured.tests[0]
-    insts = fake_insts(len("1 2 3\n"))
-    assert first.instructions == insts
-    assert first.cycles == 3 * insts
-    assert first.seconds == pytest.approx(3 * insts * 286 / 1e12)
-    assert first.detail["simulation_speed"] == pytest.approx(insts / first.detail["host_seconds"])
-    assert first.detail["gem5_host_seconds"] == 0.5
-    runs = len(_log_lines(fake_gem5["ok"])) - before
-    assert runs == 2  # one gem5 process per test
-    again = await measurer.measure(binaries["sum"], cases)
-    assert again.tests == measured.tests
-    assert len(_log_lines(fake_gem5["ok"])) - before == runs  # cached: no new gem5 run
-
-
-async def test_reads_old_generation_stats(
-    settings: Settings, tmp_path: Path, fake_gem5: dict[str, Path], binaries: dict[str, Binary]
-) -> None:
-    measurer = _measurer(settings, fake_gem5["old-stats"])
-    timing = await measurer.measure_one(binaries["sum"], _case(tmp_path, "1", "7\n", "7\n"))
-    assert timing.instructions == fake_insts(2)
-
-
-@pytest.mark.parametrize(
-    ("mode", "message", "details"),
-    [
-        ("no-stats", "gem5 wrote no stats.txt", ""),
-        # the signal may come back as SIGSEGV through unshare: either is a crash
-        ("crash", r"gem5 (aborted|crashed).* before the program finished", "panic: the test"),
-        ("fatal", "exited with code 1 before the program finished", "syscall rseq"),
-    ],
-)
-async def test_gem5_failures_are_explained(
+@pytest.mark.gem5
+async def test_a_repeat_is_free(
     settings: Settings,
     tmp_path: Path,
-    fake_gem5: dict[str, Path],
+    gem5_path: Path,
     binaries: dict[str, Binary],
-    mode: str,
-    message: str,
-    details: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    measurer = _measurer(settings, fake_gem5[mode])
-    with pytest.raises(MeasureFailed, match=message) as info:
-        await measurer.measure_one(binaries["sum"], _case(tmp_path, "1", "1\n", "1\n"))
-    assert details in info.value.details
+    case = _case(tmp_path, "1", "1 2 3 4\n", "10\n")
+    first = await _measurer(settings, gem5_path).measure(binaries["sum"], [case])
+    # a new process: nothing in memory, the disk cache only; count what gets started
+    started: list[str] = []
+    real_exec, real_run = asyncio.create_subprocess_exec, subprocess.run
+
+    async def spy_exec(*argv: Any, **kwargs: Any) -> Any:
+        started.append(" ".join(map(str, argv)))
+        return await real_exec(*argv, **kwargs)
+
+    def spy_run(argv: Any, *args: Any, **kwargs: Any) -> Any:
+        started.append(" ".join(map(str, argv)))
+        return real_run(argv, *args, **kwargs)
+
+    monkeypatch.setattr(gem5_module, "_IDENTITIES", {})
+    monkeypatch.setattr(asyncio, "create_subprocess_exec", spy_exec)
+    monkeypatch.setattr(subprocess, "run", spy_run)
+    again = await _measurer(settings, gem5_path).measure(binaries["sum"], [case])
+    assert again.tests == first.tests
+    assert not [argv for argv in started if str(gem5_path) in argv]
 
 
-async def test_program_failures_under_gem5(
-    settings: Settings, tmp_path: Path, fake_gem5: dict[str, Path], binaries: dict[str, Binary]
+# -- real simulations ------------------------------------------------------------------------
+
+
+@pytest.mark.gem5
+async def test_a_tiny_program_measured_end_to_end(
+    settings: Settings, tmp_path: Path, gem5_path: Path, binaries: dict[str, Binary]
 ) -> None:
-    measurer = _measurer(settings, fake_gem5["ok"])
-    with pytest.raises(MeasureFailed, match="exits with code 3 under gem5"):
-        await measurer.measure_one(binaries["exit3"], _case(tmp_path, "1", "", ""))
-    with pytest.raises(MeasureFailed, match="gives another output under gem5") as info:
-        await measurer.measure_one(binaries["sum"], _case(tmp_path, "2", "1 1\n", "3\n"))
-    assert "expected '3', got '2'" in info.value.message
+    """Calibration-style: a small program on two inputs, every number from gem5's stats."""
+    settings.cache.enabled = False
+    measurer = _measurer(settings, gem5_path)
+    small = _case(tmp_path, "1", "1 2 3\n", "6\n")
+    large = _case(tmp_path, "2", " ".join(map(str, range(400))) + "\n", f"{sum(range(400))}\n")
+    messages: list[str] = []
+    with measuring_activity(messages.append):
+        measured = await measurer.measure(binaries["sum"], [small, large])
+    one, two = measured.tests
+    machine = load_machine(MACHINE)
+    hz = float(machine["core"]["frequency_ghz"]) * 1e9
+    for timing in (one, two):
+        assert timing.instructions and timing.cycles
+        # seconds are the core's cycles at the machine file's clock (a tick is 1 ps)
+        assert timing.seconds == pytest.approx(timing.cycles / hz, rel=0.01)
+        assert timing.stats["simInsts"] == timing.instructions
+        assert timing.stats["system.cpu.numCycles"] == timing.cycles
+        assert timing.detail["simulation_speed"] > 0
+    assert (two.instructions or 0) > (one.instructions or 0) + 400 * 20  # scanf per number
+    # progress named the test in gem5 and for how long
+    assert any(m.startswith("In gem5: test ") and " s of 120 s" in m for m in messages)
+    # deterministic: the same run again gives the same numbers
+    again = await measurer.measure_one(binaries["sum"], small)
+    assert (again.cycles, again.instructions, again.seconds) == (
+        one.cycles,
+        one.instructions,
+        one.seconds,
+    )
 
 
-async def test_timeout_kills_gem5(
-    settings: Settings, tmp_path: Path, fake_gem5: dict[str, Path], binaries: dict[str, Binary]
+@pytest.mark.gem5
+def test_the_machine_file_is_what_gem5_simulates(
+    settings: Settings, tmp_path: Path, gem5_path: Path, binaries: dict[str, Binary]
 ) -> None:
-    measurer = _measurer(settings, fake_gem5["hang"], timeout=1.5)
-    with pytest.raises(MeasureFailed, match=r"timed out after 1\.5 s") as info:
-        await measurer.measure_one(binaries["sum"], _case(tmp_path, "1", "1\n", "1\n"))
-    assert "pie.simulator.gem5.timeout" in info.value.hint
-    assert not processes_matching(str(fake_gem5["hang"]))
-
-
-async def test_cancelling_kills_gem5(
-    settings: Settings, tmp_path: Path, fake_gem5: dict[str, Path], binaries: dict[str, Binary]
-) -> None:
-    measurer = _measurer(settings, fake_gem5["hang"], timeout=60.0)
-    cases = [_case(tmp_path, "1", "1\n", "1\n"), _case(tmp_path, "2", "2\n", "2\n")]
-    task = asyncio.ensure_future(measurer.measure(binaries["sum"], cases))
-    marker = str(fake_gem5["hang"])
-    for _ in range(100):
-        if len(processes_matching(marker)) >= 2:  # both tests' gem5 run at once
-            break
-        await asyncio.sleep(0.05)
-    assert processes_matching(marker)
-    task.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await task
-    assert not processes_matching(marker)
-
-
-def test_auto_picks_gem5_when_found(
-    settings: Settings, fake_gem5: dict[str, Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("PIE_GEM5", str(fake_gem5["ok"]))
-    settings.simulator.backend = "auto"
-    measurer = make_measurer(settings, Sandbox(), Cache(settings.cache), asyncio.Semaphore(1))
-    assert isinstance(measurer, Gem5Measurer)
-    assert measurer.gem5 == str(fake_gem5["ok"])
-
-
-def test_doctor_reports_gem5_and_runs_the_config(
-    settings: Settings, fake_gem5: dict[str, Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from pie_lsp.doctor import check_gem5
-
-    settings.simulator.gem5.path = str(fake_gem5["ok"])
-    check = check_gem5(settings)
-    assert check.ok, check.detail
-    assert "gem5 99.0.0.0" in check.detail and "ran a test program" in check.detail
-    settings.simulator.gem5.path = str(fake_gem5["fatal"])
-    broken = check_gem5(settings)
-    assert not broken.ok and "syscall rseq" in broken.detail
-    settings.simulator.gem5.path = None
-    monkeypatch.delenv("PIE_GEM5", raising=False)
-    monkeypatch.setenv("PATH", "/usr/bin:/bin")
-    missing = check_gem5(settings)
-    assert not missing.ok and not missing.required and "simulator/README.md" in missing.fix
-
-
-# -- real gem5 ----------------------------------------------------------------------------------
-
-# Twins with the same output: a flush and a write() per line, or one buffered write.
-SLOW = """#include <iostream>
-int main() {
-    int n;
-    std::cin >> n;
-    for (int i = 0; i < n; i++) std::cout << i * 3 << std::endl;
-}
-"""
-FAST = SLOW.replace("std::endl", "'\\n'")
-
-
-@pytest.fixture
-def real_gem5(settings: Settings) -> Gem5Measurer:
-    found = find_gem5(settings.simulator.gem5)
-    if found is None:
-        pytest.skip(
-            "gem5 not found (pie.simulator.gem5.path, $PIE_GEM5, gem5.opt/gem5.fast on "
-            "PATH): real-gem5 tests skipped; see simulator/README.md"
-        )
-    settings.simulator.gem5.timeout = 600.0
-    return Gem5Measurer(settings, Sandbox(), Cache(settings.cache), asyncio.Semaphore(2))
+    """gem5's own config.json: the core and caches of skylake.json, and an edit followed."""
+    machine = load_machine(MACHINE)
+    machine["core"]["rob_entries"] = 128
+    machine["caches"]["l2"]["size_kib"] = 512
+    (tmp_path / "m.json").write_text(json.dumps(machine))
+    settings.simulator.estimate.params = str(tmp_path / "m.json")
+    measurer = _measurer(settings, gem5_path)
+    work = tmp_path / "run"
+    work.mkdir()
+    measurer.prepare(work, binaries["sum"], _case(tmp_path, "1", "5\n", "5\n"))
+    argv = measurer.command(work)
+    paths = [a.split("=", 1)[-1] for a in argv[1:] if "/" in a]
+    assert paths and all(p.startswith(str(work)) for p in paths)
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    config = json.loads((work / "m5out" / "config.json").read_text())
+    cpu = config["system"]["cpu"][0] if isinstance(config["system"]["cpu"], list) else None
+    cpu = cpu or config["system"]["cpu"]
+    assert cpu["numROBEntries"] == 128
+    assert cpu["fetchWidth"] == machine["core"]["fetch_width"]
+    assert cpu["numIQEntries"] == machine["core"]["iq_entries"]
+    l2 = config["system"].get("l2cache")
+    if l2 is not None:
+        assert l2["size"] == 512 * 1024
+    assert (work / "m5out" / "program.out").read_text() == "5\n"
 
 
 @pytest.mark.gem5
 async def test_real_gem5_measures_a_faster_twin_faster(
-    real_gem5: Gem5Measurer, settings: Settings, tmp_path: Path
+    settings: Settings, tmp_path: Path, gem5_path: Path
 ) -> None:
+    settings.cache.enabled = False
+    measurer = _measurer(settings, gem5_path)
     builder = Builder(settings.build, Sandbox(), Cache(settings.cache))
     slow, fast = await builder.build(SLOW), await builder.build(FAST)
-    case = _case(tmp_path, "1", "400\n", "".join(f"{i * 3}\n" for i in range(400)))
+    case = _case(tmp_path, "1", "200\n", "".join(f"{i * 3}\n" for i in range(200)))
     slow_t, fast_t = await asyncio.gather(
-        real_gem5.measure_one(slow, case), real_gem5.measure_one(fast, case)
+        measurer.measure_one(slow, case), measurer.measure_one(fast, case)
     )
     assert fast_t.seconds < slow_t.seconds
     assert (fast_t.instructions or 0) < (slow_t.instructions or 0)
-    assert slow_t.detail["simulation_speed"] > 0
 
 
 @pytest.mark.gem5
-async def test_real_gem5_is_deterministic(
-    real_gem5: Gem5Measurer, settings: Settings, tmp_path: Path
+async def test_outputs_are_verified_under_gem5(
+    settings: Settings, tmp_path: Path, gem5_path: Path, binaries: dict[str, Binary]
 ) -> None:
-    binary = await Builder(settings.build, Sandbox(), Cache(settings.cache)).build(SUM)
-    case = _case(tmp_path, "1", "1 2 3 4\n", "10\n")
-    first, second = await asyncio.gather(
-        real_gem5.measure_one(binary, case), real_gem5.measure_one(binary, case)
+    """A program right natively but wrong under gem5 (its crc32) is caught, and so is an
+    exit code other than 0."""
+    settings.cache.enabled = False
+    measurer = _measurer(settings, gem5_path)
+    expected = _native_output(binaries["crc"], tmp_path / "crc", "12345\n")
+    assert expected.strip() != "0"
+    with pytest.raises(MeasureFailed, match="gives another output under gem5") as info:
+        await measurer.measure_one(binaries["crc"], _case(tmp_path, "1", "12345\n", expected))
+    assert "got '0'" in info.value.message
+    with pytest.raises(MeasureFailed, match="exits with code 3 under gem5"):
+        await measurer.measure_one(binaries["exit3"], _case(tmp_path, "2", "", ""))
+
+
+def _native_output(binary: Binary, exe: Path, given: str) -> str:
+    exe.write_bytes(binary.data)
+    exe.chmod(0o755)
+    return subprocess.run(
+        [str(exe)], input=given, capture_output=True, text=True, check=True
+    ).stdout
+
+
+@pytest.mark.gem5
+async def test_a_test_past_the_limit_is_reported_as_a_timeout(
+    settings: Settings, tmp_path: Path, gem5_path: Path, binaries: dict[str, Binary]
+) -> None:
+    settings.cache.enabled = False
+    measurer = _measurer(settings, gem5_path, timeout=3.0)
+    with pytest.raises(Gem5TimedOut) as info:
+        await measurer.measure_one(binaries["spin"], _case(tmp_path, "1", "", ""))
+    assert info.value.message == (
+        "test 1 timed out in gem5 after 3 s; raise pie.simulator.gem5.timeout"
     )
-    assert first.seconds == second.seconds
-    assert first.cycles == second.cycles and first.instructions == second.instructions
+    assert "120 s" in info.value.hint
+    assert not gem5_descendants(str(gem5_path))
+
+
+async def _wait_for(condition: Callable[[], bool], seconds: float = 120.0) -> None:
+    """Poll `condition` (an event in another process) until it holds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while not condition():
+        assert loop.time() < deadline, "the condition never held"
+        await asyncio.sleep(0.05)
+
+
+@pytest.mark.gem5
+async def test_cancelling_kills_gem5_at_once(
+    settings: Settings, tmp_path: Path, gem5_path: Path, binaries: dict[str, Binary]
+) -> None:
+    settings.cache.enabled = False
+    measurer = _measurer(settings, gem5_path, timeout=600.0)
+    cases = [_case(tmp_path, "1", "", ""), _case(tmp_path, "2", "", "")]
+    task: asyncio.Future[Measurement] = asyncio.ensure_future(
+        measurer.measure(binaries["spin"], cases)
+    )
+    marker = str(gem5_path)
+    await _wait_for(lambda: len(gem5_descendants(marker)) >= 2)  # both tests at once (jobs)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert gem5_descendants(marker) == []
+
+
+# -- programs gem5 cannot run, and script errors inside gem5 ----------------------------------
+
+
+@pytest.mark.gem5
+async def test_an_instruction_gem5_lacks(
+    settings: Settings, tmp_path: Path, gem5_path: Path, binaries: dict[str, Binary]
+) -> None:
+    settings.cache.enabled = False
+    measurer = _measurer(settings, gem5_path)
+    with pytest.raises(MeasureFailed, match="instruction gem5's X86 model does not") as info:
+        await measurer.measure_one(binaries["fma"], _case(tmp_path, "1", "2\n", "6\n"))
+    assert "pie.build.flags" in info.value.hint and "--simulator estimate" in info.value.hint
+    assert "Unrecognized/invalid instruction" in info.value.details
+
+
+BROKEN_CONFIG = "import m5\nfrom m5.objects import NoSuchCPU\n"
+
+
+@pytest.mark.gem5
+async def test_a_script_error_inside_gem5(
+    settings: Settings, tmp_path: Path, gem5_path: Path, binaries: dict[str, Binary]
+) -> None:
+    (tmp_path / "broken.py").write_text(BROKEN_CONFIG)
+    settings.cache.enabled = False
+    measurer = _measurer(settings, gem5_path, config=str(tmp_path / "broken.py"))
+    with pytest.raises(MeasureFailed, match=r"configuration script .*broken\.py failed") as info:
+        await measurer.measure_one(binaries["sum"], _case(tmp_path, "1", "1\n", "1\n"))
+    assert "NoSuchCPU" in info.value.message
+    assert "pie.simulator.gem5.config" in info.value.hint
+
+
+def _two_candidates(tmp_path: Path) -> tuple[Path, Any]:
+    from ..test_pipeline import ScriptedModel
+
+    path = write_program(
+        tmp_path / "twins", SLOW, {"1": ("150\n", "".join(f"{i * 3}\n" for i in range(150)))}
+    )
+    # the buffered twin, and unsynchronised iostreams (faster than SLOW, slower than it)
+    model = ScriptedModel(("buffered", FAST), ("sync-off", _sync_off(SLOW)))
+    return path, model
+
+
+def _sync_off(source: str) -> str:
+    return source.replace("int n;", "std::ios::sync_with_stdio(false);\n    int n;")
+
+
+async def _optimize(
+    settings: Settings, path: Path, model: Any, events: list[Step]
+) -> OptimizeResult:
+    pipeline = Pipeline(settings, backend=model)
+    try:
+        return await pipeline.optimize(Program.from_file(path), find_tests(path), events.append)
+    finally:
+        await pipeline.aclose()
+
+
+@pytest.mark.gem5
+async def test_a_program_gem5_cannot_run_is_an_error_result_not_a_crash(
+    settings: Settings, tmp_path: Path, gem5_path: Path
+) -> None:
+    """Through the pipeline (what the server calls): the error comes back as a result, and
+    the same pipeline keeps working."""
+    (tmp_path / "broken.py").write_text(BROKEN_CONFIG)
+    path, model = _two_candidates(tmp_path)
+    settings.simulator.backend = "gem5"
+    settings.simulator.gem5.path = str(gem5_path)
+    settings.simulator.gem5.config = str(tmp_path / "broken.py")
+    first = await _optimize(settings, path, model, [])
+    assert first.status == "error"
+    assert first.error and "configuration script" in first.error and "NoSuchCPU" in first.error
+    assert "pie.simulator.gem5.config" in first.hint
+    second = await _optimize(settings, path, model, [])
+    assert second.status == "error" and second.error == first.error
+
+
+# -- estimate ranks, gem5 confirms -----------------------------------------------------------
+
+
+@pytest.mark.gem5
+async def test_estimate_ranks_and_gem5_confirms_the_best(
+    settings: Settings, tmp_path: Path, gem5_path: Path
+) -> None:
+    path, model = _two_candidates(tmp_path)
+    settings.simulator.backend = "gem5"
+    settings.simulator.gem5.path = str(gem5_path)
+    events: list[Step] = []
+    result = await _optimize(settings, path, model, events)
+    assert result.status == "optimized", result.error
+    assert (result.ranked_by, result.confirmed_by) == ("estimate", "gem5")
+    assert result.simulator == "gem5"
+    best = next(c for c in result.candidates if c.origin == result.best_origin)
+    other = next(c for c in result.candidates if c.origin != result.best_origin)
+    assert best.measured_by == "gem5" and best.estimated_speedup is not None
+    assert other.measured_by == "estimate" and "not among the 1 confirmed" in other.reason
+    # the shown speedup is gem5's: the ratio of gem5's totals
+    original = sum(t.seconds for t in result.original_timings)
+    optimized = sum(t.seconds for t in result.optimized_timings)
+    assert result.speedup == pytest.approx(original / optimized)
+    assert all("simInsts" in t.stats for t in result.original_timings)
+    assert "ranked by the estimate, confirmed in gem5" in result.summary()
+    assert any(e.message.startswith("In gem5: test 1 for ") for e in events)
+    # a full gem5 ranking stays available: every correct candidate is measured in gem5
+    settings.simulator.gem5.ranking = "gem5"
+    full = await _optimize(settings, path, model, [])
+    assert full.status == "optimized" and full.confirmed_by == ""
+    assert {c.measured_by for c in full.candidates} == {"gem5"}
+    assert full.original_timings == result.original_timings  # gem5's, from the cache
