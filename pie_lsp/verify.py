@@ -10,6 +10,7 @@ numbers within 1e-3 of each other.
 from __future__ import annotations
 
 import asyncio
+import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,6 +19,7 @@ from attrs import frozen
 
 from pie_lsp.build import Binary
 from pie_lsp.cache import Cache, digest
+from pie_lsp.derive import DerivedInput
 from pie_lsp.errors import NoTests
 from pie_lsp.sandbox import Limits, RunResult, Sandbox
 
@@ -46,6 +48,8 @@ class TestSuite:
 
     directory: Path
     cases: tuple[TestCase, ...]
+    # inputs without an expected output (not run): said, not silently dropped
+    warnings: tuple[str, ...] = ()
 
     def digest(self) -> str:
         return digest(*(case.digest() for case in self.cases))
@@ -61,6 +65,7 @@ def _natural(name: str) -> list[object]:
 def load_suite(directory: Path) -> TestSuite:
     """The test cases in one directory (may be empty)."""
     cases: list[TestCase] = []
+    missing: list[str] = []
     for path in sorted(directory.iterdir(), key=lambda p: _natural(p.name)):
         if not path.is_file():
             continue
@@ -69,6 +74,8 @@ def load_suite(directory: Path) -> TestSuite:
             expected = directory / f"output.{match.group(1)}.txt"
             if expected.is_file():
                 cases.append(TestCase(match.group(1), path, expected))
+            else:
+                missing.append(expected.name)
             continue
         if path.suffix == ".in":
             for suffix in (".out", ".ans"):
@@ -76,7 +83,12 @@ def load_suite(directory: Path) -> TestSuite:
                 if expected.is_file():
                     cases.append(TestCase(path.stem, path, expected))
                     break
-    return TestSuite(directory, tuple(cases))
+            else:
+                missing.append(f"{path.stem}.out")
+    warnings = tuple(
+        f"{directory / name} is missing: its input is not run as a test" for name in missing
+    )
+    return TestSuite(directory, tuple(cases), warnings)
 
 
 def candidate_dirs(program_path: Path) -> list[Path]:
@@ -155,6 +167,16 @@ def judge(case: TestCase, run: RunResult) -> TestOutcome:
     return TestOutcome(case.name, True, "", run.wall_seconds)
 
 
+@frozen
+class DerivedSuite:
+    """Derived inputs with the original's answers, and what became of the others."""
+
+    cases: tuple[TestCase, ...]
+    discarded: int = 0  # the original failed, crashed, timed out or was not repeatable
+    over_budget: int = 0  # left out to keep within the time budget
+    seconds: float = 0.0  # the original's time on the kept ones
+
+
 class Verifier:
     """Runs binaries natively on test suites in the sandbox, caching verdicts."""
 
@@ -179,6 +201,78 @@ class Verifier:
         if not run.timed_out:
             self.cache.set(key, outcome)
         return outcome
+
+    async def _oracle_run(self, binary: Binary, given: Path, limits: Limits) -> RunResult:
+        async with self.slots:
+            with self.sandbox.scratch("oracle") as work:
+                exe = work / "prog"
+                exe.write_bytes(binary.data)
+                exe.chmod(0o755)
+                return await self.sandbox.run(["./prog"], cwd=work, limits=limits, stdin=given)
+
+    async def oracle_answer(
+        self, binary: Binary, given: Path, limits: Limits
+    ) -> tuple[bytes, float] | None:
+        """The original's output on a derived input and its time, or None when the input is
+        no use as a test: the original fails, crashes, times out, or prints something else
+        on a second run (then it is not an oracle there). Cached but for timeouts."""
+        key = "oracle:" + digest(binary.sha256, given.read_bytes(), repr(limits))
+        cached = self.cache.get(key)
+        if isinstance(cached, tuple):
+            return cached if cached[0] is not None else None
+        first, second = await asyncio.gather(
+            self._oracle_run(binary, given, limits), self._oracle_run(binary, given, limits)
+        )
+        answer: tuple[bytes, float] | None = None
+        if first.ok and second.ok:
+            out = first.stdout.decode("utf-8", "replace")
+            if compare_outputs(second.stdout.decode("utf-8", "replace"), out) is None:
+                answer = (first.stdout, max(first.wall_seconds, second.wall_seconds))
+        if not (first.timed_out or second.timed_out):
+            self.cache.set(key, answer if answer is not None else (None, 0.0))
+        return answer
+
+    async def derived_cases(
+        self,
+        binary: Binary,
+        derived: Sequence[DerivedInput],
+        limits: Limits,
+        folder: Path,
+        budget_seconds: float,
+    ) -> DerivedSuite:
+        """The derived inputs the original answers, as test cases (their expected output is
+        the original's, written to `folder`), in order, while the original's time on them
+        stays within `budget_seconds` (a candidate then spends about as long)."""
+        kept: list[TestCase] = []
+        discarded = dropped = 0
+        spent = 0.0
+        batch = 8  # run a few at a time, so a slow original stops at the budget
+        for start in range(0, len(derived), batch):
+            if spent > budget_seconds:
+                dropped += len(derived) - start
+                break
+            chunk = derived[start : start + batch]
+            paths = []
+            for item in chunk:
+                given = folder / f"input.{item.name}.txt"
+                given.write_bytes(item.data)
+                paths.append(given)
+            answers = await asyncio.gather(
+                *(self.oracle_answer(binary, given, limits) for given in paths)
+            )
+            for item, given, answer in zip(chunk, paths, answers, strict=True):
+                if answer is None:
+                    discarded += 1
+                    continue
+                if spent + answer[1] > budget_seconds and kept:
+                    dropped += 1
+                    continue
+                spent += answer[1]
+                expected = folder / f"output.{item.name}.txt"
+                expected.write_bytes(answer[0])
+                name = f"{item.name} (from test {item.source}, {item.how})"
+                kept.append(TestCase(name, given, expected))
+        return DerivedSuite(tuple(kept), discarded, dropped, spent)
 
     async def run_suite(
         self,
@@ -215,3 +309,93 @@ class Verifier:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             raise
+
+
+# -- hard-coded answers ------------------------------------------------------------------
+# An expected output is worth looking for when it carries enough to be no coincidence: at
+# least 6 characters besides white space ("0", "Yes", "100 8" and a short number are left
+# alone), and, for a lone number, at least 6 digits once trailing zeros are dropped and not
+# a power of two (buffer sizes like 1 << 20 and round constants are common in fast code).
+HARDCODED_MIN_CHARS = 6
+
+_STRING = re.compile(
+    r'(?:u8|[uUL])?R"([^(\s]{0,16})\((.*?)\)\1"|(?:u8|[uUL])?"((?:\\.|[^"\\\n])*)"', re.S
+)
+_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+_CHAR = re.compile(r"'(?:\\.|[^'\\\n])+'")
+_NUMBER = re.compile(r"\b(0[xX][0-9a-fA-F]+|0[bB][01]+|\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)[uUlLfF]*\b")
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "\\": "\\", '"': '"', "'": "'"}
+
+
+def _canonical(token: str) -> str:
+    """A token as a number where it is one ("007" = "7", "1.50" = "1.5"), else as is."""
+    if re.fullmatch(r"[-+]?\d+", token):
+        return str(int(token))
+    try:
+        value = float(token)
+    except ValueError:
+        return token
+    return repr(round(value, 9)) if math.isfinite(value) else token
+
+
+def literal_tokens(source: str) -> list[str]:
+    """The tokens a program could print verbatim: the white-space separated words of its
+    string literals and its number literals, in source order (comments ignored)."""
+    source = _COMMENT.sub(" ", source)
+    tokens: list[str] = []
+    position = 0
+    for match in _STRING.finditer(source):
+        tokens += _numbers(source[position : match.start()])
+        raw = match.group(2) if match.group(2) is not None else match.group(3) or ""
+        if match.group(2) is None:
+            raw = re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), raw)
+        tokens += [_canonical(t) for t in raw.split()]
+        position = match.end()
+    tokens += _numbers(source[position:])
+    return tokens
+
+
+def _numbers(code: str) -> list[str]:
+    code = _CHAR.sub(" ", re.sub(r"(?<=\d)'(?=\d)", "", code))  # 1'000'000
+    out: list[str] = []
+    for match in _NUMBER.finditer(code):
+        text = match.group(1)
+        negative = code[: match.start()].rstrip().endswith("-")
+        try:
+            if text[:2] in ("0x", "0X"):
+                value: str = str(int(text, 16))
+            elif text[:2] in ("0b", "0B"):
+                value = str(int(text, 2))
+            else:
+                value = _canonical(text)
+        except ValueError:
+            continue
+        out.append(f"-{value}" if negative and value != "0" else value)
+    return out
+
+
+def _informative(tokens: list[str]) -> bool:
+    if sum(len(t) for t in tokens) < HARDCODED_MIN_CHARS:
+        return False
+    if len(tokens) == 1 and re.fullmatch(r"-?\d+", tokens[0]):
+        value = abs(int(tokens[0]))
+        digits = str(value).rstrip("0")
+        return len(digits) >= HARDCODED_MIN_CHARS and value & (value - 1) != 0
+    return True
+
+
+def _contains(haystack: list[str], needle: list[str]) -> bool:
+    # joined with a separator no token contains: a substring match is a token-run match
+    return "\0" + "\0".join(needle) + "\0" in "\0" + "\0".join(haystack) + "\0"
+
+
+def hardcoded_answer(candidate: str, original: str, cases: Sequence[TestCase]) -> str | None:
+    """Why `candidate` looks like it prints a test's expected output from a literal (one
+    that the original does not contain), or None."""
+    mine = literal_tokens(candidate)
+    theirs = literal_tokens(original)
+    for case in cases:
+        want = [_canonical(t) for t in case.expected.read_text("utf-8", "replace").split()]
+        if _informative(want) and _contains(mine, want) and not _contains(theirs, want):
+            return f"prints test {case.name}'s expected output as a literal: hard-coded answer"
+    return None

@@ -2,8 +2,10 @@
 
 For users who want their own hardware's answer. Each test runs `warmup` times untimed,
 then `repeats` times timed; the reported time is the median, and the minimum is kept in
-the details. Times include process start-up in the sandbox (a few ms; see
-docs/PERFORMANCE.md), which affects original and candidate alike.
+the details. Every run's output is checked against the expected one (a candidate must be
+right on each run, not only on the run that verified it). Times include process start-up
+in the sandbox (a few ms; see docs/PERFORMANCE.md), which affects original and candidate
+alike.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pie_lsp.cache import digest
 from pie_lsp.measure import MeasureFailed, Measurer, TestTiming
 from pie_lsp.measure.bound import MEASURE_WALL, bounded, timed_out_reason
 from pie_lsp.sandbox import Limits
-from pie_lsp.verify import TestCase
+from pie_lsp.verify import TestCase, compare_outputs
 
 
 class NativeMeasurer(Measurer):
@@ -40,6 +42,7 @@ class NativeMeasurer(Measurer):
         limits, is_bound = bounded(limits, case.name)  # a candidate: the original's time
         samples: list[float] = []
         longest = 0.0
+        expected = case.expected.read_text("utf-8", "replace")
         with self.sandbox.scratch("native") as work:
             exe = work / "prog"
             exe.write_bytes(binary.data)
@@ -50,6 +53,15 @@ class NativeMeasurer(Measurer):
                     raise MeasureFailed(timed_out_reason(case.name))
                 if not run.ok:
                     raise MeasureFailed(f"test {case.name} {run.describe()} while timing")
+                # every timed run must also be right: an output that changes from run to
+                # run (time, addresses, uninitialised memory) is not a correct program
+                why = compare_outputs(run.stdout.decode("utf-8", "replace"), expected)
+                if why:
+                    raise MeasureFailed(
+                        f"test {case.name} gives another output on timing run {index + 1} "
+                        f"({why}): its output changes from run to run",
+                        hint="the program may read the time, addresses or uninitialised memory",
+                    )
                 longest = max(longest, run.wall_seconds)
                 if index >= native.warmup:
                     samples.append(run.wall_seconds)
