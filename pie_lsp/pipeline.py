@@ -31,7 +31,7 @@ from pie_lsp.measure import (
     measuring_activity,
 )
 from pie_lsp.measure.bound import MEASURE_WALL, MeasureBound, measurement_bound
-from pie_lsp.models import Candidate, ModelBackend, make_backend
+from pie_lsp.models import Candidate, ModelBackend, Outcome, make_backend
 from pie_lsp.program import MAX_SOURCE_BYTES, Program
 from pie_lsp.sandbox import Limits, Sandbox
 from pie_lsp.settings import Settings
@@ -109,6 +109,8 @@ class OptimizeResult:
     # the one that measured the original and the best (the shown speedup); "" otherwise
     ranked_by: str = ""
     confirmed_by: str = ""
+    # when not optimized: what was tried and what else could find more (backend.explain)
+    why_not: list[str] = field(factory=list)
 
     def measured_with(self) -> str:
         """The simulator label, with how the ranking was done when two backends shared it."""
@@ -174,6 +176,10 @@ def unified_diff(path: str, before: str, after: str) -> str:
             tofile=f"b/{path}",
         )
     )
+
+
+def _outcomes(candidates: Sequence[CandidateResult]) -> list[Outcome]:
+    return [Outcome(c.origin, c.status, c.speedup, c.reason) for c in candidates]
 
 
 def _first_failure(outcomes: Sequence[TestOutcome]) -> TestOutcome | None:
@@ -442,6 +448,28 @@ class Pipeline:
                 report(
                     Step("measure", f"Verified and measured {finished}/{count}", finished, count)
                 )
+            # a backend whose rewrites compose (rules) proposes combinations of the fastest
+            while more := [
+                c
+                for c in await self.backend.refine(program, _outcomes(evaluated))
+                if c.source not in unique and c.source.strip() != program.text.strip()
+            ]:
+                unique.update((c.source, c) for c in more)
+                count += len(more)
+                report(Step("verify", f"Verifying {len(more)} combinations…", finished, count))
+                tasks = [
+                    asyncio.ensure_future(
+                        self._evaluate(
+                            c, suite, original_binary, original_outcomes, original_task, progress
+                        )
+                    )
+                    for c in more
+                ]
+                for future in asyncio.as_completed(tasks):
+                    evaluated.append(await future)
+                    finished += 1
+                    message = f"Verified and measured {finished}/{count}"
+                    report(Step("measure", message, finished, count))
             original = await original_task
         except BaseException:
             pending: list[asyncio.Future[Any]] = [*tasks, original_task]
@@ -458,6 +486,8 @@ class Pipeline:
         if self.ranker is not self.measurer:
             await self._confirm(suite, original_binary, result, report)
         self._rank(program, result)
+        if result.status != "optimized":
+            result.why_not = self.backend.explain(program, _outcomes(result.candidates))
         report(Step("done", result.summary()))
 
     def _rank(self, program: Program, result: OptimizeResult) -> None:

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
-from pie_lsp.models.base import Candidate, Generation, ModelBackend, Progress, Rejection
+from pie_lsp.models.base import (
+    Candidate,
+    Generation,
+    ModelBackend,
+    Outcome,
+    Progress,
+    Rejection,
+)
 from pie_lsp.settings import Settings
 
-__all__ = ["Candidate", "Generation", "ModelBackend", "Progress", "Rejection", "make_backend"]
+__all__ = [
+    "Candidate",
+    "Generation",
+    "ModelBackend",
+    "Outcome",
+    "Progress",
+    "Rejection",
+    "make_backend",
+]
 
 
 def make_backend(settings: Settings) -> ModelBackend:

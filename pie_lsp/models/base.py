@@ -7,7 +7,7 @@ server, a local checkpoint). Everything they return is untrusted until built and
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from attrs import define, field, frozen
 
@@ -32,6 +32,17 @@ class Rejection:
 
     origin: str
     reason: str
+
+
+@frozen
+class Outcome:
+    """What became of a candidate once built, tested and measured (what `refine` and
+    `explain` learn from the pipeline)."""
+
+    origin: str
+    status: str  # faster | not-faster | rejected
+    speedup: float | None = None
+    reason: str = ""
 
 
 @define
@@ -76,6 +87,16 @@ class ModelBackend(ABC):
         """Propose rewrites of `program` (up to `samples` for sampling backends).
 
         Raises ModelError when the backend cannot work at all (server down...)."""
+
+    async def refine(self, program: Program, outcomes: Sequence[Outcome]) -> list[Candidate]:
+        """More candidates, chosen from how the ones so far measured (a backend whose
+        rewrites compose combines the best); [] when it has nothing more to try."""
+        return []
+
+    def explain(self, program: Program, outcomes: Sequence[Outcome]) -> list[str]:
+        """Why nothing faster was found: what was tried, what matched but was not faster,
+        what else could find more. Lines for the user; [] if the backend has nothing to add."""
+        return []
 
     async def aclose(self) -> None:  # noqa: B027 - optional hook
         """Release connections or models."""

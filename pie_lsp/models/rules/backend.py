@@ -6,11 +6,19 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import time
 from collections.abc import Iterable, Sequence
 
-from attrs import frozen
+from attrs import define, field, frozen
 
-from pie_lsp.models.base import Candidate, Generation, ModelBackend, Progress, Rejection
+from pie_lsp.models.base import (
+    Candidate,
+    Generation,
+    ModelBackend,
+    Outcome,
+    Progress,
+    Rejection,
+)
 from pie_lsp.models.rules.base import Rule
 from pie_lsp.models.rules.code import Code
 from pie_lsp.models.rules.edits import Rewrite, apply_edits, merge
@@ -29,6 +37,22 @@ class _Found:
 
     rule: Rule
     rewrites: tuple[Rewrite, ...]
+
+
+@define
+class _Search:
+    """What one program's generation left for the search over combinations and for
+    explaining a result: the rules checked, those whose rewrites compiled, the parse."""
+
+    started: float
+    checked: list[str]
+    passed: list[_Found] = field(factory=list)
+    checker: _Checker | None = None
+    refined: bool = False
+
+
+# Programs whose search state is kept (each holds a libclang translation unit).
+_KEPT_SEARCHES = 4
 
 
 class RulesBackend(ModelBackend):
@@ -52,6 +76,7 @@ class RulesBackend(ModelBackend):
             if (not options.enabled or rule.name in options.enabled)
             and rule.name not in options.disabled
         ]
+        self._searches: dict[str, _Search] = {}
 
     def config_digest(self) -> str:
         return self._digest(self.rules)
@@ -89,6 +114,10 @@ class RulesBackend(ModelBackend):
         return await asyncio.to_thread(self._generate, program, report)
 
     def _generate(self, program: Program, progress: Progress) -> Generation:
+        search = _Search(time.monotonic(), [rule.name for rule in self.applicable(program)])
+        self._searches[_program_key(program)] = search
+        while len(self._searches) > _KEPT_SEARCHES:
+            del self._searches[next(iter(self._searches))]
         progress(f"rules: parsing {program.path.name}")
         parsed = Parsed(program, self.settings.build.compiler)
         if parsed.errors:
@@ -114,14 +143,74 @@ class RulesBackend(ModelBackend):
                 found.append(_Found(rule, tuple(rewrites)))
         del code  # its cursors die with the first reparse below
         if not found:
-            checked = "; ".join(f"{rule.name} ({rule.summary})" for rule in self.rules)
-            return Generation(
-                notes=[f"no rule applies: checked {checked or 'no rules'}", *failures]
-            )
+            return Generation(notes=failures)
         progress(f"rules: checking {len(found) + (len(found) > 1)} rewrites with libclang")
-        generation = _Checker(parsed).run(found)
+        search.checker = _Checker(parsed)
+        generation = search.checker.run(found)
+        search.passed = search.checker.passed
         generation.notes += failures
         return generation
+
+    # -- the search over combinations ------------------------------------------------------
+    async def refine(self, program: Program, outcomes: Sequence[Outcome]) -> list[Candidate]:
+        """Once: the rules that were faster alone, best first, combined as growing prefixes
+        (the two best, the three best...), each checked with libclang. Greedy by measured
+        speedup, but every prefix is proposed at once so the pipeline verifies them in
+        parallel; nothing when the time budget (model.rules.search_seconds) is spent."""
+        search = self._searches.get(_program_key(program))
+        budget = self.settings.model.rules.search_seconds
+        if (
+            search is None
+            or search.refined
+            or search.checker is None
+            or time.monotonic() - search.started >= budget
+        ):
+            return []
+        search.refined = True
+        speedups = {o.origin: o.speedup for o in outcomes if o.status != "rejected"}
+        helpful = sorted(
+            (f for f in search.passed if (speedups.get(f"rules:{f.rule.name}") or 0.0) > 1.0),
+            key=lambda f: -(speedups[f"rules:{f.rule.name}"] or 0.0),
+        )
+        prefixes = [helpful[:size] for size in range(2, len(helpful) + 1)]
+        if not prefixes:
+            return []
+        checker = search.checker
+        return await asyncio.to_thread(checker.combinations, prefixes)
+
+    # -- why nothing was found ---------------------------------------------------------------
+    def explain(self, program: Program, outcomes: Sequence[Outcome]) -> list[str]:
+        search = self._searches.get(_program_key(program))
+        checked = search.checked if search is not None else [r.name for r in self.rules]
+        lines = []
+        unmatched = [
+            name for name in checked if f"rules:{name}" not in {o.origin for o in outcomes}
+        ]
+        lines.append(
+            f"Checked {len(checked)} of {len(ALL_RULES)} rules"
+            + (f" ({', '.join(checked)})" if checked else "")
+            + (
+                "; the others look for code this program does not contain."
+                if len(checked) < len(self.rules)
+                else "."
+            )
+        )
+        matched = [o for o in outcomes if o.origin.startswith("rules:")]
+        for outcome in matched:
+            if outcome.status == "rejected":
+                why = outcome.reason or "rejected"
+            elif outcome.speedup is not None:
+                why = f"correct but only {outcome.speedup:.2f}×"
+            else:
+                why = outcome.reason or "not faster"
+            lines.append(f"{outcome.origin} matched: {why}.")
+        if checked and not matched:
+            lines.append(f"None of them matched ({', '.join(unmatched)}).")
+        lines.append(
+            "A model backend may find more (algorithmic rewrites the rules do not attempt): "
+            'set model.backend = "openai" (with model.openai.url) or "transformers".'
+        )
+        return lines
 
 
 class _Checker:
@@ -132,6 +221,7 @@ class _Checker:
         self.source = parsed.source
         # Errors the original has too (libclang may dislike a gcc header): not the rewrite's.
         self.baseline = set(parsed.errors_anywhere())
+        self.passed: list[_Found] = []  # the rules whose rewrites compile alone
 
     def check(self, texts: list[str]) -> list[list[str]]:
         """The new errors of each text, wherever reported (a rewrite can break a template
@@ -146,6 +236,21 @@ class _Checker:
 
     def combined(self, found: Sequence[_Found]) -> str:
         return self.text(r for f in found for r in f.rewrites)
+
+    def combinations(self, groups: Sequence[Sequence[_Found]]) -> list[Candidate]:
+        """A candidate for each group of rules whose rewrites compile together."""
+        texts = [self.combined(group) for group in groups]
+        candidates = []
+        for group, text, errors in zip(groups, texts, self.check(texts), strict=True):
+            if not errors:
+                candidates.append(
+                    Candidate(
+                        "rules:" + "+".join(f.rule.name for f in group),
+                        text,
+                        "; ".join(f.rule.describe(f.rewrites) for f in group),
+                    )
+                )
+        return _unique(candidates)
 
     def run(self, found: list[_Found]) -> Generation:
         """One candidate per rule whose rewrite compiles, and `rules:all` combining them.
@@ -167,6 +272,7 @@ class _Checker:
                 )
                 continue
             passed.append(item)
+            self.passed.append(item)
             generation.candidates.append(
                 Candidate(
                     f"rules:{item.rule.name}",
@@ -222,6 +328,10 @@ class _Checker:
             if not self.check([self.combined([*kept, item])])[0]:
                 kept.append(item)
         return kept
+
+
+def _program_key(program: Program) -> str:
+    return hashlib.sha256(program.text.encode()).hexdigest()
 
 
 def _unique(candidates: list[Candidate]) -> list[Candidate]:

@@ -1,5 +1,5 @@
-"""The `hoist-loop-bound` rule: compute a strlen()/size() loop bound once instead of on every
-iteration.
+"""The `hoist-loop-bound` rule: compute a strlen()/size()/sqrt() loop bound once instead of
+on every iteration.
 
 The class docstring says when the rewrite is safe and how that is proved.
 """
@@ -15,6 +15,7 @@ from clang.cindex import TypeKind as TK
 from pie_lsp.models.rules.base import Rule
 from pie_lsp.models.rules.code import Code
 from pie_lsp.models.rules.cursors import (
+    ARITHMETIC,
     CASTS,
     TRANSPARENT,
     Cursor,
@@ -36,11 +37,15 @@ class HoistLoopBound(Rule):
     type, so the comparison is unchanged). "Provably" means: every use of `s`/`v` in the
     loop only reads it (for strlen, not even its characters are written), nothing in the
     loop names a pointer or reference that could reach it, and no function the loop calls
-    touches it (when it is a global)."""
+    touches it (when it is a global). `i <= sqrt(n)` computes a square root every time
+    (GCC keeps the call: sqrt may set errno): for a number `n`, every use of it in the
+    loop must be a read (an implicit lvalue-to-rvalue conversion, or a by-value
+    argument), and nothing in the loop may point to a number of its type."""
 
     name = "hoist-loop-bound"
-    summary = "compute a strlen()/size() loop bound once instead of on every iteration"
-    triggers = re.compile(r"\b(strlen|size|length)\b")
+    summary = "compute a strlen()/size()/sqrt() loop bound once instead of on every iteration"
+    triggers = re.compile(r"\b(strlen|size|length|sqrt)\b")
+    version = 2  # 2: sqrt(n) bounds
     # Member functions that never change a container's size (element writes are fine).
     SIZE_SAFE = frozenset(
         {
@@ -205,6 +210,19 @@ class HoistLoopBound(Rule):
                 calls.append((variable.referenced, False))
                 return True
             return False
+        if cursor.spelling == "sqrt" and len(arguments) == 1:
+            variable = strip(arguments[0])
+            callee = next((c for c in cursor.walk_preorder() if c.kind == CK.DECL_REF_EXPR), None)
+            if (
+                callee is not None
+                and code.is_written(callee, "sqrt")
+                and variable.kind == CK.DECL_REF_EXPR
+                and self._variable(code, variable)
+                and variable.type.get_canonical().kind in ARITHMETIC
+            ):
+                calls.append((variable.referenced, False))
+                return True
+            return False
         if cursor.spelling == "strlen" and len(arguments) == 1:
             variable = strip(arguments[0])
             callee = next((c for c in cursor.walk_preorder() if c.kind == CK.DECL_REF_EXPR), None)
@@ -242,13 +260,14 @@ class HoistLoopBound(Rule):
     ) -> bool:
         """Whether the loop (all but its bound) cannot change the bound's variable."""
         target_key = key(target)
+        scalar = target.type.get_canonical().kind in ARITHMETIC
         bound_start, bound_end = bound.extent.start.offset, bound.extent.end.offset
         for cursor, parents in code.uses.get(target_key, []):
             if not any(same(p, loop) for p in parents):
                 continue
             if bound_start <= cursor.location.offset < bound_end:
                 continue  # the bound itself
-            if not self._reads(code, cursor, parents, reads_characters):
+            if not self._reads(code, cursor, parents, reads_characters, scalar=scalar):
                 return False
         reached = code.statics_named_by(code.called_functions(region))
         if target_key in reached:
@@ -270,12 +289,22 @@ class HoistLoopBound(Rule):
         )
 
     def _reads(
-        self, code: Code, cursor: Cursor, parents: Sequence[Cursor], reads_characters: bool
+        self,
+        code: Code,
+        cursor: Cursor,
+        parents: Sequence[Cursor],
+        reads_characters: bool,
+        *,
+        scalar: bool = False,
     ) -> bool:
         """Whether this use of the bound's variable cannot change the bound."""
         parent, child, index = code.enclosing(cursor, parents)
         if parent is None:
             return False
+        if scalar:  # a number (sqrt(n)): read through an implicit conversion, or by value
+            if parents and parents[-1].kind == CK.UNEXPOSED_EXPR:
+                return True  # an lvalue-to-rvalue (or const-adding) implicit cast
+            return parent.kind == CK.CALL_EXPR and code.passes_read_only(parent, child)
         if reads_characters:  # a char array: not even a character may change
             if parent.kind == CK.ARRAY_SUBSCRIPT_EXPR and same(children(parent)[0], child):
                 return self._element_read(code, parent, parents[:index])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import ClassVar
 
 from clang.cindex import CursorKind as CK
 from clang.cindex import TypeKind as TK
@@ -41,6 +42,9 @@ class MapToUnordered(Rule):
     summary = "use std::unordered_map for maps that are never iterated in key order"
     triggers = re.compile(r"\bmap\b")
     ORDER_FREE = frozenset({"count", "size", "empty", "clear", "at"})
+    # The ordered container replaced, and how many template arguments it may be given.
+    KIND: ClassVar[str] = "map"
+    ARGUMENTS: ClassVar[int] = 2
     TYPE = re.compile(rb"((?:static\s+)?(?:std\s*::\s*)?)map\s*<")
     INCLUDE = re.compile(
         rb"^[ \t]*#[ \t]*include[ \t]*[<\"](bits/stdc\+\+\.h|unordered_map)[>\"]", re.MULTILINE
@@ -67,23 +71,27 @@ class MapToUnordered(Rule):
             if not self._order_free(code, variable):
                 continue
             at = start + len(match.group(1))
-            rewrites.append(Rewrite((Edit(at, at + 3, "unordered_map"),), variable.spelling))
+            rewrites.append(
+                Rewrite(
+                    (Edit(at, at + len(self.KIND), f"unordered_{self.KIND}"),), variable.spelling
+                )
+            )
         if rewrites and not self.INCLUDE.search(code.source):
             include = self._include_point(code.source)
             if include is None:
                 return []
-            line = f"#include <unordered_map>{code.newline}"
+            line = f"#include <unordered_{self.KIND}>{code.newline}"
             rewrites.insert(0, Rewrite((Edit(include, include, line),), "#include"))
         return rewrites
 
-    @staticmethod
-    def _dictionary_type(variable: Cursor) -> bool:
+    def _dictionary_type(self, variable: Cursor) -> bool:
         type_ = variable.type.get_canonical()
         spelling = canonical(type_)
-        if type_.kind != TK.RECORD or not spelling.startswith("std::map<"):
+        prefix = f"std::{self.KIND}<"
+        if type_.kind != TK.RECORD or not spelling.startswith(prefix):
             return False
         arguments, depth, current = [], 0, ""
-        for char in spelling[len("std::map<") : -1]:
+        for char in spelling[len(prefix) : -1]:
             depth += char in "<("
             depth -= char in ">)"
             if char == "," and depth == 0:
@@ -92,7 +100,9 @@ class MapToUnordered(Rule):
             else:
                 current += char
         arguments.append(current.strip())
-        return len(arguments) == 2 and (arguments[0] in INTEGRAL_KEYS or arguments[0] == STRING)
+        return len(arguments) == self.ARGUMENTS and (
+            arguments[0] in INTEGRAL_KEYS or arguments[0] == STRING
+        )
 
     def _order_free(self, code: Code, variable: Cursor) -> bool:
         variable_key = key(variable)

@@ -1,8 +1,10 @@
 """Every rule on its own fixtures (real libclang, real g++).
 
 Each folder here is named after a rule and holds `before.cpp` with `after.cpp` (what the
-rule alone must turn it into, byte for byte), optionally `input.txt` (both versions must
-print the same on it), and `keep_*.cpp`: programs the rule must leave alone, each named
+rule alone must turn it into, byte for byte; more pairs as `before_<case>.cpp` with
+`after_<case>.cpp`), optionally `input.txt` / `input_<case>.txt` (the pair must print the
+same on it), and
+`keep_*.cpp`: programs the rule must leave alone, each named
 for the reason. To add a rule's fixtures, write before.cpp and the keep_ cases, run with
 PIE_UPDATE_FIXTURES=1 to write after.cpp, and read the diff before committing it.
 """
@@ -24,6 +26,22 @@ from tests.models.test_rules import compile_and_run, needs_gxx
 HERE = Path(__file__).parent
 FOLDERS = sorted(p for p in HERE.iterdir() if p.is_dir() and not p.name.startswith("_"))
 KEEP = [case for folder in FOLDERS for case in sorted(folder.glob("keep_*.cpp"))]
+BEFORE = [case for folder in FOLDERS for case in sorted(folder.glob("before*.cpp"))]
+
+
+def _after(before: Path) -> Path:
+    return before.with_name("after" + before.name.removeprefix("before"))
+
+
+def _input(before: Path) -> Path:
+    return before.with_name("input" + before.stem.removeprefix("before") + ".txt")
+
+
+RUN = [case for case in BEFORE if _input(case).is_file()]
+
+
+def _id(case: Path) -> str:
+    return f"{case.parent.name}/{case.stem}"
 
 
 def only(rule: str, path: Path) -> Generation:
@@ -40,32 +58,29 @@ def test_every_rule_has_fixtures() -> None:
         assert list(folder.glob("keep_*.cpp")), f"{folder.name}: no case where it must not fire"
 
 
-@pytest.mark.parametrize("folder", FOLDERS, ids=[p.name for p in FOLDERS])
-def test_rule_rewrites_before_into_after(folder: Path, tmp_path: Path) -> None:
-    generation = only(folder.name, folder / "before.cpp")
+@pytest.mark.parametrize("before", BEFORE, ids=[_id(p) for p in BEFORE])
+def test_rule_rewrites_before_into_after(before: Path) -> None:
+    rule = before.parent.name
+    generation = only(rule, before)
     assert generation.rejected == [], generation.rejected
     candidates = {c.origin: c for c in generation.candidates}
-    assert list(candidates) == [f"rules:{folder.name}"], generation.notes
-    after = folder / "after.cpp"
-    text = candidates[f"rules:{folder.name}"].source
+    assert list(candidates) == [f"rules:{rule}"], generation.notes
+    after = _after(before)
+    text = candidates[f"rules:{rule}"].source
     if os.environ.get("PIE_UPDATE_FIXTURES"):
         after.write_text(text)
     assert text == after.read_text()
 
 
 @needs_gxx
-@pytest.mark.parametrize(
-    "folder",
-    [p for p in FOLDERS if (p / "input.txt").is_file()],
-    ids=[p.name for p in FOLDERS if (p / "input.txt").is_file()],
-)
-def test_after_prints_what_before_prints(folder: Path, tmp_path: Path) -> None:
-    before, after = ((folder / name).read_text() for name in ("before.cpp", "after.cpp"))
-    outputs = compile_and_run([before, after], (folder / "input.txt").read_text(), tmp_path)
+@pytest.mark.parametrize("before", RUN, ids=[_id(p) for p in RUN])
+def test_after_prints_what_before_prints(before: Path, tmp_path: Path) -> None:
+    sources = [before.read_text(), _after(before).read_text()]
+    outputs = compile_and_run(sources, _input(before).read_text(), tmp_path)
     assert outputs[0] == outputs[1] and outputs[0].strip()
 
 
-@pytest.mark.parametrize("case", KEEP, ids=[f"{p.parent.name}/{p.stem}" for p in KEEP])
+@pytest.mark.parametrize("case", KEEP, ids=[_id(p) for p in KEEP])
 def test_rule_leaves_keep_cases_alone(case: Path) -> None:
     # (a compile-checked rule may propose it and see it rejected: no candidate either way)
     generation = only(case.parent.name, case)
