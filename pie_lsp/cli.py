@@ -22,6 +22,7 @@ from pie_lsp.errors import PieError
 from pie_lsp.pipeline import Pipeline, Reporter, Step
 from pie_lsp.program import Program
 from pie_lsp.settings import Settings, load
+from pie_lsp.text import markup
 from pie_lsp.verify import find_tests
 
 
@@ -210,7 +211,10 @@ class _TerminalProgress:
     def report(self, step: Step) -> None:
         if self.progress is not None:
             self.progress.update(
-                self.task, description=step.message, completed=step.done, total=step.total or None
+                self.task,
+                description=markup(step.message),
+                completed=step.done,
+                total=step.total or None,
             )
 
 
@@ -250,11 +254,11 @@ def cmd_optimize(args: argparse.Namespace, out: Console, err: Console) -> int:
         render(result, out if result.status != "error" else err)
     if args.write and result.status == "optimized" and result.optimized_source:
         if args.file.read_bytes() != before:
-            err.print(f"[yellow]{args.file} changed while optimizing; not written[/]")
+            err.print(f"[yellow]{markup(str(args.file))} changed while optimizing; not written[/]")
             return 1
         args.file.write_text(result.optimized_source)
         if not args.json:
-            out.print(f"wrote {args.file}")
+            out.print(f"wrote {markup(str(args.file))}")
     return 1 if result.status == "error" else 0
 
 
@@ -400,9 +404,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             )
         else:
-            err.print(f"[bold red]error:[/] {exc.message}")
+            err.print(f"[bold red]error:[/] {markup(exc.message)}")
             if exc.hint:
-                err.print(f"[yellow]hint:[/] {exc.hint}")
+                err.print(f"[yellow]hint:[/] {markup(exc.hint)}")
         return 1
     except KeyboardInterrupt:
         err.print("interrupted")

@@ -11,9 +11,14 @@ kills every compiler, test and simulator process it started (see sandbox.py).
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import difflib
+import shutil
+import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import Any, Literal
 
 from attrs import define, evolve, field, frozen
@@ -21,6 +26,7 @@ from attrs import define, evolve, field, frozen
 from pie_lsp import __version__
 from pie_lsp.build import Binary, Builder, build_flags
 from pie_lsp.cache import Cache, digest
+from pie_lsp.derive import derive_inputs
 from pie_lsp.errors import BuildFailed, OriginalFailsTests, PieError
 from pie_lsp.measure import (
     MeasureFailed,
@@ -35,7 +41,7 @@ from pie_lsp.models import Candidate, ModelBackend, Outcome, make_backend
 from pie_lsp.program import MAX_SOURCE_BYTES, Program
 from pie_lsp.sandbox import Limits, Sandbox
 from pie_lsp.settings import Settings
-from pie_lsp.verify import TestOutcome, TestSuite, Verifier
+from pie_lsp.verify import DerivedSuite, TestOutcome, TestSuite, Verifier, hardcoded_answer
 
 CandidateStatus = Literal["faster", "not-faster", "rejected"]
 ResultStatus = Literal["optimized", "not-optimized", "error"]
@@ -76,6 +82,9 @@ class CandidateResult:
     # gem5), and the estimate's speedup of a candidate gem5 then confirmed
     measured_by: str = ""
     estimated_speedup: float | None = None
+    # derived inputs (the original is the oracle) on which it printed what the original does
+    derived_passed: int = 0
+    derived_total: int = 0
 
 
 @define
@@ -111,6 +120,17 @@ class OptimizeResult:
     confirmed_by: str = ""
     # when not optimized: what was tried and what else could find more (backend.explain)
     why_not: list[str] = field(factory=list)
+    # derived inputs every correct candidate had to agree with the original on
+    derived_total: int = 0
+
+    def tests_phrase(self, editor: bool = False) -> str:
+        """ "3/3 tests pass", or "3/3 tests + 24 derived inputs agree with the original"
+        (editor form: "3/3 tests" and "3/3 tests + 24 derived inputs")."""
+        tests = f"{self.tests_passed}/{self.tests_total} tests"
+        if self.derived_total:
+            tests += f" + {self.derived_total} derived inputs"
+            return tests if editor else f"{tests} agree with the original"
+        return tests if editor else f"{tests} pass"
 
     def measured_with(self) -> str:
         """The simulator label, with how the ranking was done when two backends shared it."""
@@ -125,9 +145,8 @@ class OptimizeResult:
         """One line: "3.42× faster (estimate: cachegrind Skylake model) — 3/3 tests pass"."""
         if self.status == "error":
             return f"error: {self.error}"
-        tests = f"{self.tests_passed}/{self.tests_total} tests pass"
         if self.status == "optimized" and self.speedup:
-            return f"{self.speedup:.2f}× faster ({self.measured_with()}) — {tests}"
+            return f"{self.speedup:.2f}× faster ({self.measured_with()}) — {self.tests_phrase()}"
         best = f"best candidate {self.speedup:.2f}×" if self.speedup else "no correct candidate"
         return f"not optimized: {best} ({self.measured_with()})"
 
@@ -136,7 +155,7 @@ class OptimizeResult:
         if self.status == "optimized" and self.speedup:
             return (
                 f"{self.speedup:.1f}× faster on {self.simulator_short} — "
-                f"{self.tests_passed}/{self.tests_total} tests"
+                f"{self.tests_phrase(editor=True)}"
             )
         return self.summary()
 
@@ -184,6 +203,36 @@ def _outcomes(candidates: Sequence[CandidateResult]) -> list[Outcome]:
 
 def _first_failure(outcomes: Sequence[TestOutcome]) -> TestOutcome | None:
     return next((o for o in outcomes if not o.passed), None)
+
+
+@define
+class _Oracle:
+    """One optimize run's verification beyond the tests: the original's text (hard-coded
+    answers are literals it lacks) and its answers on derived inputs."""
+
+    original: str
+    folder: str
+    derived: DerivedSuite = field(factory=lambda: DerivedSuite(()))
+    limits: Limits | None = None
+
+
+# Set per optimize run; tasks started inside it (the candidates) see their run's oracle
+# without it being threaded through every call.
+_ORACLE: contextvars.ContextVar[_Oracle | None] = contextvars.ContextVar("oracle", default=None)
+
+
+@contextlib.contextmanager
+def _oracle_scope(program: Program) -> Iterator[_Oracle]:
+    # private to this process (0700), outside the sandbox's scratch base: candidates run
+    # on these inputs but must not read the original's answers
+    folder = tempfile.mkdtemp(prefix="pie-derived-")
+    oracle = _Oracle(program.text, folder)
+    token = _ORACLE.set(oracle)
+    try:
+        yield oracle
+    finally:
+        _ORACLE.reset(token)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class Pipeline:
@@ -242,6 +291,7 @@ class Pipeline:
             str(s.model.samples),
             str(s.min_speedup),
             repr(self.test_limits()),
+            f"derived:{s.tests.derived}:{s.tests.derived_seconds}",
         )
 
     def cached_result(self, program: Program, suite: TestSuite) -> OptimizeResult | None:
@@ -263,13 +313,97 @@ class Pipeline:
         outcomes = await self.verifier.run_suite(binary, suite.cases, self.test_limits())
         failed = _first_failure(outcomes)
         if failed is not None:
+            hint = (
+                "pie-lsp only optimizes programs that pass their tests: fix the "
+                "program or the expected output first"
+            )
+            if failed.reason.startswith("timed out"):
+                hint = (
+                    f"a test may take at most tests.timeout = {self.settings.tests.timeout:g} s: "
+                    "raise the setting pie.tests.timeout (CLI: --set tests.timeout=60) or "
+                    "use a smaller test"
+                )
             raise OriginalFailsTests(
                 f"{program.path.name} fails its own test {failed.test} "
                 f"({suite.directory}): {failed.reason}",
-                hint="pie-lsp only optimizes programs that pass their tests: fix the "
-                "program or the expected output first",
+                hint=hint,
             )
         return binary, outcomes
+
+    async def _derive(
+        self,
+        suite: TestSuite,
+        binary: Binary,
+        original_outcomes: Sequence[TestOutcome],
+        result: OptimizeResult,
+        report: Reporter,
+    ) -> None:
+        """Derived inputs and the original's answers on them, for this run's candidates."""
+        oracle = _ORACLE.get()
+        count = self.settings.tests.derived
+        if oracle is None or count <= 0:
+            return
+        made = derive_inputs([(c.name, c.input_bytes) for c in suite.cases], count)
+        if not made:
+            return
+        report(Step("verify", f"Running the original on {len(made)} derived inputs…"))
+        limits = self.candidate_limits(original_outcomes)
+        derived = await self.verifier.derived_cases(
+            binary, made, limits, Path(oracle.folder), self.settings.tests.derived_seconds
+        )
+        oracle.derived = derived
+        # candidates get the same allowance on a derived input as on a test
+        slowest = max((o.seconds for o in original_outcomes), default=0.0)
+        oracle.limits = self.candidate_limits(
+            [
+                TestOutcome(
+                    "derived",
+                    True,
+                    seconds=max(slowest, derived.seconds / max(1, len(derived.cases))),
+                )
+            ]
+        )
+        result.derived_total = len(derived.cases)
+        left_out = []
+        if derived.discarded:
+            left_out.append(
+                f"{derived.discarded} where the original fails, crashes, times out or "
+                "prints different outputs on two runs"
+            )
+        if derived.over_budget:
+            left_out.append(
+                f"{derived.over_budget} beyond tests.derived_seconds = "
+                f"{self.settings.tests.derived_seconds:g} s"
+            )
+        if left_out:
+            result.notes.append(
+                f"derived inputs: {len(derived.cases)} of {len(made)} used; left out "
+                + " and ".join(left_out)
+            )
+
+    @staticmethod
+    def _hardcoded(candidate: Candidate, suite: TestSuite) -> str | None:
+        """Why the candidate looks like it prints a test's answer from a literal, or None."""
+        oracle = _ORACLE.get()
+        if oracle is None:
+            return None
+        return hardcoded_answer(candidate.source, oracle.original, suite.cases)
+
+    async def _check_derived(self, binary: Binary, result: CandidateResult) -> str | None:
+        """Why the candidate's output differs from the original's on a derived input, or
+        None when it agrees on all of them."""
+        oracle = _ORACLE.get()
+        cases = oracle.derived.cases if oracle is not None else ()
+        if not cases or oracle is None or oracle.limits is None:
+            return None
+        outcomes = await self.verifier.run_suite(binary, cases, oracle.limits, stop_on_failure=True)
+        result.derived_total = len(cases)
+        result.derived_passed = sum(o.passed for o in outcomes)
+        failed = _first_failure(outcomes)
+        if failed is None:
+            return None
+        why = failed.reason.replace("wrong output, ", "output differs from the original's: ", 1)
+        return f"derived input {failed.test}: {why}"
 
     async def _evaluate(
         self,
@@ -284,6 +418,11 @@ class Pipeline:
         result = CandidateResult(
             candidate.origin, candidate.description, candidate.source, "rejected", tests_total=total
         )
+        hardcoded = self._hardcoded(candidate, suite)
+        if hardcoded is not None:
+            result.reason = hardcoded
+            report(f"{candidate.origin}: hard-codes an expected output")
+            return result
         try:
             binary = await self.builder.build(candidate.source, label=candidate.origin)
         except BuildFailed as exc:
@@ -300,6 +439,11 @@ class Pipeline:
             report(f"{candidate.origin}: fails test {failed.test}")
             return result
         report(f"{candidate.origin}: passes {total}/{total} tests")
+        differs = await self._check_derived(binary, result)
+        if differs is not None:
+            result.reason = differs
+            report(f"{candidate.origin}: differs from the original on a derived input")
+            return result
         if binary.sha256 == original_binary.sha256:
             # the compiler already made both the same: nothing to measure
             result.status, result.speedup = "not-faster", 1.0
@@ -357,7 +501,10 @@ class Pipeline:
             if isinstance(cached, OptimizeResult):
                 report(Step("done", "Reused the cached result"))
                 return evolve(cached, cached=True, seconds=time.perf_counter() - started)
-            with measuring_activity(lambda message: report(Step("measure", message))):
+            with (
+                measuring_activity(lambda message: report(Step("measure", message))),
+                _oracle_scope(program),
+            ):
                 await self._run(program, suite, result, report)
             self.cache.set(key, result)
         except PieError as exc:
@@ -373,6 +520,8 @@ class Pipeline:
             program, suite, report
         )
         result.tests_passed = len(suite)
+        result.notes.extend(suite.warnings)
+        await self._derive(suite, original_binary, original_outcomes, result, report)
         original_task = asyncio.ensure_future(self.ranker.measure(original_binary, suite.cases))
         tasks: list[asyncio.Future[CandidateResult]] = []
         try:

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from pie_lsp.measure import TestTiming
 from pie_lsp.pipeline import OptimizeResult, SpeedupResult
-from pie_lsp.text import markup
+from pie_lsp.text import markup, visible
 
 _converter = cattrs.Converter()
 
@@ -59,7 +59,7 @@ def _timing_table(
         if old.instructions and new and new.instructions:
             instr = f"{old.instructions:,} → {new.instructions:,}"
         table.add_row(
-            old.test,
+            markup(old.test),
             format_seconds(old.seconds),
             format_seconds(new.seconds if new else None),
             ratio,
@@ -71,12 +71,14 @@ def _timing_table(
 def render(result: OptimizeResult, console: Console) -> None:
     """The human report of `pie-lsp optimize`."""
     if result.status == "error":
-        console.print(f"[bold red]error:[/] {result.error}", highlight=False)
+        console.print(f"[bold red]error:[/] {markup(result.error or '')}", highlight=False)
         if result.hint:
-            console.print(f"[yellow]hint:[/] {result.hint}", highlight=False)
+            console.print(f"[yellow]hint:[/] {markup(result.hint)}", highlight=False)
         return
     if result.diff:
-        console.print(Syntax(result.diff, "diff", theme="ansi_dark", background_color="default"))
+        # a candidate's text: escapes and \r could hide a line that --write would apply
+        diff = visible(result.diff)
+        console.print(Syntax(diff, "diff", theme="ansi_dark", background_color="default"))
     if result.optimized_timings:
         console.print(
             _timing_table(
@@ -102,17 +104,22 @@ def render(result: OptimizeResult, console: Console) -> None:
         for c in result.candidates:
             speed = f"{c.speedup:.2f}×" if c.speedup is not None else "—"
             style = {"faster": "green", "not-faster": "yellow", "rejected": "red"}[c.status]
-            table.add_row(c.origin, f"[{style}]{c.status}[/]", speed, c.reason or c.description)
+            table.add_row(
+                markup(c.origin),
+                f"[{style}]{c.status}[/]",
+                speed,
+                markup(c.reason or c.description),
+            )
         console.print(table)
     for note in result.notes:
-        console.print(f"[dim]note: {note}[/]", highlight=False)
+        console.print(f"[dim]note: {markup(note)}[/]", highlight=False)
     if result.why_not:
         console.print("[bold]Why nothing faster was found:[/]", highlight=False)
         for line in result.why_not:
             console.print(f"  {markup(line)}", highlight=False)
     style = "bold green" if result.status == "optimized" else "bold yellow"
     cached = " [dim](cached)[/]" if result.cached else ""
-    console.print(f"[{style}]{result.summary()}[/]{cached}", highlight=False)
+    console.print(f"[{style}]{markup(result.summary())}[/]{cached}", highlight=False)
 
 
 def render_speedup(result: SpeedupResult, console: Console) -> None:
@@ -126,7 +133,7 @@ def render_speedup(result: SpeedupResult, console: Console) -> None:
         )
     )
     for failure in result.failures:
-        console.print(f"[red]current version fails {failure}[/]", highlight=False)
+        console.print(f"[red]current version fails {markup(failure)}[/]", highlight=False)
     console.print(f"[bold]{result.label()}[/]", highlight=False)
 
 
@@ -196,11 +203,11 @@ def measure_json(report: MeasureReport) -> dict[str, Any]:
 def render_measure(report: MeasureReport, console: Console) -> None:
     """The human report of `pie-lsp measure`: a row per test, gem5's stats names below."""
     if report.status == "error":
-        console.print(f"[bold red]error:[/] {report.error}", highlight=False)
+        console.print(f"[bold red]error:[/] {markup(report.error or '')}", highlight=False)
         if report.hint:
-            console.print(f"[yellow]hint:[/] {report.hint}", highlight=False)
+            console.print(f"[yellow]hint:[/] {markup(report.hint)}", highlight=False)
         if report.error_details:
-            console.print(f"[dim]{report.error_details}[/]", highlight=False, markup=False)
+            console.print(f"[dim]{markup(report.error_details)}[/]", highlight=False)
         return
     table = Table(title=f"{report.path} ({report.simulator_label})", title_justify="left")
     for column in ("test", "seconds", "cycles", "instructions", "host time"):

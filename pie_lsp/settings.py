@@ -64,6 +64,16 @@ class TestSettings:
     timeout: float = setting(10.0, "Seconds one native test run of the original may take.")
     memory_mb: int = setting(2048, "Address-space limit of one test run, MiB.")
     output_limit_mb: int = setting(32, "A run printing more than this (MiB) is stopped.")
+    derived: int = setting(
+        24,
+        "Derived inputs (made from the tests' inputs: numbers perturbed, sizes changed, rows "
+        "reordered) on which a candidate must print what the original prints; 0: off.",
+    )
+    derived_seconds: float = setting(
+        10.0,
+        "Most seconds the original may spend on the derived inputs; those beyond are left "
+        "out (each candidate spends about as long on them).",
+    )
 
 
 @define
@@ -353,6 +363,8 @@ def _check_values(settings: Settings) -> None:
         problems.append(f"pie.model.samples must be >= 1, not {settings.model.samples}")
     if settings.jobs < 0:
         problems.append(f"pie.jobs must be >= 0 (0 = one per CPU), not {settings.jobs}")
+    if settings.tests.derived < 0:
+        problems.append(f"pie.tests.derived must be >= 0 (0: off), not {settings.tests.derived}")
     if settings.simulator.native.repeats < 1:
         problems.append("pie.simulator.native.repeats must be >= 1")
     if settings.simulator.gem5.confirm < 1:

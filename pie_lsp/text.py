@@ -5,7 +5,8 @@ hyperlinks or title changes), carriage returns and backspaces that overwrite wha
 before, or bidirectional overrides that reorder a line on screen. Any of these can hide a
 line of a diff that `--write` would still apply. `visible` turns every such character into
 a printable escape (``\\x1b``, ``\\r``, ``\\u202e``) so what is shown is what is there;
-`markup` also escapes Rich markup (``[white on white]``) for text printed through Rich.
+`markup` also escapes Rich markup (``[white on white]``) for text printed through Rich, and
+`markdown` escapes Markdown (links, images, HTML) for editor hovers.
 """
 
 from __future__ import annotations
@@ -44,3 +45,15 @@ def visible(text: str) -> str:
 def markup(text: str) -> str:
     """`text` safe to put inside Rich markup: control characters visible, markup escaped."""
     return escape(visible(text))
+
+
+# Characters that make Markdown structure inline (emphasis, code, links and images, HTML,
+# tables, strikethrough); the text is put on one line, so no block (heading, list) can start.
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>&|~#])")
+
+
+def markdown(text: str) -> str:
+    """`text` safe to put inline in Markdown (an editor hover): control characters visible,
+    line breaks made spaces, Markdown and HTML characters escaped, so a link, image or
+    emphasis is shown as the text it is."""
+    return _MARKDOWN.sub(r"\\\1", " ".join(visible(text).split("\n")))

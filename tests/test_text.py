@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
 
-from pie_lsp.text import markup, visible
+from pie_lsp.text import markdown, markup, visible
 
 
 def test_escapes_become_visible() -> None:
@@ -40,3 +40,13 @@ def test_no_control_character_survives(text: str) -> None:
     for ch in shown.replace("\r\n", ""):
         assert ch in "\n\t" or not (ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F)
         assert ch not in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def test_markdown_shows_links_images_and_html_as_text() -> None:
+    shown = markdown("![t](http://x/y.png) [a](b) <img src=x> **b**\n# head \x1b[2J")
+    assert "![" not in shown.replace("!\\[", "") and "](" not in shown.replace("\\](", "")
+    assert "\\<img" in shown and "\n" not in shown and "\x1b" not in shown
+    assert "\\*\\*b\\*\\*" in shown and "\\# head" in shown
+    assert markdown("3.4× faster on Skylake (gem5) — 12/12 tests") == (
+        "3.4× faster on Skylake (gem5) — 12/12 tests"
+    )

@@ -17,6 +17,7 @@ from pygls.workspace.position_codec import PositionCodec
 
 from pie_lsp.pipeline import OptimizeResult, SpeedupResult, Step
 from pie_lsp.program import CPP_SUFFIXES
+from pie_lsp.text import markdown, visible
 
 OPTIMIZE = "pie.optimize"
 CHECK_SPEEDUP = "pie.checkSpeedup"
@@ -140,11 +141,11 @@ def tests_text(passed: int, total: int) -> str:
 
 
 def apply_title(result: OptimizeResult) -> str:
-    """ "Apply 3.4× faster rewrite on Skylake (estimate) — 3/3 tests"."""
+    """ "Apply 3.4× faster rewrite on Skylake (estimate) — 3/3 tests + 24 derived inputs"."""
     speedup = result.speedup or 0.0
     return (
         f"Apply {speedup:.1f}× faster rewrite on {result.simulator_short} — "
-        f"{tests_text(result.tests_passed, result.tests_total)}"
+        f"{result.tests_phrase(editor=True)}"
     )
 
 
@@ -204,20 +205,20 @@ def code_lenses(
     if result is not None:
         if result.status == "optimized" and result_id is not None:
             command = types.Command(
-                title=f"PIE: {result.label()} — apply",
+                title=f"PIE: {visible(result.label())} — apply",
                 command=APPLY_RESULT,
                 arguments=[result_id],
             )
         else:
             # an empty command id: a label, not a button
-            command = types.Command(title=f"PIE: {result.label()}", command="")
+            command = types.Command(title=f"PIE: {visible(result.label())}", command="")
         lenses.append(types.CodeLens(range=_FIRST_LINE, command=command))
     if speedup is not None:
         lenses.append(
             types.CodeLens(
                 range=_FIRST_LINE,
                 command=types.Command(
-                    title=f"PIE: {speedup.label()}", command=CHECK_SPEEDUP, arguments=[uri]
+                    title=f"PIE: {visible(speedup.label())}", command=CHECK_SPEEDUP, arguments=[uri]
                 ),
             )
         )
@@ -235,27 +236,29 @@ def _seconds(value: float) -> str:
 def hover_markdown(result: OptimizeResult | None, speedup: SpeedupResult | None) -> str | None:
     parts = []
     if result is not None:
-        lines = [f"**PIE:** {result.label()}", ""]
+        # candidates' and models' text is shown as text: no links, images or HTML
+        lines = [f"**PIE:** {markdown(result.label())}", ""]
         if result.status == "optimized" and result.best_origin:
             best = next((c for c in result.candidates if c.origin == result.best_origin), None)
             if best is not None and best.description:
-                lines.append(f"Rewrite `{best.origin}`: {best.description}.")
+                lines.append(f"Rewrite {markdown(best.origin)}: {markdown(best.description)}.")
             before = sum(t.seconds for t in result.original_timings)
             after = sum(t.seconds for t in result.optimized_timings)
             if before and after:
                 lines.append(f"Total time on the tests: {_seconds(before)} → {_seconds(after)}.")
             lines.append("Apply it from the code actions (or click the code lens).")
         elif result.why_not:  # what was tried, what matched but was not faster, what next
-            lines += [f"- {line}" for line in result.why_not] + [""]
+            lines += [f"- {markdown(line)}" for line in result.why_not] + [""]
         lines.append(
-            f"Measured by {result.simulator_label}; candidates from {result.model}; "
-            f"tests in `{result.tests_dir}`."
+            f"Measured by {markdown(result.simulator_label)}; candidates from "
+            f"{markdown(result.model)}; tests in {markdown(result.tests_dir)}."
         )
         parts.append("\n".join(lines))
     if speedup is not None:
-        text = f"**PIE check:** {speedup.label()}"
+        text = f"**PIE check:** {markdown(speedup.label())}"
         if speedup.failures:
-            text += "\n\nFailing tests (not timed): " + "; ".join(speedup.failures[:5])
+            failures = "; ".join(markdown(f) for f in speedup.failures[:5])
+            text += "\n\nFailing tests (not timed): " + failures
         parts.append(text)
     return "\n\n---\n\n".join(parts) if parts else None
 
