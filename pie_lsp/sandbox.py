@@ -217,15 +217,23 @@ def _is_system(path: Path) -> bool:
     return any(path == Path(top) or Path(top) in path.parents for top in SYSTEM_DIRS)
 
 
-def tool_dirs(argv: Sequence[str], env: Mapping[str, str] | None = None) -> list[Path]:
+def tool_dirs(
+    argv: Sequence[str], env: Mapping[str, str] | None = None, cwd: Path | None = None
+) -> list[Path]:
     """Directories outside the system ones that the command needs to see: the install
-    directory of its program (a gem5 build, a compiler in /opt: the parent of a `bin`
-    directory, else the program's own directory) and the library directories the
-    environment names (LD_LIBRARY_PATH, PYTHONHOME)."""
+    directory of each program it names (a gem5 build, also behind a wrapper such as
+    prlimit; a compiler in /opt: the parent of a `bin` directory, else the program's own
+    directory) and the library directories the environment names (LD_LIBRARY_PATH,
+    PYTHONHOME). pie-lsp writes the command line, so no candidate chooses these; what
+    lies in `cwd` (the scratch directory) is visible anyway."""
     found: list[Path] = []
-    if argv and Path(argv[0]).is_absolute():
-        exe = Path(argv[0]).resolve()
-        if not _is_system(exe):
+    for arg in argv:
+        if not Path(arg).is_absolute():
+            continue
+        exe = Path(arg).resolve()
+        if _is_system(exe) or (cwd is not None and exe.is_relative_to(cwd.resolve())):
+            continue
+        if exe.is_file() and os.access(exe, os.X_OK):
             folder = exe.parent
             found.append(folder.parent if folder.name == "bin" else folder)
     for name in ("LD_LIBRARY_PATH", "PYTHONHOME"):
@@ -235,6 +243,16 @@ def tool_dirs(argv: Sequence[str], env: Mapping[str, str] | None = None) -> list
     return found
 
 
+def _passable_parents(path: Path) -> list[str]:
+    """bubblewrap creates the missing directories leading to a mount point as 0700 root,
+    which a dropped uid cannot pass through (valgrind and gem5 use absolute paths): create
+    them 0755 first."""
+    options: list[str] = []
+    for parent in reversed(path.parents[:-1]):
+        options += ["--perms", "0755", "--dir", str(parent)]
+    return options
+
+
 def bwrap_options(bind: Path | None, read_only: Sequence[Path] = ()) -> list[str]:
     """bubblewrap's options: the system directories read-only (system_binds), `read_only`
     read-only, a fresh /dev, /proc and /tmp (a tmpfs: no host socket, no other run's
@@ -242,13 +260,10 @@ def bwrap_options(bind: Path | None, read_only: Sequence[Path] = ()) -> list[str
     no IPC, its own PID namespace, dying with pie-lsp."""
     options = [*system_binds(), "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
     for path in read_only:
-        options += ["--ro-bind-try", str(path), str(path)]
+        options += [*_passable_parents(path), "--ro-bind-try", str(path), str(path)]
     if bind is not None:
-        # bubblewrap would create the directories leading to it as 0700 root, which a
-        # dropped uid cannot pass through (valgrind uses the absolute path)
-        for parent in reversed(bind.parents[:-1]):
-            options += ["--perms", "0755", "--dir", str(parent)]
-        options += ["--bind", str(bind), str(bind), "--chdir", str(bind)]
+        options += [*_passable_parents(bind), "--bind", str(bind), str(bind)]
+        options += ["--chdir", str(bind)]
     return [
         *options,
         "--unshare-net",
@@ -358,7 +373,7 @@ class Sandbox:
             cmd.append(f"--as={limits.memory_mb * MIB}")
         cmd.append("--")
         if iso.bwrap:
-            cmd += [iso.bwrap, *bwrap_options(cwd, tool_dirs(argv, env))]
+            cmd += [iso.bwrap, *bwrap_options(cwd, tool_dirs(argv, env, cwd))]
         elif iso.unshare:
             cmd.append(iso.unshare)
             if iso.user_namespace:
