@@ -24,11 +24,12 @@ Everything is seeded from the input's hash: the same tests give the same derived
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 from collections.abc import Sequence
 
-from attrs import define, frozen
+from attrs import define, evolve, frozen
 
 from pie_lsp.cache import digest
 
@@ -48,7 +49,9 @@ class DerivedInput:
 
 
 def _is_int(token: str) -> bool:
-    return _INT.fullmatch(token) is not None
+    # a fast path of _INT (this runs on every token of every input, many times)
+    body = token[1:] if token[:1] in ("+", "-") else token
+    return 0 < len(body) <= 18 and body.isascii() and body.isdigit()
 
 
 @define
@@ -138,7 +141,9 @@ class _Plan:
     tail: list[int]  # token positions of the last line that may be perturbed
 
 
+@functools.lru_cache(maxsize=32)
 def _plan(text: str) -> _Plan:
+    """What may change in `text` (cached: callers copy before changing anything)."""
     lines = [line.split() for line in text.splitlines()]
     groups = _groups(lines)
     counted = {g.count_at: n for n, g in enumerate(groups)}
@@ -290,7 +295,13 @@ def _seen(texts: Sequence[str]) -> _Seen:
 def _derive_one(text: str, kind: str, seen: _Seen, rng: random.Random) -> tuple[str, str] | None:
     """(new text, how) for one kind of change, or None when the input does not allow it."""
     plan = _plan(text)
-    lines = [line[:] for line in plan.lines]
+    plan = _Plan(
+        [line[:] for line in plan.lines],
+        [evolve(g) for g in plan.groups],
+        plan.index_columns,
+        plan.tail,
+    )
+    lines = plan.lines
     changed = False
     how = ""
     # groups are changed from the last one up, so earlier line numbers stay valid

@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import contextvars
 import difflib
+import re
 import shutil
 import tempfile
 import time
@@ -186,11 +187,17 @@ class SpeedupResult:
         return f"{how} on {self.simulator_short} — {tests}"
 
 
+def _source_lines(text: str) -> list[str]:
+    # lines as `diff` and editors count them: only \n ends one (str.splitlines also breaks
+    # at \r, \f, \x1c...); a stray \r stays in its line, where `visible` shows it
+    return re.findall(r"[^\n]*\n|[^\n]+$", text)
+
+
 def unified_diff(path: str, before: str, after: str) -> str:
     return "".join(
         difflib.unified_diff(
-            before.splitlines(keepends=True),
-            after.splitlines(keepends=True),
+            _source_lines(before),
+            _source_lines(after),
             fromfile=f"a/{path}",
             tofile=f"b/{path}",
         )
@@ -355,13 +362,7 @@ class Pipeline:
         # candidates get the same allowance on a derived input as on a test
         slowest = max((o.seconds for o in original_outcomes), default=0.0)
         oracle.limits = self.candidate_limits(
-            [
-                TestOutcome(
-                    "derived",
-                    True,
-                    seconds=max(slowest, derived.seconds / max(1, len(derived.cases))),
-                )
-            ]
+            [TestOutcome("derived", True, seconds=max(slowest, derived.seconds))]
         )
         result.derived_total = len(derived.cases)
         left_out = []
@@ -372,7 +373,7 @@ class Pipeline:
             )
         if derived.over_budget:
             left_out.append(
-                f"{derived.over_budget} beyond tests.derived_seconds = "
+                f"{derived.over_budget} not run within tests.derived_seconds = "
                 f"{self.settings.tests.derived_seconds:g} s"
             )
         if left_out:
@@ -402,7 +403,11 @@ class Pipeline:
         failed = _first_failure(outcomes)
         if failed is None:
             return None
-        why = failed.reason.replace("wrong output, ", "output differs from the original's: ", 1)
+        why = (
+            failed.reason.replace("wrong output, ", "output differs from the original's: ", 1)
+            .replace(": expected ", ": the original printed ", 1)
+            .replace(", got ", ", the candidate ", 1)
+        )
         return f"derived input {failed.test}: {why}"
 
     async def _evaluate(

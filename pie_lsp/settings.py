@@ -70,9 +70,9 @@ class TestSettings:
         "reordered) on which a candidate must print what the original prints; 0: off.",
     )
     derived_seconds: float = setting(
-        10.0,
-        "Most seconds the original may spend on the derived inputs; those beyond are left "
-        "out (each candidate spends about as long on them).",
+        30.0,
+        "Wall-clock seconds for running the original on the derived inputs (a few at a "
+        "time); those not reached are left out.",
     )
 
 
@@ -214,7 +214,7 @@ class Gem5Settings:
     timeout: float = setting(
         120.0,
         "Host CPU seconds one gem5 run (one test) may take (PIE: 120); wall-clock time is "
-        "capped at 4× that.",
+        "capped at 10× that.",
     )
     ranking: Gem5Ranking = setting(
         "estimate",
