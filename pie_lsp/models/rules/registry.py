@@ -9,11 +9,15 @@ from __future__ import annotations
 from pie_lsp.models.rules.base import Rule
 from pie_lsp.models.rules.const_ref_params import ConstRefParams
 from pie_lsp.models.rules.endl import Endl
+from pie_lsp.models.rules.equal_pairs import EqualPairs
 from pie_lsp.models.rules.hoist_invariant_call import HoistInvariantCall
 from pie_lsp.models.rules.hoist_loop_bound import HoistLoopBound
 from pie_lsp.models.rules.int_pow import IntPow
 from pie_lsp.models.rules.map_to_unordered import MapToUnordered
+from pie_lsp.models.rules.prefix_sums import PrefixSums
 from pie_lsp.models.rules.range_for_copy import RangeForCopy
+from pie_lsp.models.rules.reserve_vector import ReserveVector
+from pie_lsp.models.rules.residue_search import ResidueSearch
 from pie_lsp.models.rules.set_to_unordered import SetToUnordered
 from pie_lsp.models.rules.string_append import StringAppend
 from pie_lsp.models.rules.sync_stdio import SyncStdio
@@ -32,6 +36,10 @@ ALL_RULES: tuple[Rule, ...] = (
     SetToUnordered(),
     RangeForCopy(),
     ToStringDigits(),
+    EqualPairs(),
+    PrefixSums(),
+    ReserveVector(),
+    ResidueSearch(),
     ZeroMemset(),
 )
 RULE_NAMES = tuple(rule.name for rule in ALL_RULES)
