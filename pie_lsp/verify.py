@@ -392,9 +392,13 @@ def hardcoded_answer(candidate: str, original: str, cases: Sequence[TestCase]) -
     """Why `candidate` looks like it prints a test's expected output from a literal (one
     that the original does not contain), or None."""
     mine = literal_tokens(candidate)
-    theirs = literal_tokens(original)
+    own = set(literal_tokens(original))
     for case in cases:
         want = [_canonical(t) for t in case.expected.read_text("utf-8", "replace").split()]
-        if _informative(want) and _contains(mine, want) and not _contains(theirs, want):
+        # an output made only of the original's own literals ("Yes", "No", "-1") is one
+        # it could print itself, in whatever order the candidate happens to list them
+        if own.issuperset(want) or not _informative(want):
+            continue
+        if _contains(mine, want):
             return f"prints test {case.name}'s expected output as a literal: hard-coded answer"
     return None

@@ -302,3 +302,11 @@ async def test_the_original_answers_derived_inputs_it_can(
     first = await verifier.derived_cases(binary, made, limits, tmp_path / "b", 0.0)
     assert first.over_budget == len(made) - 8
     assert [c.name for c in first.cases] == [c.name for c in derived.cases][: len(first.cases)]
+
+
+def test_outputs_made_of_the_originals_literals_are_not_hardcoding(tmp_path: Path) -> None:
+    suite = suite_with(tmp_path, "Yes\nNo\nNo\nYes\n")
+    original = 'int main() { for (...) puts(ok ? "Yes" : "No"); }'
+    candidate = 'int main() { if (a) puts("Yes"); if (b) puts("No"); puts("No"); puts("Yes"); }'
+    assert hardcoded_answer(candidate, original, suite.cases) is None
+    assert hardcoded_answer(candidate, "int main() {}", suite.cases) is not None
