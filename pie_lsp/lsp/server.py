@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
+import sys
 from collections.abc import Awaitable, Generator, Hashable
 from pathlib import Path
 from typing import Any, BinaryIO, cast
@@ -121,8 +122,6 @@ class PieServer(LanguageServer):
 
     # -- transport: pygls' loops, reading through pie_lsp.lsp.framing ---------------------
     def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
-        import sys
-
         framing.serve_io(self, stdin or sys.stdin.buffer, stdout or sys.stdout.buffer)
 
     def start_tcp(self, host: str, port: int) -> None:
