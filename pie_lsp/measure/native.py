@@ -43,28 +43,30 @@ class NativeMeasurer(Measurer):
         samples: list[float] = []
         longest = 0.0
         expected = case.expected.read_text("utf-8", "replace")
-        with self.sandbox.scratch("native") as work:
-            exe = work / "prog"
-            exe.write_bytes(binary.data)
-            exe.chmod(0o755)
-            for index in range(native.warmup + native.repeats):
+        for index in range(native.warmup + native.repeats):
+            # a fresh directory for every run: nothing one run leaves behind (an answer
+            # cached in a file) reaches the next, so each timed run does the whole work
+            with self.sandbox.scratch("native") as work:
+                exe = work / "prog"
+                exe.write_bytes(binary.data)
+                exe.chmod(0o755)
                 run = await self.sandbox.run(["./prog"], cwd=work, limits=limits, stdin=case.input)
-                if run.timed_out and is_bound:
-                    raise MeasureFailed(timed_out_reason(case.name))
-                if not run.ok:
-                    raise MeasureFailed(f"test {case.name} {run.describe()} while timing")
-                # every timed run must also be right: an output that changes from run to
-                # run (time, addresses, uninitialised memory) is not a correct program
-                why = compare_outputs(run.stdout.decode("utf-8", "replace"), expected)
-                if why:
-                    raise MeasureFailed(
-                        f"test {case.name} gives another output on timing run {index + 1} "
-                        f"({why}): its output changes from run to run",
-                        hint="the program may read the time, addresses or uninitialised memory",
-                    )
-                longest = max(longest, run.wall_seconds)
-                if index >= native.warmup:
-                    samples.append(run.wall_seconds)
+            if run.timed_out and is_bound:
+                raise MeasureFailed(timed_out_reason(case.name))
+            if not run.ok:
+                raise MeasureFailed(f"test {case.name} {run.describe()} while timing")
+            # every timed run must also be right: an output that changes from run to
+            # run (time, addresses, uninitialised memory) is not a correct program
+            why = compare_outputs(run.stdout.decode("utf-8", "replace"), expected)
+            if why:
+                raise MeasureFailed(
+                    f"test {case.name} gives another output on timing run {index + 1} "
+                    f"({why}): its output changes from run to run",
+                    hint="the program may read the time, addresses or uninitialised memory",
+                )
+            longest = max(longest, run.wall_seconds)
+            if index >= native.warmup:
+                samples.append(run.wall_seconds)
         median = statistics.median(samples)
         return TestTiming(
             test=case.name,

@@ -22,10 +22,16 @@ from pathlib import Path
 
 import pytest
 
+from pie_lsp.build import Builder
+from pie_lsp.cache import Cache
+from pie_lsp.measure import MeasureFailed
+from pie_lsp.measure.bound import MeasureBound, measurement_bound
+from pie_lsp.measure.native import NativeMeasurer
 from pie_lsp.pipeline import CandidateResult, OptimizeResult
 from pie_lsp.program import MAX_SOURCE_BYTES
-from pie_lsp.sandbox import detect_isolation
+from pie_lsp.sandbox import Sandbox, detect_isolation
 from pie_lsp.settings import Settings
+from pie_lsp.verify import find_tests
 
 from ..conftest import DOUBLER, REPO, processes_matching, write_program
 from ..test_pipeline import ScriptedModel, optimize
@@ -49,6 +55,11 @@ HEAD = """#include <iostream>
 #include <arpa/inet.h>
 using namespace std;
 """
+
+
+# One pipeline run builds, verifies and measures a dozen programs: on a loaded machine that
+# takes minutes, more than the default per-test limit.
+pytestmark = pytest.mark.timeout(900)
 
 
 def correct_after(attack: str, helpers: str = "") -> str:
@@ -242,8 +253,8 @@ def attack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Setup, Op
     settings.tests.timeout = 10.0
     settings.build.timeout = 20.0
     # the measurement bound: a multiple of the original's valgrind time plus a floor
-    settings.sandbox.measure_factor = 3.0
-    settings.sandbox.measure_floor = 5.0
+    settings.sandbox.measure_factor = 4.0
+    settings.sandbox.measure_floor = 15.0
     watched = [setup.path, *setup.tests.iterdir(), setup.secret]
     setup.files_before = {p: p.read_bytes() for p in watched}
     try:
@@ -374,4 +385,52 @@ def test_a_candidate_that_spins_only_when_measured(attack: tuple[Setup, Optimize
     assert c.status == "rejected"
     assert c.tests_passed == 2  # it behaved when verified
     assert c.reason.startswith("could not be measured: test ")
-    assert "measurement timed out (3× the original's time + 5 s = " in c.reason
+    assert "measurement timed out (4× the original's time + 15 s = " in c.reason
+
+
+# -- the native backend: every timed run starts afresh, and is bounded ---------------------
+
+STATEFUL = correct_after(
+    # a run that finds what an earlier run left answers wrongly (or could print a cached
+    # answer without working): each run must get a fresh directory
+    '    if (access("seen", F_OK) == 0) { puts("cached"); return 0; }\n'
+    '    FILE* f = fopen("seen", "w"); if (f) fclose(f);'
+)
+
+
+def doubler_project(folder: Path) -> Path:
+    return write_program(folder, DOUBLER, {"1": ("1 2 3\n", "2\n4\n6\n"), "2": ("10\n", "20\n")})
+
+
+def test_native_runs_do_not_share_files(tmp_path: Path, settings: Settings) -> None:
+    isolation_or_skip()
+    settings.simulator.backend = "native"
+    settings.simulator.native.warmup = 1
+    settings.simulator.native.repeats = 2
+    model = ScriptedModel(("stateful", STATEFUL))
+    result = asyncio.run(optimize(settings, doubler_project(tmp_path), model))
+    c = passes(result, "stateful")
+    assert c.measured_by == "native" and len(c.timings) == 2
+
+
+def test_native_measurement_is_bounded_by_the_originals_time(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """Natively a candidate cannot tell verification from timing, so the bound is shown on
+    the measurer itself: a program that spins is stopped at factor × original + floor."""
+    isolation_or_skip()
+    settings.simulator.backend = "native"
+    spin = correct_after("    volatile unsigned long z = 0; for (;;) z++;")
+    case = find_tests(doubler_project(tmp_path)).cases[0]
+
+    async def measure() -> str:
+        sandbox, cache = Sandbox(), Cache(settings.cache)
+        binary = await Builder(settings.build, sandbox, cache).build(spin)
+        measurer = NativeMeasurer(settings, sandbox, cache, asyncio.Semaphore(1))
+        bound = MeasureBound(2.0, 1.0, {case.name: 0.25})
+        with measurement_bound(bound), pytest.raises(MeasureFailed) as info:
+            await measurer.measure_one(binary, case)
+        return info.value.message
+
+    message = asyncio.run(measure())
+    assert message == "test 1: measurement timed out (2× the original's time + 1 s = 1.5 s)"
