@@ -70,8 +70,13 @@ def test_messages_come_out_whole_however_the_bytes_are_cut(cuts: list[int]) -> N
 def test_a_huge_length_is_refused_and_its_body_never_buffered() -> None:
     frames = Deframer(limit=1000)
     events = frames.feed(b"Content-Length: 99999999999\r\n\r\n")
-    assert codes(events) == [INVALID_REQUEST]
-    assert "99999999999 bytes is over the limit" in events[0].text  # type: ignore[union-attr]
+    assert events == [
+        Problem(
+            "a message of 99999999999 bytes is over the limit of 1000 bytes; skipped it, "
+            "reading on from the next Content-Length header",
+            INVALID_REQUEST,
+        )
+    ]
     # the announced body streams in: dropped as it comes, memory stays small
     for _ in range(100):
         assert frames.feed(b"x" * 65536) == []
