@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import csv
 import datetime
+import hashlib
 import itertools
 import json
 import math
@@ -87,6 +88,14 @@ class Gem5Table:
     path: Path
     programs: Path
     runs: tuple[Gem5Run, ...]
+    # "fit" or "held out" for the halves of a table split by program (`split_table`)
+    part: str = ""
+
+    @property
+    def name(self) -> str:
+        folder = self.path.parent.name
+        base = f"{folder}/{self.path.name}" if folder else self.path.name
+        return f"{base} [{self.part}]" if self.part else base
 
     @property
     def usable(self) -> list[Gem5Run]:
@@ -170,6 +179,59 @@ def _check_files(path: Path, folder: Path, runs: Sequence[Gem5Run]) -> None:
                     f"{where}: missing test file {tests / name}",
                     hint="each program needs tests/input.N.txt and tests/output.N.txt",
                 )
+
+
+def program_part(program: str, held_out_share: float = 0.5) -> str:
+    """Which half of a split table a program belongs to: a stable hash of its name alone,
+    so adding programs never moves others between fit and held-out data."""
+    value = int(hashlib.sha256(program.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+    return "held out" if value < held_out_share else "fit"
+
+
+def split_table(table: Gem5Table, part: str, held_out_share: float = 0.5) -> Gem5Table:
+    """The runs of `table` whose program falls in `part` ("fit" or "held out")."""
+    runs = tuple(r for r in table.runs if program_part(r.program, held_out_share) == part)
+    return evolve(table, runs=runs, part=part)
+
+
+@frozen
+class Plan:
+    """What to fit on and what to hold out: several tables, some split by program."""
+
+    fit: tuple[Gem5Table, ...]
+    held_out: tuple[Gem5Table, ...]
+
+
+def read_plan(path: Path) -> Plan:
+    """A calibration plan (JSON): {"fit": [ENTRY...], "held_out": [ENTRY...]}, where an
+    ENTRY is {"table": CSV, "programs": DIR (optional), "split": true (optional)} with paths
+    relative to the plan. A split table gives its "fit" half to the fit and its "held out"
+    half to the held-out data (`program_part`); `held_out_share` sets the share."""
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise CalibrationError(f"cannot read the plan {path}: {exc}", hint="fix the JSON") from None
+    share = float(data.get("held_out_share", 0.5))
+    parts: dict[str, list[Gem5Table]] = {"fit": [], "held_out": []}
+    for role, found in parts.items():
+        for entry in data.get(role, []):
+            if not isinstance(entry, dict) or "table" not in entry:
+                raise CalibrationError(
+                    f'{path}: every {role} entry needs a "table"',
+                    hint='write entries like {"table": "gem5.csv", "split": true}',
+                )
+            programs = entry.get("programs")
+            table = read_table(
+                (path.parent / entry["table"]).resolve(),
+                (path.parent / programs).resolve() if programs else None,
+            )
+            if entry.get("split"):
+                part = "fit" if role == "fit" else "held out"
+                table = split_table(table, part, share)
+            found.append(table)
+    if not parts["fit"]:
+        raise CalibrationError(f"{path} lists no fit table", hint='add "fit": [{"table": ...}]')
+    return Plan(tuple(parts["fit"]), tuple(parts["held_out"]))
 
 
 # -- measuring --------------------------------------------------------------------------------
@@ -314,6 +376,9 @@ class Agreement:
     program_speedup_error_median: float | None
     program_spearman: float | None
     details: tuple[dict[str, Any], ...] = ()
+    # |estimated instructions - gem5's committed instructions| / gem5's: the same code ran?
+    instruction_error_median: float | None = None
+    instruction_error_max: float | None = None
 
 
 def speedup_error(estimated: float, actual: float) -> float:
@@ -401,9 +466,16 @@ def agreement(
     predicted: Mapping[tuple[str, str, str], float],
     groups: Sequence[Sequence[str]] = (),
     threshold: float = 1.10,
+    instructions: Mapping[tuple[str, str, str], float] | None = None,
 ) -> Agreement:
-    """Cycle and speedup agreement of `predicted` cycles with the table's gem5 cycles."""
+    """Cycle and speedup agreement of `predicted` cycles with the table's gem5 cycles (and of
+    `instructions`, when given, with gem5's committed instructions)."""
     runs = [r for r in table.usable if r.key in predicted]
+    ierrors = [
+        abs(instructions[r.key] - r.instructions) / r.instructions
+        for r in runs
+        if instructions is not None and r.key in instructions and r.instructions
+    ]
     actual = {r.key: float(r.cycles or 0.0) for r in runs}
     errors = {r.key: abs(predicted[r.key] - actual[r.key]) / actual[r.key] for r in runs}
     worst = max(errors, key=lambda k: errors[k]) if errors else None
@@ -426,7 +498,7 @@ def agreement(
     pe = [p["error"] for p in pair_rows]
     worst_pair = max(pair_rows, key=lambda p: p["error"])["pair"] if pair_rows else ""
     return Agreement(
-        table=str(table.path),
+        table=table.name,
         runs=len(runs),
         skipped=len(table.skipped),
         cycle_error_median=round(statistics.median(errors.values()), 4) if errors else 0.0,
@@ -460,6 +532,8 @@ def agreement(
             + [{"kind": "pair", **p} for p in pair_rows]
             + [{"kind": "program", **p} for p in program_rows]
         ),
+        instruction_error_median=round(statistics.median(ierrors), 4) if ierrors else None,
+        instruction_error_max=round(max(ierrors), 4) if ierrors else None,
     )
 
 
@@ -509,17 +583,23 @@ def _program_speedups(
 class Calibration:
     """Everything `pie-lsp calibrate` found: fitted costs and agreement before and after."""
 
-    fit_table: str
+    fit_tables: tuple[str, ...]
     fitted_runs: int
     skipped: tuple[str, ...]
     parameters: dict[str, float]
     costs: dict[str, float]
     current_costs: dict[str, float]
+    # per table (fit tables first), then "all held out" when there are several held-out ones
     fitted: tuple[Agreement, ...]
     current: tuple[Agreement, ...]
+    held_out: int  # how many of `fitted` / `current` are held out (the last ones)
     gem5_version: str
     machine_file: str
     written: bool = False
+
+    @property
+    def fit_table(self) -> str:
+        return " + ".join(self.fit_tables)
 
 
 def gem5_version_of(table: Path) -> str:
@@ -541,58 +621,83 @@ def _groups_for(table: Gem5Table) -> list[list[str]]:
 
 
 def calibrate(
-    table: Gem5Table,
+    tables: Gem5Table | Sequence[Gem5Table],
     checks: Sequence[Gem5Table],
     counts: Mapping[tuple[str, str, str, str], Mapping[str, float]],
     machine: Mapping[str, Any],
     machine_file: Path,
+    parameters: Sequence[str] | None = None,
 ) -> Calibration:
-    """Fit the costs on `table` and measure agreement on it and on every `checks` table."""
+    """Fit the costs on the runs of `tables` and measure agreement on each of them and on
+    every `checks` table (never fitted on). `parameters` limits the fitted parameters
+    (default: all of COST_PARAMETERS; the others cost 0)."""
     from pie_lsp.measure.estimate import (
         COST_PARAMETERS,
         estimated_cycles,
         expand_costs,
         parameter_values,
+        startup_instructions,
     )
+
+    startup = startup_instructions(machine)
+    fit_tables = (tables,) if isinstance(tables, Gem5Table) else tuple(tables)
+    names = [n for n in COST_PARAMETERS if parameters is None or n in parameters]
 
     def run_counts(t: Gem5Table, run: Gem5Run) -> Mapping[str, float]:
         return counts[(str(t.programs), *run.key)]
 
-    usable = table.usable
-    parameters = fit_costs(
-        [parameter_values(run_counts(table, r)) for r in usable],
-        [float(r.cycles or 0.0) for r in usable],
-        list(COST_PARAMETERS),
+    usable = [(t, r) for t in fit_tables for r in t.usable]
+    fitted = fit_costs(
+        [parameter_values(run_counts(t, r), startup) for t, r in usable],
+        [float(r.cycles or 0.0) for _, r in usable],
+        names,
     )
-    costs = expand_costs(parameters)
+    fitted = {n: fitted.get(n, 0.0) for n in COST_PARAMETERS}
+    costs = expand_costs(fitted)
     current = dict(machine.get("estimate", {}).get("costs", {}))
 
     def agree(with_costs: Mapping[str, float]) -> tuple[Agreement, ...]:
-        return tuple(
-            agreement(
-                t,
-                {r.key: estimated_cycles(run_counts(t, r), with_costs) for r in t.usable},
-                _groups_for(t),
+        rows = []
+        predicted_all: dict[tuple[str, str, str], float] = {}
+        instructions_all: dict[tuple[str, str, str], float] = {}
+        for t in (*fit_tables, *checks):
+            predicted = {
+                r.key: estimated_cycles(run_counts(t, r), with_costs, startup) for r in t.usable
+            }
+            instructions = {r.key: run_counts(t, r)["Ir"] - startup for r in t.usable}
+            rows.append(agreement(t, predicted, _groups_for(t), instructions=instructions))
+            if t in checks:
+                predicted_all.update(predicted)
+                instructions_all.update(instructions)
+        if len(checks) > 1:
+            merged = Gem5Table(
+                Path("all held out"),
+                Path(),
+                tuple(r for t in checks for r in t.runs),
+                part="",
             )
-            for t in (table, *checks)
-        )
+            groups = [g for t in checks for g in _groups_for(t)]
+            rows.append(agreement(merged, predicted_all, groups, instructions=instructions_all))
+        return tuple(rows)
 
     skipped = tuple(
         f"{t.path.name} line {r.line}: {r.describe()} (exit_ok/output_ok = 0 or no cycles: "
         "gem5 did not finish it)"
-        for t in (table, *checks)
+        for t in (*fit_tables, *checks)
         for r in t.skipped
     )
+    after = agree(costs)
     return Calibration(
-        fit_table=str(table.path),
+        fit_tables=tuple(t.name for t in fit_tables),
         fitted_runs=len(usable),
         skipped=skipped,
-        parameters=parameters,
+        parameters=fitted,
         costs=costs,
         current_costs=current,
-        fitted=agree(costs),
+        fitted=after,
         current=agree(current),
-        gem5_version=gem5_version_of(table.path),
+        held_out=len(after) - len(fit_tables),
+        gem5_version=gem5_version_of(fit_tables[0].path),
         machine_file=str(machine_file),
     )
 
@@ -631,25 +736,35 @@ def _summary(a: Agreement) -> dict[str, Any]:
     return {k: getattr(a, k) for k in keep}
 
 
+def replace_section(text: str, key: str, value: Any, indent: int = 2) -> str:
+    """`text` (a JSON object) with its top-level `key` replaced by `value`, every other byte
+    kept: the machine file's other sections are someone else's, formatting included."""
+    decoder = json.JSONDecoder()
+    marker = re.search(r'^\s*"' + re.escape(key) + r'"\s*:\s*', text, re.MULTILINE)
+    rendered = machine_json(value).rstrip("\n").replace("\n", "\n" + " " * indent)
+    if marker is None:
+        head = text.rstrip().removesuffix("}").rstrip()
+        return f'{head},\n{" " * indent}"{key}": {rendered}\n}}\n'
+    _, end = decoder.raw_decode(text, marker.end())
+    return text[: marker.end()] + rendered + text[end:]
+
+
 def write_costs(result: Calibration, machine: dict[str, Any], path: Path) -> None:
-    """Store the fitted costs, with where they came from and how well they agree."""
-    import os
-
-    def rel(p: str) -> str:
-        return os.path.relpath(p, path.parent)
-
-    estimate = machine.setdefault("estimate", {})
-    figures = {rel(a.table): _summary(a) for a in result.fitted}
-    fit = figures[rel(result.fit_table)]
+    """Store the fitted costs, with where they came from and how well they agree, in the
+    machine file's estimate section (the rest of the file is left as it is)."""
+    estimate = dict(machine.get("estimate", {}))
+    figures = {a.table: _summary(a) for a in result.fitted}
+    held = [a.table for a in result.fitted[len(result.fitted) - result.held_out :]]
+    first = figures[result.fitted[0].table]
     estimate["source"] = (
-        f"pie-lsp calibrate on {rel(result.fit_table)} ({result.fitted_runs} runs, gem5 "
+        f"pie-lsp calibrate on {result.fit_table} ({result.fitted_runs} runs, gem5 "
         f"v{result.gem5_version}), {datetime.date.today().isoformat()}: cycle error median "
-        f"{fit['cycle_error_median']:.1%}; see docs/ESTIMATE.md"
+        f"{first['cycle_error_median']:.1%} on {result.fitted[0].table}; see docs/ESTIMATE.md"
     )
     estimate["costs"] = result.costs
     estimate["fit"] = {
-        "data": rel(result.fit_table),
-        "held_out": [rel(a.table) for a in result.fitted[1:]],
+        "data": list(result.fit_tables),
+        "held_out": held,
         "gem5_version": result.gem5_version,
         "date": datetime.date.today().isoformat(),
         "method": FIT_METHOD + "; tied parameters: pie_lsp.measure.estimate.COST_PARAMETERS",
@@ -657,7 +772,7 @@ def write_costs(result: Calibration, machine: dict[str, Any], path: Path) -> Non
         "runs": result.fitted_runs,
         "agreement": figures,
     }
-    path.write_text(machine_json(machine))
+    path.write_text(replace_section(path.read_text(), "estimate", estimate))
 
 
 def _pct(value: float | None) -> str:
@@ -695,12 +810,12 @@ def render_calibration(result: Calibration, out: Console) -> None:
             "Spearman",
             "same 1.10× verdict",
             "programs: err med, Spearman",
+            "instr. err med / max",
         ):
             table.add_column(column)
         for i, a in enumerate(rows):
             table.add_row(
-                f"{Path(a.table).parent.name}/{Path(a.table).name}"
-                + (" (fit)" if i == 0 else " (held out)"),
+                a.table + (" (fit)" if i < len(rows) - result.held_out else " (held out)"),
                 str(a.runs),
                 f"{_pct(a.cycle_error_median)} / {_pct(a.cycle_error_max)}",
                 str(a.pairs),
@@ -711,16 +826,18 @@ def render_calibration(result: Calibration, out: Console) -> None:
                 + ("–" if a.program_spearman is None else f"{a.program_spearman:.3f}")
                 if a.programs
                 else "–",
+                f"{_pct(a.instruction_error_median)} / {_pct(a.instruction_error_max)}",
             )
         out.print(table)
     for a in result.fitted:
-        out.print(f"{Path(a.table).name}: worst run {a.worst_run}; worst pair {a.worst_pair}")
+        out.print(f"{a.table}: worst run {a.worst_run}; worst pair {a.worst_pair}")
     if result.written:
         out.print(f"wrote the fitted costs to {result.machine_file}")
 
 
 def run_calibrate(args: argparse.Namespace, out: Console) -> int:
-    """`pie-lsp calibrate TABLE [--programs DIR] [--check TABLE ...] [--write] [--json]`."""
+    """`pie-lsp calibrate TABLE|PLAN.json [--programs DIR] [--check TABLE ...] [--write]
+    [--json]`: a plan (JSON, `read_plan`) names several fit and held-out tables."""
     from pie_lsp.assets import asset
     from pie_lsp.measure import load_machine
     from pie_lsp.settings import load
@@ -728,19 +845,23 @@ def run_calibrate(args: argparse.Namespace, out: Console) -> int:
     _numpy()  # fail before minutes of measuring, not after
     layer = {"jobs": args.jobs} if getattr(args, "jobs", None) else None
     settings = load(Path.cwd(), layer)
-    table = read_table(args.table, args.programs)
-    checks = [read_table(path) for path in args.check]
+    if args.table.suffix == ".json":
+        plan = read_plan(args.table)
+        tables, checks = list(plan.fit), [*plan.held_out, *(read_table(p) for p in args.check)]
+    else:
+        tables = [read_table(args.table, args.programs)]
+        checks = [read_table(path) for path in args.check]
     machine_path = Path(settings.simulator.estimate.params or asset("simulator", "skylake.json"))
     machine = load_machine(machine_path)
     err = Console(stderr=True)
-    total_runs = sum(len(t.usable) for t in (table, *checks))
+    total_runs = sum(len(t.usable) for t in (*tables, *checks))
     with err.status(f"Measuring {total_runs} runs with the estimate…") as status:
 
         def progress(done: int, total: int) -> None:
-            status.update(f"Measured {done}/{total} runs with the estimate (cachegrind)…")
+            status.update(f"Measured {done}/{total} runs with the estimate (callgrind)…")
 
-        counts = asyncio.run(measure_counts([table, *checks], settings, progress))
-    result = calibrate(table, checks, counts, machine, machine_path)
+        counts = asyncio.run(measure_counts([*tables, *checks], settings, progress))
+    result = calibrate(tables, checks, counts, machine, machine_path)
     if args.write:
         write_costs(result, dict(machine), machine_path)
         result = evolve(result, written=True)

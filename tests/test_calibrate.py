@@ -18,10 +18,14 @@ from pie_lsp.calibrate import (
     group_pairs,
     machine_json,
     measure_counts,
+    program_part,
+    read_plan,
     read_table,
     readme_groups,
+    replace_section,
     source_pairs,
     speedup_error,
+    split_table,
 )
 from pie_lsp.cli import main
 from pie_lsp.measure import load_machine
@@ -275,7 +279,7 @@ def test_table_errors_name_the_fix(tmp_path: Path) -> None:
 
 
 def test_machine_json_keeps_small_objects_on_one_line() -> None:
-    machine = load_machine()
+    machine = {**load_machine(), "caches": {"l1d": {"size_kib": 32, "assoc": 8}}}
     text = machine_json(machine)
     assert json.loads(text) == machine
     assert '"l1d": {"size_kib": 32' in text
@@ -337,8 +341,12 @@ def test_calibrate_command_fits_reports_and_writes(
     assert written["estimate"]["costs"] == report["costs"]
     provenance = written["estimate"]["fit"]
     assert provenance["runs"] == 6 and provenance["method"].startswith("non-negative")
-    assert provenance["data"].endswith("gem5.csv")
-    assert written["core"] == load_machine()["core"]  # the rest of the machine is kept
+    assert provenance["data"][0].endswith("gem5.csv")
+    # the rest of the machine file is kept byte for byte (other sections are not ours)
+    before = (REPO / "simulator" / "skylake.json").read_text()
+    after = machine.read_text()
+    assert after[: after.index('"estimate"')] == before[: before.index('"estimate"')]
+    assert written["estimate"]["glibc_tunables"] == load_machine()["estimate"]["glibc_tunables"]
 
 
 def test_calibrate_checks_a_held_out_table(
@@ -363,9 +371,56 @@ def test_calibrate_checks_a_held_out_table(
     assert code == 0
     report = json.loads(capsys.readouterr().out)
     fit, check = report["fitted"]
-    assert check["table"] == str(held) and check["runs"] == 2 and check["pairs"] == 1
+    assert check["table"].endswith("held.csv") and check["runs"] == 2 and check["pairs"] == 1
     pair = next(d for d in check["details"] if d.get("kind") == "pair")
     assert pair["gem5"] == pytest.approx(3.0)
     assert 1.5 < pair["estimate"] < 2.5  # the estimate still says about 2x
     assert check["speedup_error_max"] == pytest.approx(3.0 / pair["estimate"] - 1, rel=1e-3)
     assert report["current"][0]["runs"] == fit["runs"]  # the machine file's costs, too
+
+
+def test_split_is_by_program_stable_and_disjoint(tmp_path: Path) -> None:
+    names = [f"p{i:03d}" for i in range(200)]
+    parts = {n: program_part(n) for n in names}
+    assert parts == {n: program_part(n) for n in names}  # the same every time
+    held = sum(p == "held out" for p in parts.values())
+    assert 60 < held < 140  # about half
+    assert sum(program_part(n, 0.2) == "held out" for n in names) < held
+    runs = make_set(tmp_path)
+    write_table(tmp_path / "gem5.csv", [[*run, 1e-4, 1000, 10, 1, 1, 1] for run in runs])
+    table = read_table(tmp_path / "gem5.csv")
+    fit, out = split_table(table, "fit"), split_table(table, "held out")
+    assert len(fit.runs) + len(out.runs) == len(table.runs)
+    assert not {r.program for r in fit.runs} & {r.program for r in out.runs}
+    assert fit.name.endswith("[fit]") and out.name.endswith("[held out]")
+
+
+def test_plan_names_fit_and_held_out_tables(tmp_path: Path) -> None:
+    runs = make_set(tmp_path)
+    write_table(tmp_path / "gem5.csv", [[*run, 1e-4, 1000, 10, 1, 1, 1] for run in runs])
+    plan_path = tmp_path / "plan.json"
+    plan_path.write_text(
+        json.dumps(
+            {
+                "fit": [{"table": "gem5.csv", "split": True}],
+                "held_out": [{"table": "gem5.csv", "split": True}],
+            }
+        )
+    )
+    plan = read_plan(plan_path)
+    assert [t.part for t in plan.fit] == ["fit"] and [t.part for t in plan.held_out] == ["held out"]
+    plan_path.write_text(json.dumps({"held_out": [{"table": "gem5.csv"}]}))
+    with pytest.raises(CalibrationError, match="lists no fit table"):
+        read_plan(plan_path)
+    plan_path.write_text(json.dumps({"fit": [{"tabel": "gem5.csv"}]}))
+    with pytest.raises(CalibrationError, match="needs a"):
+        read_plan(plan_path)
+
+
+def test_replace_section_keeps_every_other_byte() -> None:
+    text = '{\n  "core":   {"a": 1},\n  "estimate": {"costs": {"x": 1}},\n  "tail": [1,2]\n}\n'
+    out = replace_section(text, "estimate", {"costs": {"x": 2.5}})
+    assert json.loads(out) == {"core": {"a": 1}, "estimate": {"costs": {"x": 2.5}}, "tail": [1, 2]}
+    assert out.startswith('{\n  "core":   {"a": 1},\n') and out.endswith('"tail": [1,2]\n}\n')
+    added = replace_section('{\n  "core": {}\n}\n', "estimate", {"v": 1})
+    assert json.loads(added) == {"core": {}, "estimate": {"v": 1}}
