@@ -180,32 +180,40 @@ class RulesBackend(ModelBackend):
 
     # -- why nothing was found ---------------------------------------------------------------
     def explain(self, program: Program, outcomes: Sequence[Outcome]) -> list[str]:
+        """Which rules were checked, which matched and what became of their rewrites, and
+        the setting that brings in a model."""
         search = self._searches.get(_program_key(program))
         checked = search.checked if search is not None else [r.name for r in self.rules]
-        lines = []
-        unmatched = [
-            name for name in checked if f"rules:{name}" not in {o.origin for o in outcomes}
-        ]
-        lines.append(
+        others = (
+            "; the others look for code this program does not contain"
+            if len(checked) < len(ALL_RULES)
+            else ""
+        )
+        lines = [
             f"Checked {len(checked)} of {len(ALL_RULES)} rules"
             + (f" ({', '.join(checked)})" if checked else "")
-            + (
-                "; the others look for code this program does not contain."
-                if len(checked) < len(self.rules)
-                else "."
+            + f"{others}."
+        ]
+        ours = [o for o in outcomes if o.origin.startswith("rules:")]
+
+        def name(outcome: Outcome) -> str:
+            rule = outcome.origin.removeprefix("rules:")
+            return "all together" if rule == "all" else rule
+
+        slow = [o for o in ours if o.status != "rejected" and o.speedup is not None]
+        if slow:
+            lines.append(
+                f"Matched but not {self.settings.min_speedup:.2f}× faster: "
+                + ", ".join(f"{name(o)} ({o.speedup:.2f}×)" for o in slow)
+                + "."
             )
-        )
-        matched = [o for o in outcomes if o.origin.startswith("rules:")]
-        for outcome in matched:
-            if outcome.status == "rejected":
-                why = outcome.reason or "rejected"
-            elif outcome.speedup is not None:
-                why = f"correct but only {outcome.speedup:.2f}×"
-            else:
-                why = outcome.reason or "not faster"
-            lines.append(f"{outcome.origin} matched: {why}.")
-        if checked and not matched:
-            lines.append(f"None of them matched ({', '.join(unmatched)}).")
+        lines += [
+            f"Matched but rejected: {name(o)} ({o.reason or 'rejected'})."
+            for o in ours
+            if o not in slow
+        ]
+        if not ours:
+            lines.append("None of them matched.")
         lines.append(
             "A model backend may find more (algorithmic rewrites the rules do not attempt): "
             'set model.backend = "openai" (with model.openai.url) or "transformers".'
