@@ -97,4 +97,4 @@ if __name__ == "__main__":
     parser.add_argument("table", type=Path)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("names", nargs="*")
-    sys.exit(asyncio.run(main(parser.parse_args())))
+    sys.exit(asyncio.run(main(parser.parse_intermixed_args())))

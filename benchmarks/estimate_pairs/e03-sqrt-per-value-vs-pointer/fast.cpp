@@ -1,0 +1,14 @@
+#include <bits/stdc++.h>
+using namespace std;
+
+int main() {
+    long long lo, hi; scanf("%lld %lld", &lo, &hi);
+    long long squares = 0, rootsum = 0, r = 0;
+    while ((r + 1) * (r + 1) <= lo) r++;
+    for (long long x = lo; x <= hi; x++) {
+        if ((r + 1) * (r + 1) <= x) r++;
+        rootsum += r;
+        if (r * r == x) squares++;
+    }
+    printf("%lld %lld\n", squares, rootsum);
+}

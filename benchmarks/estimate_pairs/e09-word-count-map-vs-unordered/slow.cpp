@@ -1,0 +1,9 @@
+#include <bits/stdc++.h>
+using namespace std;
+
+int main() {
+    ios::sync_with_stdio(false); cin.tie(nullptr);
+    map<string, int> f; string w; int best = 0;
+    while (cin >> w) best = max(best, ++f[w]);
+    cout << f.size() << " " << best << "\n";
+}

@@ -1,0 +1,8 @@
+#include <bits/stdc++.h>
+using namespace std;
+
+int main() {
+    int n; scanf("%d", &n); double s = 0;
+    for (int i = 1; i <= n; i++) { double x = 1.0 + i * 1e-4; s += x * x * x - sqrt(x); }
+    printf("%.4f\n", s);
+}

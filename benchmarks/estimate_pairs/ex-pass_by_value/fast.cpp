@@ -1,0 +1,24 @@
+// examples/pass_by_value, fast: the helper takes the sorted vector by const reference.
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+int count_at_most(const std::vector<int> &values, int x) {
+    return int(std::upper_bound(values.begin(), values.end(), x) - values.begin());
+}
+
+int main() {
+    int n, q;
+    if (std::scanf("%d %d", &n, &q) != 2) return 1;
+    std::vector<int> values(n);
+    for (int i = 0; i < n; i++) std::scanf("%d", &values[i]);
+    std::sort(values.begin(), values.end());
+    long long total = 0;
+    for (int i = 0; i < q; i++) {
+        int x;
+        std::scanf("%d", &x);
+        total += count_at_most(values, x);
+    }
+    std::printf("%lld\n", total);
+    return 0;
+}

@@ -1,0 +1,17 @@
+#include <climits>
+#include <iostream>
+using namespace std;
+
+int main() {
+    int n;
+    cin >> n;
+    long long sum = 0, best = LLONG_MIN;
+    for (int i = 0; i < n; i++) {
+        long long x;
+        cin >> x;
+        sum += x;
+        if (x > best) best = x;
+    }
+    cout << sum << " " << best << "\n";
+    return 0;
+}

@@ -1,0 +1,16 @@
+#include <cstdio>
+#include <vector>
+using namespace std;
+
+int main() {
+    int n;
+    scanf("%d", &n);
+    vector<vector<int>> g(n, vector<int>(n));
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) g[i][j] = (i * 31 + j * 17) % 101;
+    long long weighted = 0;
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < n; i++) weighted += 1LL * g[i][j] * (i + 1);
+    printf("%lld\n", weighted);
+    return 0;
+}

@@ -1,0 +1,19 @@
+#include <algorithm>
+#include <iostream>
+#include <string>
+using namespace std;
+
+int main() {
+    long long n;
+    int base;
+    cin >> n >> base;
+    string digits;
+    if (n == 0) digits = "0";
+    while (n > 0) {
+        digits.push_back(char('0' + n % base));
+        n /= base;
+    }
+    reverse(digits.begin(), digits.end());
+    cout << digits << "\n";
+    return 0;
+}
