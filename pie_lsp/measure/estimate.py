@@ -31,6 +31,7 @@ import json
 import re
 import shutil
 import struct
+import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from pie_lsp.build import Binary
 from pie_lsp.cache import digest
 from pie_lsp.errors import ToolMissing
 from pie_lsp.measure import MeasureFailed, Measurer, TestTiming, load_machine
+from pie_lsp.measure.bound import MEASURE_WALL, bounded, timed_out_reason
 from pie_lsp.sandbox import Limits
 from pie_lsp.verify import TestCase, compare_outputs
 
@@ -406,6 +408,7 @@ class EstimateMeasurer(Measurer):
             file_size_mb=self.settings.sandbox.file_size_mb,
             processes=self.settings.sandbox.processes,
         )
+        limits, is_bound = bounded(limits, case.name)  # a candidate: the original's time
         with self.sandbox.scratch("estimate") as work:
             exe = work / "prog"
             exe.write_bytes(binary.data)
@@ -417,6 +420,8 @@ class EstimateMeasurer(Measurer):
                 stdin=case.input,
                 env=self.environment(work),
             )
+            if run.timed_out and is_bound:
+                raise MeasureFailed(timed_out_reason(case.name))
             if not run.ok:
                 raise MeasureFailed(
                     f"test {case.name} under valgrind {run.describe()}",
@@ -475,7 +480,10 @@ class EstimateMeasurer(Measurer):
         counts = self.cache.get(key)
         if not isinstance(counts, dict):
             async with self.slots:
+                started = time.perf_counter()
                 counts = await self.counts(binary, case)
+                # how long measuring took bounds a candidate's measurement (measure/bound.py)
+                counts = {**counts, MEASURE_WALL: time.perf_counter() - started}
             self.cache.set(key, counts)
         return self.timing(case.name, counts)
 
