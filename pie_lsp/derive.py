@@ -123,12 +123,21 @@ def _columns(rows: list[list[str]]) -> list[list[int] | None]:
     """Integer values per column (None for a column that is not all integers)."""
     width = len(rows[0]) if rows else 0
     out: list[list[int] | None] = []
+    if any(len(r) != width for r in rows):
+        return [None] * width
     for c in range(width):
-        if all(len(r) == width and _is_int(r[c]) for r in rows):
-            out.append([int(r[c]) for r in rows])
-        else:
-            out.append(None)
+        out.append(_ints([r[c] for r in rows]))
     return out
+
+
+_INT_RUN = re.compile(r"(?:[-+]?\d{1,18} )*")
+
+
+def _ints(values: list[str]) -> list[int] | None:
+    """`values` as integers when every one is (one regex pass: this runs on every token)."""
+    if _INT_RUN.fullmatch(" ".join(values) + " " if values else "") is None:
+        return None
+    return [int(v) for v in values]
 
 
 @define
@@ -182,8 +191,8 @@ def _plan(text: str) -> _Plan:
 def _column_like(values: list[str], size: int, rng: random.Random) -> list[str]:
     """`size` new values for one column within its range, keeping sortedness,
     distinctness and permutations (words are drawn from the column's own)."""
-    if all(_is_int(v) for v in values):
-        ints = [int(v) for v in values]
+    ints = _ints(values)
+    if ints is not None:
         lo, hi = min(ints), max(ints)
         distinct = len(set(ints)) == len(ints) and len(ints) > 1
         if distinct and hi - lo + 1 == len(ints):  # a permutation of lo..hi
@@ -192,7 +201,8 @@ def _column_like(values: list[str], size: int, rng: random.Random) -> list[str]:
         elif distinct and hi - lo + 1 >= size:
             new = rng.sample(range(lo, hi + 1), size)
         else:
-            new = [rng.randint(lo, hi) for _ in range(size)]
+            draw, span = rng.random, hi - lo + 1  # random() is C: 3x faster than randint
+            new = [lo + int(draw() * span) for _ in range(size)]
         if len(ints) > 1 and ints == sorted(ints):
             new.sort()
         elif len(ints) > 1 and ints == sorted(ints, reverse=True):
