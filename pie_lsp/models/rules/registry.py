@@ -13,6 +13,7 @@ from pie_lsp.models.rules.equal_pairs import EqualPairs
 from pie_lsp.models.rules.hoist_invariant_call import HoistInvariantCall
 from pie_lsp.models.rules.hoist_loop_bound import HoistLoopBound
 from pie_lsp.models.rules.int_pow import IntPow
+from pie_lsp.models.rules.local_copy import LocalCopy
 from pie_lsp.models.rules.map_to_unordered import MapToUnordered
 from pie_lsp.models.rules.prefix_sums import PrefixSums
 from pie_lsp.models.rules.range_for_copy import RangeForCopy
@@ -35,6 +36,7 @@ ALL_RULES: tuple[Rule, ...] = (
     MapToUnordered(),
     SetToUnordered(),
     RangeForCopy(),
+    LocalCopy(),
     ToStringDigits(),
     EqualPairs(),
     PrefixSums(),
