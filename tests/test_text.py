@@ -50,3 +50,32 @@ def test_markdown_shows_links_images_and_html_as_text() -> None:
     assert markdown("3.4× faster on Skylake (gem5) — 12/12 tests") == (
         "3.4× faster on Skylake (gem5) — 12/12 tests"
     )
+
+
+def test_editor_lenses_and_hovers_show_model_text_as_text() -> None:
+    from pie_lsp.lsp import presentation as show
+    from pie_lsp.pipeline import CandidateResult, OptimizeResult
+
+    hostile = "![t](http://x/y.png) \x1b[8mhidden\u202e"
+    best = CandidateResult("openai:1", hostile, "int main(){}", "faster", speedup=2.0)
+    result = OptimizeResult(
+        status="optimized",
+        path="/w/a.cpp",
+        simulator_short="Skylake (estimate)",
+        speedup=2.0,
+        tests_passed=3,
+        tests_total=3,
+        best_origin="openai:1",
+        candidates=[best],
+        derived_total=24,
+    )
+    assert show.apply_title(result) == (
+        "Apply 2.0× faster rewrite on Skylake (estimate) — 3/3 tests + 24 derived inputs"
+    )
+    hover = show.hover_markdown(result, None) or ""
+    assert "!\\[t\\](http://x/y.png) \\\\x1b\\[8mhidden\\\\u202e" in hover
+    assert "\x1b" not in hover and "\u202e" not in hover
+    failing = OptimizeResult(status="error", path="/w/a.cpp", error="bad \x1b[2J\r[x]")
+    (lens,) = show.code_lenses(None, failing, None, "file:///w/a.cpp")
+    assert lens.command is not None and "\x1b" not in lens.command.title
+    assert "\\x1b[2J\\r[x]" in lens.command.title
