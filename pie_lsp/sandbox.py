@@ -217,6 +217,17 @@ def _is_system(path: Path) -> bool:
     return any(path == Path(top) or Path(top) in path.parents for top in SYSTEM_DIRS)
 
 
+def _private(path: Path) -> bool:
+    """A home directory, a directory holding one, or a hidden directory: never shown
+    whole."""
+    homes = {Path.home().resolve(), Path("/root"), *Path("/home").glob("*")}
+    return (
+        path.name.startswith(".")
+        or path in homes
+        or any(path == h or path in h.parents for h in homes)
+    )
+
+
 def tool_dirs(
     argv: Sequence[str], env: Mapping[str, str] | None = None, cwd: Path | None = None
 ) -> list[Path]:
@@ -235,7 +246,11 @@ def tool_dirs(
             continue
         if exe.is_file() and os.access(exe, os.X_OK):
             folder = exe.parent
-            found.append(folder.parent if folder.name == "bin" else folder)
+            prefix = folder.parent
+            # an install prefix (/opt/gcc-13), but never a home directory or a dot
+            # directory in one (~/.local would show the user's data)
+            wide = folder.name == "bin" and not _private(prefix)
+            found.append(prefix if wide else folder)
     for name in ("LD_LIBRARY_PATH", "PYTHONHOME"):
         for part in (env or {}).get(name, "").split(":"):
             if part and Path(part).is_absolute() and not _is_system(Path(part)):

@@ -21,6 +21,7 @@ from pie_lsp.sandbox import (
     Sandbox,
     detect_isolation,
     scratch_base,
+    tool_dirs,
 )
 
 from .conftest import processes_matching
@@ -320,3 +321,23 @@ def test_doctor_names_what_is_not_protected() -> None:
     assert "expected outputs" in gaps and "Unix sockets" in gaps and "network" in gaps
     if detect_isolation(True).bwrap:
         assert detect_isolation(True).unprotected() == []
+
+
+def test_a_tool_outside_the_system_is_shown_but_never_a_home_directory(tmp_path: Path) -> None:
+    """The install prefix of a program named on the command line (also behind prlimit)
+    becomes visible; under a home directory's dot folder only the program's own folder."""
+    opt = tmp_path / "opt" / "gcc-13" / "bin"
+    opt.mkdir(parents=True)
+    (opt / "g++").write_text("#!/bin/sh\n")
+    (opt / "g++").chmod(0o755)
+    assert tool_dirs(["/usr/bin/prlimit", "--", str(opt / "g++")]) == [opt.parent]
+    local = Path(tempfile.mkdtemp(prefix=".pie-test-", dir=Path.home())) / "bin"
+    try:
+        local.mkdir()
+        (local / "valgrind").write_text("#!/bin/sh\n")
+        (local / "valgrind").chmod(0o755)
+        assert tool_dirs([str(local / "valgrind")]) == [local]
+        # the run's own directory is visible anyway: its programs add nothing
+        assert tool_dirs([str(local / "valgrind")], cwd=local.parent) == []
+    finally:
+        shutil.rmtree(local.parent)
