@@ -611,3 +611,18 @@ def test_identical_candidates_are_kept_once() -> None:
 
     candidates = [Candidate("rules:a", "x"), Candidate("rules:b", "y"), Candidate("rules:all", "x")]
     assert [c.origin for c in _unique(candidates)] == ["rules:a", "rules:b"]
+
+
+def test_a_rule_version_changes_only_the_keys_of_programs_it_may_apply_to(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    uses_pow, plain = tmp_path / "pow.cpp", tmp_path / "plain.cpp"
+    uses_pow.write_text("#include <cmath>\nint main() { return (int)pow(2.0, 2); }\n")
+    plain.write_text("int main() { return 0; }\n")
+    backend = RulesBackend(Settings())
+    programs = [Program.from_file(p) for p in (uses_pow, plain)]
+    before = [backend.config_digest_for(p) for p in programs]
+    rule = next(r for r in backend.rules if r.name == "int-pow")
+    monkeypatch.setattr(type(rule), "version", rule.version + 1)
+    after = [backend.config_digest_for(p) for p in programs]
+    assert after[0] != before[0] and after[1] == before[1]
