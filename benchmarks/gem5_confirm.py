@@ -8,7 +8,8 @@ the programs simulated, the chosen rewrite and its gem5 speedup under each, and 
 instructions per host second (gem5's own hostSeconds, and the whole run with gem5's start).
 
 Usage: PIE_GEM5=../shared/gem5/gem5.fast python benchmarks/gem5_confirm.py [--jobs N]
-       [--examples a,b] [--json FILE]
+       [--examples a,b] [--tests N] [--json FILE]
+(--tests N: only each example's first N tests, for a machine too busy for all of them.)
 Not a test: timings depend on the machine (and on what else runs on it).
 """
 
@@ -23,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from attrs import evolve
 
 from pie_lsp.measure import TestTiming
 from pie_lsp.measure.gem5 import find_gem5
@@ -42,7 +45,7 @@ def gem5_timings(result: OptimizeResult) -> list[TestTiming]:
     return found
 
 
-async def run_one(example: Path, ranking: str, jobs: int) -> dict[str, Any]:
+async def run_one(example: Path, ranking: str, jobs: int, tests: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="pie-gem5-bench-") as cache_dir:
         settings = Settings()
         settings.cache.dir = cache_dir
@@ -50,6 +53,8 @@ async def run_one(example: Path, ranking: str, jobs: int) -> dict[str, Any]:
         settings.simulator.gem5.ranking = ranking  # type: ignore[assignment]
         settings.jobs = jobs
         program, suite = Program.from_file(example), find_tests(example)
+        if tests:
+            suite = evolve(suite, cases=suite.cases[:tests])
         start = time.perf_counter()
         pipeline = Pipeline(settings)
         try:
@@ -66,6 +71,7 @@ async def run_one(example: Path, ranking: str, jobs: int) -> dict[str, Any]:
     return {
         "example": example.parent.name,
         "ranking": ranking,
+        "tests": len(suite),
         "status": result.status,
         "error": result.error,
         "wall_seconds": wall,
@@ -116,6 +122,7 @@ async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--examples", default="", help="comma-separated example names")
+    parser.add_argument("--tests", type=int, default=0, help="first N tests only (0: all)")
     parser.add_argument("--json", type=Path, help="also write the rows to this file")
     args = parser.parse_args()
     settings = Settings()
@@ -128,7 +135,7 @@ async def main() -> int:
     rows: list[dict[str, Any]] = []
     for name in names:
         for ranking in ("estimate", "gem5"):
-            row = await run_one(EXAMPLES / name / "slow.cpp", ranking, args.jobs)
+            row = await run_one(EXAMPLES / name / "slow.cpp", ranking, args.jobs, args.tests)
             rows.append(row)
             print(json.dumps(row), flush=True)
             if args.json:
