@@ -120,7 +120,9 @@ def check_sandbox(settings: Settings) -> Check:
         iso = detect_isolation(settings.sandbox.isolate)
     except PieError as exc:
         return Check("sandbox", False, exc.message, exc.hint)
-    if not iso.namespaces:
+    if iso.disabled:
+        fix = "turn isolation back on: pie.sandbox.isolate = true"
+    elif not iso.namespaces:
         fix = (
             "install bubblewrap (Debian: apt-get install bubblewrap) and allow user "
             "namespaces (sysctl kernel.unprivileged_userns_clone=1), or run as root"

@@ -136,6 +136,7 @@ class Isolation:
     setpriv: str | None  # path of setpriv, when running as root
     prlimit: str
     bwrap: str | None = None  # path of bubblewrap, when it works (preferred over unshare)
+    disabled: bool = False  # the setting sandbox.isolate is off
 
     @property
     def namespaces(self) -> bool:
@@ -158,7 +159,8 @@ class Isolation:
         elif self.unshare:
             parts.append("no network, own PID namespace (files writable: install bubblewrap)")
         else:
-            parts.append("NO namespace isolation (unshare not permitted here)")
+            why = "sandbox.isolate = false" if self.disabled else "unshare not permitted here"
+            parts.append(f"NO namespace isolation ({why})")
         if self.setpriv:
             parts.append(f"runs as a throw-away uid >= {UNPRIVILEGED_BASE}")
         return ", ".join(parts)
@@ -301,7 +303,7 @@ def detect_isolation(isolate: bool = True, method: Method = "auto") -> Isolation
             hint="install util-linux (Debian: apt-get install util-linux)",
         )
     if not isolate:
-        return Isolation(None, False, None, prlimit)
+        return Isolation(None, False, None, prlimit, disabled=True)
     root = os.geteuid() == 0
     setpriv = _setpriv() if root else None
     bwrap = shutil.which("bwrap") if method != "unshare" else None
