@@ -86,6 +86,8 @@ class CandidateResult:
     # derived inputs (the original is the oracle) on which it printed what the original does
     derived_passed: int = 0
     derived_total: int = 0
+    # the derived input it got wrong (first 4 kB), to reproduce the failure
+    counterexample: str = ""
 
 
 @define
@@ -403,6 +405,8 @@ class Pipeline:
         failed = _first_failure(outcomes)
         if failed is None:
             return None
+        case = next(c for c in cases if c.name == failed.test)
+        result.counterexample = case.input.read_bytes()[:4096].decode("utf-8", "replace")
         why = (
             failed.reason.replace("wrong output, ", "output differs from the original's: ", 1)
             .replace(": expected ", ": the original printed ", 1)

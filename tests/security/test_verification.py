@@ -158,6 +158,9 @@ async def test_hostile_candidates_are_rejected_with_their_reason(
     assert last.status == "rejected" and last.tests_passed == 3
     assert last.reason.startswith("derived input d")
     assert "output differs from the original's" in last.reason
+    # the input it got wrong comes with it, to reproduce: the original's answer is not last
+    numbers = [int(t) for t in last.counterexample.split()]
+    assert numbers[0] == len(numbers) - 1 and max(numbers[1:]) != numbers[-1]
 
     # a coin flip per run: some run (test, derived input or measurement) must catch it
     for name in ("random-device", "stack-address"):
