@@ -97,7 +97,10 @@ def _groups(lines: list[list[str]]) -> list[_Group]:
             i += 1
             continue
         after = i + 1
-        if 0 < len(tokens) <= 4 and all(_is_int(t) for t in tokens):
+        # past the first line, a line shaped like the next one is more likely a row (an
+        # edge "u v" of a block whose count was not recognised) than a header
+        header = i == 0 or after >= len(lines) or _shape(lines[after]) != _shape(tokens)
+        if header and 0 < len(tokens) <= 4 and all(_is_int(t) for t in tokens):
             for pos, token in enumerate(tokens):
                 count = int(token)
                 if count < 2 or after >= len(lines):
@@ -183,8 +186,17 @@ def _plan(text: str) -> _Plan:
     while last >= 0 and not lines[last]:
         last -= 1
     tail: list[int] = []
-    if last >= 0 and last not in governed:
-        tail = [p for p, t in enumerate(lines[last]) if _is_int(t) or _FLOAT.fullmatch(t)]
+    # the numbers ending the input ("n", "a b"), unless their line is the last of rows
+    # shaped alike (the last edge of a graph) or they index into an earlier size
+    previous = max((i for i in range(last) if lines[i]), default=-1)
+    alone = previous < 0 or _shape(lines[previous]) != _shape(lines[last])
+    if last >= 0 and last not in governed and alone:
+        bounds = [int(t) for line in lines[:last] for t in line if _is_int(t) and int(t) >= 2]
+        for p, t in enumerate(lines[last]):
+            if _FLOAT.fullmatch(t) or (
+                _is_int(t) and not any(0 <= int(t) <= b <= 2 * int(t) for b in bounds)
+            ):
+                tail.append(p)
     return _Plan(lines, groups, index_columns, tail)
 
 
