@@ -3,8 +3,9 @@
 Three tests can pass by accident (or by design, when a model hard-codes them). Derived
 inputs keep each test input's token shape and change what a correct program must not
 depend on: numbers perturbed within the range the input shows, sizes shrunk (and grown, up
-to the largest size among the tests) where a count token governs what follows, and rows
-or list elements reordered. A candidate must print on each what the original prints.
+to the largest size among the tests) where a count token governs what follows, rows or
+list elements reordered, and the letters of data words changed (same length, same
+letters). A candidate must print on each what the original prints.
 
 The input's structure is inferred, conservatively, because a derived input that breaks
 the problem's constraints makes the original a bad oracle (correct rewrites differ from it
@@ -16,7 +17,11 @@ on invalid input, e.g. `cin` and `scanf` at end of file):
   into something of size V (vertices, positions): it is never perturbed, and neither its
   group nor the group counted by V changes size;
 - other integers outside lists and rows are left alone (a scalar may be a count of
-  something not recognised) unless they end the input;
+  something not recognised) unless they end the input alone (not the last of like rows);
+- past the first line, a line shaped like the next one is a row, not a header;
+- a word is data when it occurs once in the input (words that repeat are commands or
+  names) and is long (8+), as long as a number on the line above says, or a grid row;
+  characters that occur once in the input stay put;
 - a column that is sorted stays sorted, distinct stays distinct, a permutation stays one,
   and columns ordered within every row (l <= r) stay ordered.
 Everything is seeded from the input's hash: the same tests give the same derived inputs.
@@ -24,6 +29,7 @@ Everything is seeded from the input's hash: the same tests give the same derived
 
 from __future__ import annotations
 
+import collections
 import functools
 import random
 import re
@@ -370,10 +376,49 @@ def _derive_one(text: str, kind: str, seen: _Seen, rng: random.Random) -> tuple[
                 lines[last][p] = _column_like([token], 1, rng)[0]
             changed = changed or lines[last][p] != token
         how = "numbers perturbed"
+    if kind == "values" and _change_words(plan.lines, lines, text, rng):
+        how = "numbers and letters changed" if changed and how else "letters changed"
+        changed = True
     if not changed:
         return None
     ending = "\n" if text.endswith(("\n", "\r")) else ""
     return "\n".join(" ".join(line) for line in lines) + ending, how
+
+
+def _change_words(
+    before: list[list[str]], lines: list[list[str]], text: str, rng: random.Random
+) -> bool:
+    """Change the letters of data words in place (see the module's rules), each letter
+    drawn from the word's own letters, keeping its length; a character that occurs once in
+    the whole input (a maze's start "S") stays where it is. True if a word changed."""
+    repeats = collections.Counter(t for line in before for t in line)
+    once = {c for c, n in collections.Counter(text).items() if n == 1}
+    changed = False
+
+    def data(i: int, token: str) -> bool:
+        # long, or as long as a number just above says, or a row of a grid
+        if len(token) < 4 or repeats[token] != 1 or _shape([token]) != "w":
+            return False
+        above = before[i - 1] if i > 0 else []
+        grid = [before[k][0] for k in (i - 1, i + 1) if 0 <= k < len(before) and before[k]]
+        return (
+            len(token) >= 8
+            or str(len(token)) in above
+            or any(len(w) == len(token) and len(before[k]) == 1 for k, w in enumerate(grid))
+        )
+
+    for i, line in enumerate(lines):
+        for p, token in enumerate(line):
+            if not data(i, token):
+                continue
+            pool = [c for c in token if c not in once]
+            if len(set(pool)) < 2:
+                continue
+            new = "".join(c if c in once else rng.choice(pool) for c in token)
+            if new != token:
+                line[p] = new
+                changed = True
+    return changed
 
 
 def derive_inputs(tests: Sequence[tuple[str, bytes]], count: int) -> list[DerivedInput]:

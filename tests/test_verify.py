@@ -310,3 +310,14 @@ def test_outputs_made_of_the_originals_literals_are_not_hardcoding(tmp_path: Pat
     candidate = 'int main() { if (a) puts("Yes"); if (b) puts("No"); puts("No"); puts("Yes"); }'
     assert hardcoded_answer(candidate, original, suite.cases) is None
     assert hardcoded_answer(candidate, "int main() {}", suite.cases) is not None
+
+
+def test_data_words_change_their_letters_commands_do_not() -> None:
+    made = derive_inputs([("s", b"15\nnikoandsolstice\n")], 6)
+    assert made and all(d.how == "letters changed" for d in made)
+    for item in made:
+        count, word = item.data.decode().split()
+        assert count == "15" and len(word) == 15 and set(word) <= set("nikoandsolstice")
+    assert derive_inputs([("c", b"insert 5\ninsert 7\nprint\n")], 6) == []
+    # a two-tree input (n, then the edges of two trees): nothing is safe to change
+    assert derive_inputs([("t", b"3\n1 3\n1 2\n1 3\n1 2\n")], 6) == []
