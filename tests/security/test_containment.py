@@ -59,7 +59,7 @@ using namespace std;
 
 # One pipeline run builds, verifies and measures a dozen programs: on a loaded machine that
 # takes minutes, more than the default per-test limit.
-pytestmark = pytest.mark.timeout(900)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 
 def correct_after(attack: str, helpers: str = "") -> str:
