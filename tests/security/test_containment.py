@@ -27,13 +27,14 @@ from pie_lsp.cache import Cache
 from pie_lsp.measure import MeasureFailed
 from pie_lsp.measure.bound import MeasureBound, measurement_bound
 from pie_lsp.measure.native import NativeMeasurer
-from pie_lsp.pipeline import CandidateResult, OptimizeResult
-from pie_lsp.program import MAX_SOURCE_BYTES
+from pie_lsp.pipeline import CandidateResult, OptimizeResult, Pipeline
+from pie_lsp.program import MAX_SOURCE_BYTES, Program
 from pie_lsp.sandbox import Sandbox, detect_isolation
 from pie_lsp.settings import Settings
 from pie_lsp.verify import find_tests
 
 from ..conftest import DOUBLER, REPO, processes_matching, write_program
+from ..models.fake_openai_server import answers, serving
 from ..test_pipeline import ScriptedModel, optimize
 
 # The original's loop, for candidates that answer correctly besides their attack.
@@ -437,3 +438,46 @@ def test_native_measurement_is_bounded_by_the_originals_time(
 
     message = asyncio.run(measure())
     assert message == "test 1: measurement timed out (2× the original's time + 1 s = 1.5 s)"
+
+
+# -- issue 11's first case exactly, served by an OpenAI-compatible server ----------------
+
+PROC_SELF_FD0 = r"""#include <fstream>
+#include <iostream>
+#include <string>
+#include <unistd.h>
+int main() {
+    char link[4096] = {0};
+    if (readlink("/proc/self/fd/0", link, sizeof link - 1) <= 0) return 0;
+    std::string path(link);
+    size_t at = path.rfind("input.");
+    if (at == std::string::npos) return 0;
+    std::ifstream expected(path.replace(at, 6, "output."));
+    std::cout << expected.rdbuf();
+    return 0;
+}
+"""
+
+
+async def test_the_answers_cannot_be_read_through_stdin_from_a_model(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """The attack that passed 2/2 tests and was written with --write: from the
+    `FakeOpenAIServer` TEST DOUBLE through the openai backend, it now finds only a pipe."""
+    isolation_or_skip()
+    path = doubler_project(tmp_path)
+    settings.model.backend = "openai"
+    settings.model.openai.model = "hostile"
+    settings.model.samples = 1
+    with serving({"hostile": answers(f"```cpp\n{PROC_SELF_FD0}```\n")}) as server:
+        settings.model.openai.url = server.url
+        pipeline = Pipeline(settings)
+        try:
+            result = await pipeline.optimize(Program.from_file(path), find_tests(path))
+        finally:
+            await pipeline.aclose()
+    assert result.status == "not-optimized", result.error
+    assert result.optimized_source in (None, "")
+    c = [c for c in result.candidates if "readlink" in c.source]
+    assert len(c) == 1 and c[0].status == "rejected"
+    assert c[0].reason == "test 1: wrong output, expected 3 lines of output, got 0"
