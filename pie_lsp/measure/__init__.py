@@ -27,7 +27,7 @@ from attrs import field, frozen
 from pie_lsp.assets import asset
 from pie_lsp.build import Binary
 from pie_lsp.cache import Cache, digest
-from pie_lsp.errors import PieError
+from pie_lsp.errors import PieError, ToolMissing
 from pie_lsp.sandbox import Sandbox
 from pie_lsp.settings import Settings
 from pie_lsp.verify import TestCase
@@ -197,7 +197,13 @@ def make_measurer(
 
         found = gem5.find_gem5(settings.simulator.gem5)
         if found is not None:
-            return gem5.Gem5Measurer(settings, sandbox, cache, slots)
+            try:
+                return gem5.Gem5Measurer(settings, sandbox, cache, slots)
+            except ToolMissing:
+                if backend == "gem5":
+                    raise
+                # auto: a gem5 that does not run (another ISA...) means the estimate;
+                # results name their backend, and `pie-lsp doctor` says what is wrong
         if backend == "gem5":
             raise gem5.gem5_missing_error(settings.simulator.gem5)
         backend = "estimate"

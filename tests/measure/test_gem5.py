@@ -386,6 +386,9 @@ def test_gem5_for_the_wrong_isa_and_not_gem5_at_all(settings: Settings, tmp_path
     with pytest.raises(ToolMissing, match="simulates ARM only") as info:
         _measurer(settings, arm)
     assert "build/X86/gem5.opt" in info.value.hint
+    settings.simulator.backend = "auto"  # auto: such a gem5 means the estimate
+    fallback = make_measurer(settings, Sandbox(), Cache(settings.cache), asyncio.Semaphore(1))
+    assert fallback.name == "estimate"
     # another program where gem5 was expected
     with pytest.raises(ToolMissing, match="does not run a configuration script") as info:
         _measurer(settings, shutil.which("true") or "/bin/true")
