@@ -17,6 +17,7 @@ from pie_lsp.measure.estimate import (
     cachegrind_geometry,
     costs_digest,
     estimated_cycles,
+    excluded_costs,
     features,
     instruction_class,
     instruction_counts,
@@ -180,6 +181,8 @@ def test_instruction_counts_skip_inclusive_call_costs() -> None:
         ("add", "rax, rcx", None),
         ("movsd", "xmm0, qword ptr [rax]", None),
         ("fnstcw", "word ptr [rsp]", None),
+        ("bsf", "rax, rcx", "bit_scan"),
+        ("tzcnt", "eax, ecx", "bit_scan"),
     ],
 )
 def test_instruction_classes(mnemonic: str, operands: str, expected: str | None) -> None:
@@ -246,3 +249,17 @@ async def test_glibc_takes_gem5s_string_routines(settings: Settings) -> None:
     other = unmasked.timing("1", await unmasked.counts(binary, case))
     assert other.instructions is not None
     assert abs(other.instructions - gem5) / gem5 > 0.10
+
+
+def test_tunables_parsing_is_left_out_inclusive_of_its_calls() -> None:
+    text = """events: Ir Dr
+summary: 100 10
+fn=_dl_tunable_set_hwcaps
+0x401000 0 7 1
+cfn=__memcmp_sse2
+calls=2 0x402000 0
+0x401004 0 20 4
+fn=main
+0x403000 0 73 5
+"""
+    assert excluded_costs(text) == {"Ir": 27.0, "Dr": 5.0}
