@@ -21,6 +21,7 @@ from pie_lsp.models.rules.reserve_vector import ReserveVector
 from pie_lsp.models.rules.residue_search import ResidueSearch
 from pie_lsp.models.rules.set_to_unordered import SetToUnordered
 from pie_lsp.models.rules.string_append import StringAppend
+from pie_lsp.models.rules.substr_compare import SubstrCompare
 from pie_lsp.models.rules.sync_stdio import SyncStdio
 from pie_lsp.models.rules.to_string_digits import ToStringDigits
 from pie_lsp.models.rules.zero_memset import ZeroMemset
@@ -37,6 +38,7 @@ ALL_RULES: tuple[Rule, ...] = (
     SetToUnordered(),
     RangeForCopy(),
     LocalCopy(),
+    SubstrCompare(),
     ToStringDigits(),
     EqualPairs(),
     PrefixSums(),

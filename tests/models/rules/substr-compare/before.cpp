@@ -1,0 +1,14 @@
+#include <iostream>
+#include <string>
+using namespace std;
+
+int main() {
+    string s, t;
+    cin >> s >> t;
+    int k = t.size(), hits = 0, misses = 0;
+    for (int i = 0; i + k <= (int)s.size(); i++) {
+        if (s.substr(i, k) == t) hits++;
+        if ("ab" != s.substr(i)) misses++;
+    }
+    cout << hits << " " << misses << "\n";
+}
