@@ -35,7 +35,7 @@ import random
 import re
 from collections.abc import Sequence
 
-from attrs import define, evolve, frozen
+from attrs import define, evolve, field, frozen
 
 from pie_lsp.cache import digest
 
@@ -55,9 +55,15 @@ class DerivedInput:
 
 
 def _is_int(token: str) -> bool:
-    # a fast path of _INT (this runs on every token of every input, many times)
+    # a fast path of _INT (this runs on every token of every input, many times); "0110"
+    # is a string of digits (a bit string, a matrix row), not a number
     body = token[1:] if token[:1] in ("+", "-") else token
-    return 0 < len(body) <= 18 and body.isascii() and body.isdigit()
+    return (
+        0 < len(body) <= 18
+        and body.isascii()
+        and body.isdigit()
+        and (body[0] != "0" or len(body) == 1)
+    )
 
 
 @define
@@ -139,7 +145,7 @@ def _columns(rows: list[list[str]]) -> list[list[int] | None]:
     return out
 
 
-_INT_RUN = re.compile(r"(?:[-+]?\d{1,18} )*")
+_INT_RUN = re.compile(r"(?:[-+]?(?:0|[1-9]\d{0,17}) )*")
 
 
 def _ints(values: list[str]) -> list[int] | None:
@@ -157,6 +163,9 @@ class _Plan:
     groups: list[_Group]
     index_columns: set[tuple[int, int]]  # (group, column) never perturbed
     tail: list[int]  # token positions of the last line that may be perturbed
+    # integers outside lists and rows ("k" of "n k"): a size never shrinks below one it
+    # may bound (k <= n)
+    scalars: list[int] = field(factory=list)
 
 
 @functools.lru_cache(maxsize=32)
@@ -192,10 +201,10 @@ def _plan(text: str) -> _Plan:
     while last >= 0 and not lines[last]:
         last -= 1
     tail: list[int] = []
-    # the numbers ending the input ("n", "a b"), unless their line is the last of rows
-    # shaped alike (the last edge of a graph) or they index into an earlier size
+    # the numbers ending the input ("n", "a b"), unless their line is the last of rows as
+    # long (the last edge of a graph, a matrix row) or they index into an earlier size
     previous = max((i for i in range(last) if lines[i]), default=-1)
-    alone = previous < 0 or _shape(lines[previous]) != _shape(lines[last])
+    alone = previous < 0 or len(lines[previous]) != len(lines[last])
     if last >= 0 and last not in governed and alone:
         bounds = [int(t) for line in lines[:last] for t in line if _is_int(t) and int(t) >= 2]
         for p, t in enumerate(lines[last]):
@@ -203,7 +212,21 @@ def _plan(text: str) -> _Plan:
                 _is_int(t) and not any(0 <= int(t) <= b <= 2 * int(t) for b in bounds)
             ):
                 tail.append(p)
-    return _Plan(lines, groups, index_columns, tail)
+    counts = {g.count_at for g in groups}
+    scalars = [
+        int(t)
+        for i, line in enumerate(lines)
+        if i not in elements
+        for p, t in enumerate(line)
+        if _is_int(t) and (i, p) not in counts
+    ]
+    return _Plan(lines, groups, index_columns, tail, scalars)
+
+
+def _matrix(rows: list[list[str]]) -> bool:
+    """Square rows of one word each ("0110", "NYYN"): an adjacency matrix, symmetric
+    perhaps; its rows must not move, change or go."""
+    return len(rows) > 1 and all(len(r) == 1 and len(r[0]) == len(rows) for r in rows)
 
 
 def _column_like(values: list[str], size: int, rng: random.Random) -> list[str]:
@@ -328,6 +351,7 @@ def _derive_one(text: str, kind: str, seen: _Seen, rng: random.Random) -> tuple[
         [evolve(g) for g in plan.groups],
         plan.index_columns,
         plan.tail,
+        plan.scalars,
     )
     lines = plan.lines
     changed = False
@@ -342,17 +366,18 @@ def _derive_one(text: str, kind: str, seen: _Seen, rng: random.Random) -> tuple[
             how = "numbers perturbed"
         elif kind == "reorder":
             # sorted data stays sorted; a list of indices may be positional (parents)
-            if _is_sorted(rows) or (indexed and group.kind != "rows"):
+            if _is_sorted(rows) or (indexed and group.kind != "rows") or _matrix(rows):
                 continue
             new = rows[:]
             rng.shuffle(new)
             how = "rows reordered" if group.kind == "rows" else "elements reordered"
-        elif not group.resizable:
+        elif not group.resizable or _matrix(rows):
             continue
         elif kind == "shrink":
-            if len(rows) < 2:
+            floor = max([v for v in plan.scalars if v <= len(rows)] + [1, len(rows) // 4])
+            if floor >= len(rows):
                 continue
-            new = _shrink(rows, rng.randint(max(1, len(rows) // 4), len(rows) - 1), rng)
+            new = _shrink(rows, rng.randint(floor, len(rows) - 1), rng)
             how = "sizes shrunk"
         else:
             top = seen.sizes.get(n, len(rows))
@@ -399,6 +424,8 @@ def _change_words(
         # long, or as long as a number just above says, or a row of a grid
         if len(token) < 4 or repeats[token] != 1 or _shape([token]) != "w":
             return False
+        if token.isdigit() or len(token) == sum(1 for line in before if len(line) == 1):
+            return False  # a bit string, or a row of what may be a square matrix
         above = before[i - 1] if i > 0 else []
         grid = [before[k][0] for k in (i - 1, i + 1) if 0 <= k < len(before) and before[k]]
         return (

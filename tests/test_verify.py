@@ -321,3 +321,10 @@ def test_data_words_change_their_letters_commands_do_not() -> None:
     assert derive_inputs([("c", b"insert 5\ninsert 7\nprint\n")], 6) == []
     # a two-tree input (n, then the edges of two trees): nothing is safe to change
     assert derive_inputs([("t", b"3\n1 3\n1 2\n1 3\n1 2\n")], 6) == []
+
+
+def test_sizes_never_shrink_below_a_number_they_may_bound_and_matrices_stay() -> None:
+    for item in derive_inputs([("k", b"6 4\n9 1 8 2 7 3\n")], 12):
+        n, k = (int(t) for t in item.data.split()[:2])
+        assert k == 4 and n >= k  # "n k" with k <= n
+    assert derive_inputs([("m", b"3\nNYN\nYNY\nNYN\n"), ("b", b"2\n01\n10\n")], 6) == []
