@@ -54,19 +54,6 @@ class Generation:
     # Things the user should know (e.g. "program is longer than the model was trained on").
     notes: list[str] = field(factory=list)
 
-    def add_completion(
-        self, origin: str, text: str, description: str, *, truncated: bool, limit_hint: str
-    ) -> None:
-        """A model's completion: the program in it as a candidate, or why there is none."""
-        from pie_lsp.models.completion import CompletionRejected, extract_program
-
-        try:
-            source = extract_program(text, truncated=truncated, limit_hint=limit_hint)
-        except CompletionRejected as exc:
-            self.rejected.append(Rejection(origin, exc.reason))
-            return
-        self.candidates.append(Candidate(origin, source, description))
-
 
 class ModelBackend(ABC):
     """A source of candidate rewrites."""

@@ -4,9 +4,10 @@ vLLM, TGI, llama.cpp's server, Ollama and hosted APIs all speak this protocol; t
 PIE's fine-tuned CodeLlama checkpoints (`LearningOpt/pie-*`, plain completions) or a general
 instruction model (chat) are used. One `generate` call asks for k samples: with `n` in one
 request where the server honours it, topped up with parallel single requests where it
-returns fewer. 429 and 5xx answers are retried with exponential backoff, honouring
-Retry-After. Every way the server can fail becomes a `ModelError` naming the fix; each
-completion that holds no usable program becomes a `Rejection` with the parser's reason.
+returns fewer (`sampling.sample_each`). 429 and 5xx answers are retried with exponential
+backoff, honouring Retry-After. Every way the server can fail becomes a `ModelError`
+naming the fix; turning completions into candidates and rejections is
+`sampling.SamplingBackend`'s.
 
 Each `generate` uses its own httpx client: cancelling the task closes its connections.
 """
@@ -22,11 +23,11 @@ import time
 from typing import Any
 
 import httpx
-from attrs import frozen
 
 from pie_lsp.errors import ModelError
-from pie_lsp.models.base import Generation, ModelBackend, Progress
+from pie_lsp.models.base import Progress
 from pie_lsp.models.prompts import Prompt, build_prompt, prompt_digest
+from pie_lsp.models.sampling import Completion, Sampled, SamplingBackend, sample_each
 from pie_lsp.program import Program
 from pie_lsp.settings import OpenAISettings, Settings
 
@@ -34,15 +35,6 @@ _RETRY_STATUS = frozenset({408, 409, 425, 429})
 _FIRST_BACKOFF = 0.5  # seconds; doubles with each retry
 _MAX_WAIT = 60.0  # a server asking for a longer wait is reported, not waited for
 _MAX_PARALLEL = 8  # concurrent requests when the server does not honour `n`
-_LIMIT_HINT = ": raise pie.model.openai.max_tokens"
-
-
-@frozen
-class Completion:
-    """One choice of a completion or chat answer."""
-
-    text: str
-    finish_reason: str | None
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -75,10 +67,11 @@ def _server_message(response: httpx.Response) -> str:
     return json.dumps(data)[:300]
 
 
-class OpenAIBackend(ModelBackend):
+class OpenAIBackend(SamplingBackend):
     """Samples rewrites from an OpenAI-compatible server."""
 
     name = "openai"
+    limit_hint = ": raise pie.model.openai.max_tokens"
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -322,10 +315,25 @@ class OpenAIBackend(ModelBackend):
             )
         return out
 
-    async def sample(
-        self, client: httpx.AsyncClient, prompt: Prompt, samples: int, progress: Progress
-    ) -> tuple[list[Completion], list[str]]:
+    @property
+    def source(self) -> str:
+        return self.config.model
+
+    def prompt_for(self, program: Program) -> Prompt:
+        self._require_model()
+        return build_prompt(
+            program.text, self.settings.model.prompt, self.config.api, self.config.model
+        )
+
+    async def sample(self, prompt: Prompt, samples: int, progress: Progress) -> Sampled:
         """`samples` completions (fewer only when some requests failed), and notes."""
+        progress(f"Asking {self.config.model} for {samples} samples ({prompt.template} prompt)…")
+        async with self.client() as client:
+            return await self._sample(client, prompt, samples, progress)
+
+    async def _sample(
+        self, client: httpx.AsyncClient, prompt: Prompt, samples: int, progress: Progress
+    ) -> Sampled:
         notes: list[str] = []
         got: list[Completion] = []
         if self.config.use_n and samples > 1:
@@ -339,50 +347,19 @@ class OpenAIBackend(ModelBackend):
             progress(f"{len(got)}/{samples} samples from {self.config.model}")
         missing = samples - len(got)
         if missing <= 0:
-            return got, notes
-        gate = asyncio.Semaphore(_MAX_PARALLEL)
+            return Sampled(got, notes)
         done = len(got)
 
-        async def one() -> list[Completion]:
+        async def one(_: int) -> list[Completion]:
             nonlocal done
-            async with gate:
-                data = await self._post(client, self._body(prompt, 1))
+            data = await self._post(client, self._body(prompt, 1))
             done += 1
             progress(f"{done}/{samples} samples from {self.config.model}")
             return self._choices(data)[:1]
 
-        results = await asyncio.gather(*(one() for _ in range(missing)), return_exceptions=True)
-        errors = [r for r in results if isinstance(r, BaseException)]
-        for result in results:
-            if isinstance(result, list):
-                got.extend(result)
-        for error in errors:
-            if not isinstance(error, ModelError):
-                raise error
-        if errors and not got:
-            raise errors[0]
-        if errors:
-            notes.append(f"{len(errors)} of {samples} requests failed: {errors[0]}")
-        return got, notes
-
-    async def generate(self, program: Program, samples: int, progress: Progress) -> Generation:
-        self._require_model()
-        prompt = build_prompt(
-            program.text, self.settings.model.prompt, self.config.api, self.config.model
-        )
-        progress(f"Asking {self.config.model} for {samples} samples ({prompt.template} prompt)…")
-        async with self.client() as client:
-            completions, notes = await self.sample(client, prompt, samples, progress)
-        generation = Generation(notes=[*prompt.notes, *notes])
-        for index, completion in enumerate(completions):
-            generation.add_completion(
-                f"{self.name}:sample-{index}",
-                completion.text,
-                f"sample {index} from {self.config.model}",
-                truncated=completion.finish_reason == "length",
-                limit_hint=_LIMIT_HINT,
-            )
-        return generation
+        # servers that ignore `n` are topped up with single requests, a few at a time
+        topped = await sample_each(one, missing, parallel=_MAX_PARALLEL, got=got)
+        return Sampled(topped.completions, [*notes, *topped.notes])
 
     # -- doctor -----------------------------------------------------------------------------
     async def check(self) -> str:

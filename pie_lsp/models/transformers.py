@@ -7,7 +7,7 @@ base install stays light (`pip install torch==2.13.0 'pie-lsp[transformers]'` ad
 
 Generation runs in a worker thread, one sample at a time; cancelling the task stops the
 sample being generated at its next token (a stopping criterion watches a flag) and starts
-no more.
+no more. Turning samples into candidates and rejections is `sampling.SamplingBackend`'s.
 """
 
 from __future__ import annotations
@@ -23,13 +23,13 @@ from typing import Any
 from attrs import frozen
 
 from pie_lsp.errors import ModelError
-from pie_lsp.models.base import Generation, ModelBackend, Progress
-from pie_lsp.models.prompts import build_prompt, prompt_digest
+from pie_lsp.models.base import Progress
+from pie_lsp.models.prompts import Prompt, build_prompt, prompt_digest
+from pie_lsp.models.sampling import Completion, Sampled, SamplingBackend, sample_each
 from pie_lsp.program import Program
 from pie_lsp.settings import Settings, TransformersSettings
 
 INSTALL_HINT = "pip install torch==2.13.0 'pie-lsp[transformers]'"
-_LIMIT_HINT = ": raise pie.model.transformers.max_new_tokens"
 _WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth")
 
 
@@ -102,10 +102,11 @@ class _Loaded:
         self.device = device
 
 
-class TransformersBackend(ModelBackend):
+class TransformersBackend(SamplingBackend):
     """Samples rewrites from a local causal language model."""
 
     name = "transformers"
+    limit_hint = ": raise pie.model.transformers.max_new_tokens"
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -224,24 +225,26 @@ class TransformersBackend(ModelBackend):
             await asyncio.wait([future], timeout=30)
             raise
 
-    async def generate(self, program: Program, samples: int, progress: Progress) -> Generation:
-        prompt = build_prompt(
+    @property
+    def source(self) -> str:
+        return Path(self.config.path).name
+
+    def prompt_for(self, program: Program) -> Prompt:
+        return build_prompt(
             program.text, self.settings.model.prompt, "completions", self.config.path
         )
+
+    async def sample(self, prompt: Prompt, samples: int, progress: Progress) -> Sampled:
         progress(f"Loading the checkpoint {self.config.path}…")
         loaded = await self.load()
-        generation = Generation(notes=list(prompt.notes))
-        for index in range(samples):
+
+        async def one(index: int) -> list[Completion]:
             progress(f"Sampling {index + 1}/{samples} on {loaded.device}…")
             sample = await self._sample(loaded, prompt.text, prompt.stop)
-            generation.add_completion(
-                f"{self.name}:sample-{index}",
-                sample.text,
-                f"sample {index} from {Path(self.config.path).name}",
-                truncated=sample.finish_reason == "length",
-                limit_hint=_LIMIT_HINT,
-            )
-        return generation
+            return [Completion(sample.text, sample.finish_reason)]
+
+        # one at a time: the model uses every core already
+        return await sample_each(one, samples)
 
     async def aclose(self) -> None:
         self._loaded = None
