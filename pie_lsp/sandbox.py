@@ -222,7 +222,9 @@ def _is_system(path: Path) -> bool:
 def _private(path: Path) -> bool:
     """A home directory, a directory holding one, or a hidden directory: never shown
     whole."""
-    homes = {Path.home().resolve(), Path("/root"), *Path("/home").glob("*")}
+    homes = {Path("/root"), *Path("/home").glob("*")}
+    with contextlib.suppress(RuntimeError, KeyError):  # no HOME and no passwd entry
+        homes.add(Path.home().resolve())
     return (
         path.name.startswith(".")
         or path in homes
