@@ -18,6 +18,7 @@ from pygls.workspace import TextDocument
 from pie_lsp.errors import PieError
 from pie_lsp.lsp import capabilities
 from pie_lsp.lsp import presentation as show
+from pie_lsp.lsp.edits import text_edits, workspace_edit
 from pie_lsp.lsp.jobs import Job
 from pie_lsp.lsp.progress import Progress
 from pie_lsp.lsp.results import StoredResult
@@ -70,7 +71,7 @@ def ready_edit(
         if for_action
         else capabilities.change_annotations(caps)
     )
-    return show.workspace_edit(
+    return workspace_edit(
         stored.uri,
         version,
         stored.edits,
@@ -86,7 +87,7 @@ def store(ls: PieServer, uri: str, sha: str, text: str, result: OptimizeResult) 
     if result.status == "optimized" and result.optimized_source is not None:
         document = ls.document(uri)
         codec = document.position_codec if document else ls.workspace.position_codec
-        edits = show.text_edits(text, result.optimized_source, codec)
+        edits = text_edits(text, result.optimized_source, codec)
     stored = ls.results.add(uri, sha, result, edits)
     ls.refresh_lenses()
     return stored

@@ -1,137 +1,26 @@
-"""What the editor is shown: code actions, code lenses, hovers, edits and progress.
+"""What the editor is shown: code actions, code lenses, hovers and progress.
 
 Pure functions from results to lsprotocol objects, so the handlers stay thin and these
-can be tested without a server. What the client can take is asked in `capabilities`.
+can be tested without a server. What the client can take is asked in `capabilities`;
+the edits themselves are made in `edits`, the command ids named here live in
+`command_ids`.
 """
 
 from __future__ import annotations
 
-import difflib
-import re
 from collections.abc import Sequence
-from pathlib import PurePosixPath
-from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
-from pygls.workspace.position_codec import PositionCodec
 
+from pie_lsp.lsp.command_ids import APPLY_RESULT, CHECK_SPEEDUP, OPTIMIZE, SAVE_BASELINE
 from pie_lsp.pipeline import OptimizeResult, SpeedupResult, Step
-from pie_lsp.program import CPP_SUFFIXES
 from pie_lsp.text import markdown, visible
-
-OPTIMIZE = "pie.optimize"
-CHECK_SPEEDUP = "pie.checkSpeedup"
-SAVE_BASELINE = "pie.saveBaseline"
-APPLY_RESULT = "pie.applyResult"
-COMMANDS = (OPTIMIZE, CHECK_SPEEDUP, SAVE_BASELINE, APPLY_RESULT)
 
 # Rewrites are refactors (VS Code lists them under the light bulb and "Refactor…");
 # checking and saving baselines act on the whole file without editing it: source actions.
 # The ".pie" suffix lets users bind keys to exactly these (`only: ["refactor.rewrite.pie"]`).
 KIND_REWRITE = "refactor.rewrite.pie"
 KIND_SOURCE = "source.pie"
-ANNOTATION_ID = "pie-lsp.rewrite"
-
-CPP_LANGUAGE_IDS = frozenset({"cpp", "c++", "cuda-cpp", "objective-cpp"})
-
-# The only line breaks LSP knows (str.splitlines also splits on \f, \v, \x1c...).
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
-
-
-def split_lines(text: str) -> list[str]:
-    """Lines as LSP counts them, each with its line break."""
-    return _LINE.findall(text)
-
-
-def is_cpp(uri: str, language_id: str | None = None) -> bool:
-    suffix = PurePosixPath(unquote(urlparse(uri).path)).suffix.lower()
-    if suffix in CPP_SUFFIXES:
-        return True
-    return language_id is not None and language_id.lower() in CPP_LANGUAGE_IDS and not suffix
-
-
-# -- edits ----------------------------------------------------------------------------------
-
-
-def text_edits(before: str, after: str, codec: PositionCodec) -> list[types.TextEdit]:
-    """Line-level edits turning `before` into `after` (unchanged lines are left alone, so
-    marks and the cursor outside the rewrite stay put and the preview shows the diff)."""
-    a, b = split_lines(before), split_lines(after)
-
-    def position(index: int) -> types.Position:
-        if index < len(a):
-            return types.Position(line=index, character=0)
-        if not a:
-            return types.Position(line=0, character=0)
-        last = a[-1]
-        if last.endswith(("\n", "\r")):
-            return types.Position(line=len(a), character=0)
-        return types.Position(line=len(a) - 1, character=codec.client_num_units(last))
-
-    # Diff only between the common head and tail, with difflib's junk heuristic: lines
-    # like "}" repeat hundreds of times in a big file and make the exact diff slow (20 ms
-    # for 2,000 lines, on the event loop). Any diff is correct; this one is just not
-    # always the smallest.
-    head = 0
-    while head < min(len(a), len(b)) and a[head] == b[head]:
-        head += 1
-    tail = 0
-    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
-        tail += 1
-    matcher = difflib.SequenceMatcher(None, a[head : len(a) - tail], b[head : len(b) - tail])
-    edits = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        edits.append(
-            types.TextEdit(
-                range=types.Range(start=position(head + i1), end=position(head + i2)),
-                new_text="".join(b[head + j1 : head + j2]),
-            )
-        )
-    return edits
-
-
-def workspace_edit(
-    uri: str,
-    version: int | None,
-    edits: Sequence[types.TextEdit],
-    label: str,
-    *,
-    document_changes: bool,
-    annotate: bool,
-) -> types.WorkspaceEdit:
-    """The edit for one document: versioned `documentChanges` (annotated as needing
-    confirmation, so VS Code opens its refactor preview) where the client takes them,
-    plain `changes` otherwise."""
-    if not document_changes:
-        return types.WorkspaceEdit(changes={uri: list(edits)})
-    body: list[types.TextEdit | types.AnnotatedTextEdit] = list(edits)
-    annotations = None
-    if annotate:
-        body = [
-            types.AnnotatedTextEdit(range=e.range, new_text=e.new_text, annotation_id=ANNOTATION_ID)
-            for e in edits
-        ]
-        annotations = {
-            ANNOTATION_ID: types.ChangeAnnotation(
-                label=label,
-                needs_confirmation=True,
-                description="verified by pie-lsp on your tests",
-            )
-        }
-    return types.WorkspaceEdit(
-        document_changes=[
-            types.TextDocumentEdit(
-                text_document=types.OptionalVersionedTextDocumentIdentifier(
-                    uri=uri, version=version
-                ),
-                edits=body,
-            )
-        ],
-        change_annotations=annotations,
-    )
-
 
 # -- labels -----------------------------------------------------------------------------------
 

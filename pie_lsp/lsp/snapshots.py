@@ -7,18 +7,28 @@ the result is delivered only if the buffer still has the snapshot's text.
 
 from __future__ import annotations
 
-from pathlib import Path
-from urllib.parse import urlparse
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlparse
 
 from attrs import frozen
 from pygls.exceptions import JsonRpcInvalidParams
 from pygls.uris import to_fs_path
 
-from pie_lsp.lsp import presentation as show
 from pie_lsp.lsp.server import PieServer
-from pie_lsp.program import Program
+from pie_lsp.program import CPP_SUFFIXES, Program
 from pie_lsp.settings import Settings
 from pie_lsp.verify import TestSuite, find_tests
+
+CPP_LANGUAGE_IDS = frozenset({"cpp", "c++", "cuda-cpp", "objective-cpp"})
+
+
+def is_cpp(uri: str, language_id: str | None = None) -> bool:
+    """Whether PIE answers for this document: a C++ file suffix, or no suffix and a
+    language the editor calls C++ (an unsaved buffer)."""
+    suffix = PurePosixPath(unquote(urlparse(uri).path)).suffix.lower()
+    if suffix in CPP_SUFFIXES:
+        return True
+    return language_id is not None and language_id.lower() in CPP_LANGUAGE_IDS and not suffix
 
 
 @frozen
@@ -44,7 +54,7 @@ def take(ls: PieServer, uri: str, command: str) -> Snapshot:
             f"{command}: {uri} is not a file on disk; save it first (its tests are "
             "looked for next to it)"
         )
-    if not show.is_cpp(uri, document.language_id):
+    if not is_cpp(uri, document.language_id):
         raise JsonRpcInvalidParams(
             f"{command}: {Path(document.path).name} is not a C++ file "
             "(.cpp, .cc, .cxx, .hpp…); PIE optimizes C++ programs"

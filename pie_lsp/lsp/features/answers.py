@@ -9,12 +9,13 @@ from lsprotocol import types
 from pie_lsp.lsp import capabilities, delivery
 from pie_lsp.lsp import presentation as show
 from pie_lsp.lsp.server import PieServer
+from pie_lsp.lsp.snapshots import is_cpp
 
 
 def code_action(ls: PieServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
     uri = params.text_document.uri
     document = ls.document(uri)
-    if document is None or not show.is_cpp(uri, document.language_id):
+    if document is None or not is_cpp(uri, document.language_id):
         return None
     stored = ls.results.for_text(uri, ls.hash_of(document))
     ready, apply_id = None, None

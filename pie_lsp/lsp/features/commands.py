@@ -4,7 +4,8 @@
 document, cancellable by `$/cancelRequest` or the progress bar, superseded by a newer
 request for the same document, at most `jobs` at once; the pipeline runs on the worker
 loop (pie_lsp.lsp.worker) and reports each step as `$/progress`. Arguments arrive typed
-(pie_lsp.lsp.arguments); the outcome goes back through pie_lsp.lsp.delivery.
+(pie_lsp.lsp.arguments); the outcome goes back through pie_lsp.lsp.delivery. The ids
+are in pie_lsp.lsp.command_ids (code actions and argument checks name them too).
 """
 
 from __future__ import annotations
@@ -19,8 +20,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 
 from pie_lsp.cache import cache_dir
 from pie_lsp.errors import PieError
-from pie_lsp.lsp import delivery
-from pie_lsp.lsp import presentation as show
+from pie_lsp.lsp import command_ids, delivery
 from pie_lsp.lsp.arguments import DocumentArgument, ResultArgument
 from pie_lsp.lsp.jobs import Job
 from pie_lsp.lsp.progress import Progress
@@ -69,7 +69,7 @@ async def run_job(
 
 
 async def optimize(ls: PieServer, target: DocumentArgument) -> dict[str, Any]:
-    snap = take(ls, target.uri, show.OPTIMIZE)
+    snap = take(ls, target.uri, command_ids.OPTIMIZE)
 
     async def work(progress: Progress) -> OptimizeResult:
         _, pipeline, program, suite = await prepare(ls, snap)
@@ -90,7 +90,7 @@ async def optimize(ls: PieServer, target: DocumentArgument) -> dict[str, Any]:
 async def check_speedup(ls: PieServer, target: DocumentArgument) -> dict[str, Any]:
     from pie_lsp.baseline import resolve_baseline
 
-    snap = take(ls, target.uri, show.CHECK_SPEEDUP)
+    snap = take(ls, target.uri, command_ids.CHECK_SPEEDUP)
 
     async def work(progress: Progress) -> SpeedupResult:
         settings, pipeline, current, suite = await prepare(ls, snap)
@@ -130,7 +130,7 @@ async def check_speedup(ls: PieServer, target: DocumentArgument) -> dict[str, An
 async def save_baseline(ls: PieServer, target: DocumentArgument) -> dict[str, Any]:
     from pie_lsp.baseline import save_baseline as save
 
-    snap = take(ls, target.uri, show.SAVE_BASELINE)
+    snap = take(ls, target.uri, command_ids.SAVE_BASELINE)
     await ls.wait_settings()
     settings = await asyncio.to_thread(ls.settings_for, snap.path.parent)
     try:
@@ -157,14 +157,14 @@ def _stored_for(ls: PieServer, target: ResultArgument) -> StoredResult | None:
         stored = ls.results.get(target.result_id)
         if stored is None:
             raise JsonRpcInvalidParams(
-                f"{show.APPLY_RESULT}: no result {target.result_id!r} (results are kept in "
+                f"{command_ids.APPLY_RESULT}: no result {target.result_id!r} (results are kept in "
                 "memory for this session only); run pie.optimize again"
             )
         return stored
     assert target.uri is not None
     document = ls.document(target.uri)
     if document is None:
-        raise JsonRpcInvalidParams(f"{show.APPLY_RESULT}: {target.uri} is not open")
+        raise JsonRpcInvalidParams(f"{command_ids.APPLY_RESULT}: {target.uri} is not open")
     stored = ls.results.for_text(target.uri, ls.hash_of(document))
     if stored is None:
         ls.show(
@@ -199,8 +199,8 @@ def progress_cancel(ls: PieServer, params: types.WorkDoneProgressCancelParams) -
 
 
 def register(server: PieServer) -> None:
-    server.command(show.OPTIMIZE)(optimize)
-    server.command(show.CHECK_SPEEDUP)(check_speedup)
-    server.command(show.SAVE_BASELINE)(save_baseline)
-    server.command(show.APPLY_RESULT)(apply_result)
+    server.command(command_ids.OPTIMIZE)(optimize)
+    server.command(command_ids.CHECK_SPEEDUP)(check_speedup)
+    server.command(command_ids.SAVE_BASELINE)(save_baseline)
+    server.command(command_ids.APPLY_RESULT)(apply_result)
     server.feature(types.WINDOW_WORK_DONE_PROGRESS_CANCEL)(progress_cancel)

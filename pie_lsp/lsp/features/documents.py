@@ -12,9 +12,8 @@ from pygls.uris import to_fs_path
 
 from pie_lsp.errors import PieError
 from pie_lsp.lsp import delivery
-from pie_lsp.lsp import presentation as show
 from pie_lsp.lsp.server import PieServer
-from pie_lsp.lsp.snapshots import Snapshot, read_inputs
+from pie_lsp.lsp.snapshots import Snapshot, is_cpp, read_inputs
 from pie_lsp.pipeline import OptimizeResult
 
 log = logging.getLogger(__name__)
@@ -37,7 +36,7 @@ async def warm(ls: PieServer, uri: str) -> None:
     """Fill the memory store from the disk cache for a newly opened document, so a
     result computed in an earlier session shows at once (best effort, silent)."""
     document = ls.document(uri)
-    if document is None or not show.is_cpp(uri, document.language_id):
+    if document is None or not is_cpp(uri, document.language_id):
         return
     path = to_fs_path(uri)
     if path is None:
