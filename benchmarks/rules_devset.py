@@ -16,7 +16,8 @@ median time per program. `--pie-sample` adds the same figures on ../shared/pie-s
 CodeNet programs, reference_fast.cpp as the human reference; no held-out tests there).
 
 Usage: python benchmarks/rules_devset.py [--only PREFIX ...] [--pie-sample [DIR]]
-           [--markdown FILE] [--json FILE]
+           [--no-devset] [--markdown FILE] [--json FILE]
+       python benchmarks/rules_devset.py --table-from A.json B.json   # merge earlier runs
 Nothing is asserted; the table is for docs/PERFORMANCE.md.
 """
 
@@ -30,7 +31,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -101,9 +102,14 @@ async def evaluate(pipeline: Pipeline, folder: Path, reference: str) -> dict[str
 
 
 async def run_set(
-    folders: Sequence[Path], reference: str, threshold: float, log: bool
+    folders: Sequence[Path],
+    reference: str,
+    threshold: float,
+    save: Callable[[list[dict[str, Any]]], None],
 ) -> list[dict[str, Any]]:
-    rows = []
+    """Every program of one set, in order; `save` gets the rows so far after each one (a
+    run cut short still leaves its figures)."""
+    rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as cache_dir:
         settings = Settings()
         settings.cache.dir = cache_dir
@@ -115,8 +121,8 @@ async def run_set(
             for folder in folders:
                 row = await evaluate(pipeline, folder, reference)
                 rows.append(row)
-                if log:
-                    print(one_line(row), file=sys.stderr, flush=True)
+                save(rows)
+                print(one_line(row), file=sys.stderr, flush=True)
         finally:
             await pipeline.aclose()
             pipeline.cache.close()
@@ -173,7 +179,7 @@ def pct(part: int, whole: int) -> str:
 
 def markdown(sets: dict[str, tuple[list[dict[str, Any]], dict[str, Any]]]) -> str:
     lines = [
-        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node() or 'unknown'} "
+        f"Table made {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node() or 'unknown'} "
         f"({platform.machine()}, Python {platform.python_version()}), estimate simulator.",
         "",
         "| | " + " | ".join(f"{name}: rules | {name}: human reference" for name in sets) + " |",
@@ -237,36 +243,54 @@ async def main() -> int:
     )  # fmt: skip
     parser.add_argument("--no-devset", action="store_true", help="only the PIE sample")
     parser.add_argument("--markdown", type=Path, metavar="FILE", help="also write the table")
-    parser.add_argument("--json", type=Path, metavar="FILE", help="also write every row")
+    parser.add_argument(
+        "--json", type=Path, metavar="FILE", help="also write every row (after each program)"
+    )
+    parser.add_argument(
+        "--table-from", nargs="+", type=Path, metavar="JSON",
+        help="run nothing: print the table of earlier runs' --json files (sets merged)",
+    )  # fmt: skip
     parser.add_argument("--threshold", type=float, default=1.10)
     args = parser.parse_args()
-    sets: dict[str, tuple[list[dict[str, Any]], dict[str, Any]]] = {}
-    if not args.no_devset:
-        folders = sorted(
-            p for p in DEVSET.iterdir()
-            if (p / "slow.cpp").is_file()
-            and (not args.only or any(p.name.startswith(o) for o in args.only))
-        )  # fmt: skip
-        rows = await run_set(folders, "fast.cpp", args.threshold, log=True)
-        sets["devset"] = (rows, summary(rows, args.threshold))
-    if args.pie_sample:
-        folders = sorted(p for p in args.pie_sample.glob("p*_*") if (p / "slow.cpp").is_file())
-        if not folders:
-            print(f"no PIE pairs under {args.pie_sample}", file=sys.stderr)
-            return 1
-        rows = await run_set(folders, "reference_fast.cpp", args.threshold, log=True)
-        sets["pie-sample"] = (rows, summary(rows, args.threshold))
+    sets: dict[str, list[dict[str, Any]]] = {}
+
+    def save(name: str) -> Callable[[list[dict[str, Any]]], None]:
+        def write(rows: list[dict[str, Any]]) -> None:
+            sets[name] = rows
+            if args.json:
+                args.json.write_text(json.dumps(sets, indent=2))
+
+        return write
+
+    if args.table_from:
+        for path in args.table_from:  # the rows of parts of one set run apart are joined
+            for name, rows in json.loads(path.read_text()).items():
+                known = {r["program"] for r in sets.get(name, [])}
+                sets[name] = sorted(
+                    [*sets.get(name, []), *(r for r in rows if r["program"] not in known)],
+                    key=lambda r: str(r["program"]),
+                )
+    else:
+        if not args.no_devset:
+            folders = sorted(
+                p for p in DEVSET.iterdir()
+                if (p / "slow.cpp").is_file()
+                and (not args.only or any(p.name.startswith(o) for o in args.only))
+            )  # fmt: skip
+            await run_set(folders, "fast.cpp", args.threshold, save("devset"))
+        if args.pie_sample:
+            folders = sorted(p for p in args.pie_sample.glob("p*_*") if (p / "slow.cpp").is_file())
+            if not folders:
+                print(f"no PIE pairs under {args.pie_sample}", file=sys.stderr)
+                return 1
+            await run_set(folders, "reference_fast.cpp", args.threshold, save("pie-sample"))
     if not sets:
         print("nothing to run", file=sys.stderr)
         return 2
-    table = markdown(sets)
+    table = markdown({k: (rows, summary(rows, args.threshold)) for k, rows in sets.items()})
     print(table)
     if args.markdown:
         args.markdown.write_text(table)
-    if args.json:
-        args.json.write_text(
-            json.dumps({k: {"rows": r, "summary": s} for k, (r, s) in sets.items()}, indent=2)
-        )
     return 0
 
 
