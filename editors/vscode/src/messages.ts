@@ -38,7 +38,8 @@ const STATUS_WORDS: Record<string, string> = {
 };
 
 /**
- * Reads a server command's answer (pie_lsp/server.py): `label` is the editor sentence
+ * Reads a server command's answer (pie_lsp/lsp/features/commands.py; an optimization's
+ * and a failure's come from pie_lsp/lsp/delivery.py): `label` is the editor sentence
  * ("2.5× faster on Skylake (estimate) — 3/3 tests"), `speedup` a number or null, `status`
  * "optimized" / "not-optimized" / "measured" / "saved" / "cancelled" / "error" (with `error`
  * and `hint`). A bare string is shown as it is.

@@ -6,7 +6,8 @@ import { ResponseError } from "vscode-jsonrpc";
 import { describeError, describeResult, formatSpeedup } from "../src/messages";
 
 describe("describeResult", () => {
-  // the answers of pie_lsp/server.py's commands, as they arrive over JSON-RPC
+  // the answers of the server's commands (pie_lsp/lsp/features/commands.py and
+  // pie_lsp/lsp/delivery.py), as they arrive over JSON-RPC
   it("shows an optimization's speedup and the server's label", () => {
     const summary = describeResult({
       status: "optimized",
