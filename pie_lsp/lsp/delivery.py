@@ -25,8 +25,15 @@ from pie_lsp.lsp.results import StoredResult
 from pie_lsp.lsp.server import PieServer
 from pie_lsp.lsp.snapshots import Snapshot
 from pie_lsp.pipeline import OptimizeResult
+from pie_lsp.text import visible
 
 log = logging.getLogger(__name__)
+
+
+def _visible(text: str | None) -> str | None:
+    """The answer's error texts quote compilers and candidates: shown, never obeyed."""
+    return None if text is None else visible(text)
+
 
 _STOPPED = {
     "cancelled": "Cancelled",
@@ -49,7 +56,7 @@ def failure(ls: PieServer, job: Job, progress: Progress, what: str) -> dict[str,
     if isinstance(exc, PieError):
         progress.end(f"Failed: {exc.message}")
         ls.show_error(exc, what)
-        return {"status": "error", "error": exc.message, "hint": exc.hint}
+        return {"status": "error", "error": visible(exc.message), "hint": _visible(exc.hint)}
     progress.end("Failed: internal error")
     log.error("%s failed", what, exc_info=exc)
     ls.show(
@@ -57,7 +64,7 @@ def failure(ls: PieServer, job: Job, progress: Progress, what: str) -> dict[str,
         f"PIE: {what} failed with an internal error ({type(exc).__name__}: {exc}); "
         f"the details are in the log {ls.logs.path}",
     )
-    return {"status": "error", "error": f"internal error: {exc}"}
+    return {"status": "error", "error": visible(f"internal error: {exc}")}
 
 
 def ready_edit(
@@ -109,7 +116,7 @@ async def deliver(ls: PieServer, snap: Snapshot, result: OptimizeResult) -> dict
             PieError(result.error or "failed", hint=result.hint, details=result.error_details),
             f"optimizing {name}",
         )
-        answer.update(error=result.error, hint=result.hint)
+        answer.update(error=_visible(result.error), hint=_visible(result.hint))
         return answer
     stored = store(ls, snap.uri, snap.sha, snap.text, result)
     answer["resultId"] = stored.id

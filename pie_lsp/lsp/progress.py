@@ -1,5 +1,7 @@
 """`$/progress` for one job: begin (cancellable), a report per pipeline step, end.
 
+Every text goes through `text.visible`: steps and failures quote compiler and candidate output.
+
 The token is the one the client sent with the request (`workDoneToken`) or, for clients
 that support server-initiated progress, one created with `window/workDoneProgress/create`.
 Clients without either get no progress, only the final message.
@@ -17,6 +19,7 @@ from pygls.lsp.server import LanguageServer
 from pie_lsp.lsp import capabilities
 from pie_lsp.lsp.presentation import percentage
 from pie_lsp.pipeline import Step
+from pie_lsp.text import visible
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +55,7 @@ class Progress:
             server.work_done_progress.begin(
                 token,
                 types.WorkDoneProgressBegin(
-                    title=title, cancellable=True, message=message, percentage=0
+                    title=visible(title), cancellable=True, message=visible(message), percentage=0
                 ),
             )
         return progress
@@ -60,7 +63,8 @@ class Progress:
     def message(self, text: str) -> None:
         if self.token is not None and not self.ended:
             self.server.work_done_progress.report(
-                self.token, types.WorkDoneProgressReport(message=text, percentage=self.percent)
+                self.token,
+                types.WorkDoneProgressReport(message=visible(text), percentage=self.percent),
             )
 
     def step(self, step: Step) -> None:
@@ -73,6 +77,8 @@ class Progress:
         if self.token is None or self.ended:
             return
         self.ended = True
-        self.server.work_done_progress.end(self.token, types.WorkDoneProgressEnd(message=text))
+        self.server.work_done_progress.end(
+            self.token, types.WorkDoneProgressEnd(message=visible(text))
+        )
         # pygls keeps a future per token; drop it so the table does not grow
         self.server.work_done_progress.tokens.pop(self.token, None)

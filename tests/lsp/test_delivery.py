@@ -112,6 +112,18 @@ async def test_every_way_a_job_ends(server: tuple[PieServer, Sent]) -> None:
     message = sent.shown()[-1][1]
     assert "internal error (RuntimeError" in message and "the details are in the log" in message
     assert "\x1b" not in message and "\\x1b]0;title\\x07" in message  # shown, not obeyed
+    assert "\x1b" not in answer["error"] and "\\x1b]0;title\\x07" in answer["error"]
+
+    # a progress bar quotes steps and failures: the editor gets them visible, too
+    token_progress = Progress(ls, "t")
+    token_progress.message("compiling \x1b[8mhidden")
+    token_progress.end("Failed: \x1b[2J")
+    texts = [
+        m["params"]["value"].get("message")
+        for m in sent.messages
+        if m.get("method") == "$/progress"
+    ]
+    assert texts == ["compiling \\x1b[8mhidden", "Failed: \\x1b[2J"]
 
     assert delivery.failure(ls, await ended(works), progress, what) is None
 
