@@ -1,9 +1,17 @@
-"""Shared fixtures: settings isolated in a temp cache, small C++ programs with tests."""
+"""Shared fixtures: settings isolated in a temp cache, small C++ programs with tests, and
+the means to find (only) a test's own processes on a busy machine and wait for them."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -67,16 +75,86 @@ def doubler(tmp_path: Path) -> Path:
     )
 
 
-def processes_matching(marker: str) -> list[int]:
-    """PIDs whose command line contains `marker` (to prove children were killed)."""
-    found = []
+def unique_marker(stem: str) -> str:
+    """`stem` with a random suffix: a name for a test's own binary or directory that no
+    other process on this (shared, busy) machine carries."""
+    return f"{stem}-{uuid.uuid4().hex[:12]}"
+
+
+def processes_named(marker: str) -> dict[int, str]:
+    """{pid: command line} of every process whose command line, working directory or
+    executable names `marker` (the pytest process itself excepted).
+
+    Pass a string only this test's processes carry (`unique_marker`, a private scratch
+    directory), never a common word: other users' g++, valgrind or "prog" runs on the same
+    machine must not count. Sandboxed programs run in their own PID namespace as a
+    throw-away uid, but /proc on the host still shows them, with their real cwd and exe."""
+    found = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
             continue
         try:
-            cmdline = (entry / "cmdline").read_bytes()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
-            continue
-        if marker.encode() in cmdline and int(entry.name) != os.getpid():
-            found.append(int(entry.name))
+            continue  # already gone
+        places = [cmdline]
+        for link in ("cwd", "exe"):
+            with contextlib.suppress(OSError):  # gone, or a kernel thread
+                places.append(str((entry / link).readlink()))
+        if any(marker in place for place in places):
+            found[int(entry.name)] = cmdline
     return found
+
+
+def processes_matching(marker: str) -> list[int]:
+    """PIDs of the processes naming `marker` (see processes_named)."""
+    return sorted(processes_named(marker))
+
+
+def processes_in(directory: Path) -> list[tuple[int, str]]:
+    """(pid, command line) of every process working in or naming `directory`: each
+    compiler, test and simulator of a server or pipeline whose TMPDIR is there."""
+    return list(processes_named(str(directory)).items())
+
+
+async def wait_until(condition: Callable[[], Any], seconds: float, what: str) -> Any:
+    """Poll `condition` until it is truthy (returning its value) or fail naming `what`."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while True:
+        value = condition()
+        if value:
+            return value
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out after {seconds:g} s waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+async def wait_until_gone(marker: str, seconds: float = 10.0) -> None:
+    """Wait for every process naming `marker` to end; fail listing the survivors. The
+    deadline only absorbs the kernel's reaping on a busy machine: a leaked process (they
+    sleep 100 s or spin) is still there when it passes."""
+    try:
+        await wait_until(lambda: not processes_named(marker), seconds, f"{marker} to end")
+    except AssertionError:
+        left = processes_named(marker)
+        raise AssertionError(f"processes left after {seconds:g} s: {left}") from None
+
+
+@pytest.fixture
+def private_tmp() -> Iterator[Path]:
+    """A fresh TMPDIR for one test: its scratch directories (and so its processes)
+    are found by this path. Under /tmp and world-traversable, because sandboxed programs
+    run as an unprivileged user that must reach their scratch directory."""
+    path = Path(tempfile.mkdtemp(prefix="pie-test-", dir="/tmp"))
+    path.chmod(0o755)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def private_scratch(private_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Sandbox scratch directories of this process under `private_tmp` (returned), so
+    `processes_in` finds this test's builds and runs and nobody else's."""
+    monkeypatch.setattr(tempfile, "tempdir", str(private_tmp))
+    return private_tmp

@@ -24,7 +24,7 @@ from pie_lsp.sandbox import (
     tool_dirs,
 )
 
-from .conftest import processes_matching
+from .conftest import processes_named, unique_marker, wait_until, wait_until_gone
 
 # One C++ program that misbehaves in the way its first argument names.
 MISBEHAVE = r"""
@@ -89,9 +89,11 @@ async def run(
     limit: float = 5.0,
     stdin: Path | None = None,
     output_bytes: int = 1 << 20,
+    name: str = "prog",
 ) -> RunResult:
+    """Run a copy of `exe` named `name` (give it a `unique_marker` to find its processes)."""
     with sandbox.scratch("test") as work:
-        target = work / "prog"
+        target = work / name
         target.write_bytes(exe.read_bytes())
         target.chmod(0o755)
         limits = Limits(
@@ -101,7 +103,7 @@ async def run(
             file_size_mb=16,
             processes=32,
         )
-        return await sandbox.run(["./prog", *args], cwd=work, limits=limits, stdin=stdin)
+        return await sandbox.run([f"./{name}", *args], cwd=work, limits=limits, stdin=stdin)
 
 
 async def test_echo_feeds_stdin_and_captures_stdout(misbehave: Path, tmp_path: Path) -> None:
@@ -136,11 +138,11 @@ async def test_crash_and_exit_code_are_described(misbehave: Path) -> None:
 
 async def test_fork_bomb_is_contained(misbehave: Path) -> None:
     sandbox = Sandbox()
-    result = await run(sandbox, misbehave, "forkbomb", limit=3.0)
+    name = unique_marker("forkbomb")
+    result = await run(sandbox, misbehave, "forkbomb", limit=3.0, name=name)
     made = int(result.stdout.split()[0])
     assert made < 64  # the process limit (32) stopped it, not the loop's end
-    await asyncio.sleep(0.2)
-    assert processes_matching("forkbomb") == []
+    await wait_until_gone(name)  # its children sleep 100 s unless killed
 
 
 async def test_a_fork_bomb_does_not_use_up_its_neighbours_processes(
@@ -149,13 +151,19 @@ async def test_a_fork_bomb_does_not_use_up_its_neighbours_processes(
     sandbox = Sandbox()
     if not sandbox.drops_privileges:
         pytest.skip("runs share the caller's uid here (not root): no per-run process budget")
-    bomb = asyncio.ensure_future(run(sandbox, misbehave, "forktree", limit=4.0))
-    await asyncio.sleep(1.0)  # the bomb now holds its whole process budget
+    name = unique_marker("forktree")
+    bomb = asyncio.ensure_future(run(sandbox, misbehave, "forktree", limit=30.0, name=name))
+    # the bomb holds its whole budget: 32 processes (its wrappers too name it)
+    await wait_until(lambda: len(processes_named(name)) >= 32, 30, "the bomb's 32 processes")
     given = tmp_path / "in.txt"
     given.write_text("still here\n")
     neighbours = [await run(sandbox, misbehave, "echo", stdin=given) for _ in range(3)]
     assert [n.stdout for n in neighbours] == [b"still here\n"] * 3, neighbours[0].stderr
-    await bomb
+    assert not bomb.done()  # the neighbours ran while the bomb was still at its limit
+    bomb.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await bomb
+    await wait_until_gone(name)
 
 
 def isolated(method: Method) -> Sandbox:
@@ -177,10 +185,10 @@ async def test_orphans_that_left_the_group_die_with_the_run(
     misbehave: Path, method: Method
 ) -> None:
     sandbox = isolated(method)
-    result = await run(sandbox, misbehave, "orphans")
+    name = unique_marker("orphans")
+    result = await run(sandbox, misbehave, "orphans", name=name)
     assert result.ok
-    await asyncio.sleep(0.3)
-    assert processes_matching("orphans") == []
+    await wait_until_gone(name)  # they sleep 100 s unless killed
 
 
 @METHODS
@@ -233,24 +241,17 @@ async def test_memory_limit(misbehave: Path) -> None:
 
 async def test_cancel_kills_the_process(misbehave: Path) -> None:
     sandbox = Sandbox()
-    task = asyncio.ensure_future(run(sandbox, misbehave, "sleep", limit=60))
-    for _ in range(50):
-        await asyncio.sleep(0.1)
-        if processes_matching("sleep") and any(
-            "prog" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
-            for pid in processes_matching("sleep")
-        ):
-            break
+    name = unique_marker("sleep")
+    task = asyncio.ensure_future(run(sandbox, misbehave, "sleep", limit=60, name=name))
+
+    def program_runs() -> bool:  # the program itself, not only its wrappers naming it
+        return any(line.startswith(f"./{name}") for line in processes_named(name).values())
+
+    await wait_until(program_runs, 30, "the program to start")
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    await asyncio.sleep(0.2)
-    leftovers = [
-        pid
-        for pid in processes_matching("sleep")
-        if "prog" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
-    ]
-    assert leftovers == []
+    await wait_until_gone(name)
 
 
 def test_isolation_is_described() -> None:

@@ -7,8 +7,7 @@ import asyncio
 import os
 import shutil
 import sys
-import tempfile
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any, Union
 
@@ -147,37 +146,6 @@ class Session:
         return [value for value in self.progress() if isinstance(value, kind)]
 
 
-async def wait_until(condition: Callable[[], Any], seconds: float, what: str) -> Any:
-    """Poll `condition` until it is truthy (returning its value) or fail naming `what`."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while True:
-        value = condition()
-        if value:
-            return value
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out after {seconds:g} s waiting for {what}")
-        await asyncio.sleep(0.05)
-
-
-def processes_in(directory: Path) -> list[tuple[int, str]]:
-    """(pid, command line) of every process working in or naming `directory`: each
-    compiler, test and simulator of a server started with TMPDIR there."""
-    marker = str(directory)
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            cwd = str((entry / "cwd").readlink())
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        if cwd.startswith(marker) or marker in cmdline:
-            found.append((int(entry.name), cmdline))
-    return found
-
-
 def apply_edits(text: str, edits: list[types.TextEdit], encoding: str) -> str:
     """Apply LSP text edits the way an editor does, with pygls' own document model."""
     from pygls.workspace.position_codec import PositionCodec
@@ -210,17 +178,6 @@ def position_encoding(preset: str) -> str:
     general = client_capabilities(preset).general
     encodings = (general.position_encodings if general else None) or ["utf-16"]
     return str(encodings[0])
-
-
-@pytest.fixture
-def private_tmp() -> Iterator[Path]:
-    """A fresh TMPDIR for one server: its scratch directories (and so its processes)
-    are found by this path. Under /tmp and world-traversable, because sandboxed programs
-    run as an unprivileged user that must reach their scratch directory."""
-    path = Path(tempfile.mkdtemp(prefix="pie-lsp-e2e-", dir="/tmp"))
-    path.chmod(0o755)
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

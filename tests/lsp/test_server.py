@@ -21,7 +21,7 @@ from pie_lsp.program import Program
 from pie_lsp.settings import Settings
 from pie_lsp.verify import find_tests
 
-from ..conftest import DOUBLER, EXAMPLES, write_program
+from ..conftest import DOUBLER, EXAMPLES, processes_in, wait_until, write_program
 from .conftest import (
     SPIN,
     SPIN_TESTS,
@@ -31,8 +31,6 @@ from .conftest import (
     edits_of,
     options,
     position_encoding,
-    processes_in,
-    wait_until,
 )
 
 STUBS = ["Optimize program (PIE)", "Check speedup vs HEAD (PIE)", "Save speedup baseline (PIE)"]

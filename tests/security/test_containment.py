@@ -147,7 +147,8 @@ class Setup:
         self.secret.parent.chmod(0o755)
         self.secret.chmod(0o644)
         self.files_before: dict[Path, bytes] = {}
-        self.token = f"{secrets.randbelow(10**6)}.25"  # a daemon's unique command line
+        # a daemon's command line (`sleep TOKEN`) that no other process on the machine has
+        self.token = f"{10**9 + secrets.randbelow(10**9)}.25"
         # listeners: a path Unix socket in the host's /tmp, an abstract one, TCP on loopback
         self.unix_path = str(self.secret.parent / "host.sock")
         self.unix = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
