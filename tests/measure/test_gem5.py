@@ -117,6 +117,15 @@ int main() {
     std::printf("%g\\n", f(x));
 }
 """
+# memfd_create: a Linux system call gem5's syscall emulation does not implement (fatal).
+MEMFD = """#include <cstdio>
+#include <sys/syscall.h>
+#include <unistd.h>
+int main() {
+    long fd = syscall(SYS_memfd_create, "pie", 0);
+    std::printf("%d\\n", fd >= 0);
+}
+"""
 # Twins with the same output: a flush and a write() per line, or one buffered write.
 SLOW = """#include <iostream>
 int main() {
@@ -133,7 +142,7 @@ def binaries() -> dict[str, Binary]:
     """Static builds shared by this module's tests."""
     settings = Settings()
     settings.cache.enabled = False
-    sources = {"sum": SUM, "exit3": EXIT3, "spin": SPIN, "crc": CRC, "fma": FMA}
+    sources = {"sum": SUM, "exit3": EXIT3, "spin": SPIN, "crc": CRC, "fma": FMA, "memfd": MEMFD}
 
     async def build() -> dict[str, Binary]:
         builder = Builder(settings.build, Sandbox(), Cache(settings.cache))
@@ -645,7 +654,7 @@ async def test_cancelling_kills_gem5_at_once(
 
 
 @pytest.mark.gem5
-async def test_an_instruction_gem5_lacks(
+async def test_programs_gem5_cannot_run(
     settings: Settings, tmp_path: Path, gem5_path: Path, binaries: dict[str, Binary]
 ) -> None:
     settings.cache.enabled = False
@@ -654,6 +663,9 @@ async def test_an_instruction_gem5_lacks(
         await measurer.measure_one(binaries["fma"], _case(tmp_path, "1", "2\n", "6\n"))
     assert "pie.build.flags" in info.value.hint and "--simulator estimate" in info.value.hint
     assert "Unrecognized/invalid instruction" in info.value.details
+    with pytest.raises(MeasureFailed, match="system call memfd_create, which gem5") as info:
+        await measurer.measure_one(binaries["memfd"], _case(tmp_path, "2", "", "1\n"))
+    assert "--simulator estimate" in info.value.hint
 
 
 BROKEN_CONFIG = "import m5\nfrom m5.objects import NoSuchCPU\n"
