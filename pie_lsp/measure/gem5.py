@@ -96,6 +96,8 @@ def _located(settings: Gem5Settings) -> tuple[str, str] | None:
             local = str(Path(configured).expanduser())
             if "/" not in local:
                 local = shutil.which(local) or local
+            else:  # relative to where pie-lsp runs (gem5 runs in a scratch directory)
+                local = str(Path(local).absolute())
             return local, where
     if settings.prefix:
         return None  # inside a container, PATH lookups on this machine mean nothing

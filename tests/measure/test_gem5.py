@@ -267,6 +267,10 @@ def test_find_gem5_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("PIE_GEM5", "/opt/gem5/build/X86/gem5.opt")
     assert find_gem5(Gem5Settings()) == "/opt/gem5/build/X86/gem5.opt"
     assert find_gem5(Gem5Settings(path="/elsewhere/gem5.opt")) == "/elsewhere/gem5.opt"
+    # a relative path (PIE_GEM5=../shared/gem5/gem5.fast) is relative to where pie-lsp runs
+    monkeypatch.chdir(on_path)
+    monkeypatch.setenv("PIE_GEM5", "../bin/gem5.fast")
+    assert find_gem5(Gem5Settings()) == str(on_path / ".." / "bin" / "gem5.fast")
     monkeypatch.delenv("PIE_GEM5")
     # with a container prefix, what is on this machine's PATH means nothing
     assert find_gem5(Gem5Settings(prefix=["docker", "run", "img"])) is None
