@@ -159,14 +159,12 @@ class RulesBackend(ModelBackend):
         parallel; nothing when the time budget (model.rules.search_seconds) is spent."""
         search = self._searches.get(_program_key(program))
         budget = self.settings.model.rules.search_seconds
-        if (
-            search is None
-            or search.refined
-            or search.checker is None
-            or time.monotonic() - search.started >= budget
-        ):
+        if search is None or search.refined or search.checker is None:
             return []
-        search.refined = True
+        # once only; the translation unit is let go either way (it is large)
+        search.refined, checker, search.checker = True, search.checker, None
+        if time.monotonic() - search.started >= budget:
+            return []
         speedups = {o.origin: o.speedup for o in outcomes if o.status != "rejected"}
         helpful = sorted(
             (f for f in search.passed if (speedups.get(f"rules:{f.rule.name}") or 0.0) > 1.0),
@@ -175,7 +173,6 @@ class RulesBackend(ModelBackend):
         prefixes = [helpful[:size] for size in range(2, len(helpful) + 1)]
         if not prefixes:
             return []
-        checker = search.checker
         return await asyncio.to_thread(checker.combinations, prefixes)
 
     # -- why nothing was found ---------------------------------------------------------------
