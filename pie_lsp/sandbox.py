@@ -444,11 +444,17 @@ class Sandbox:
         try:
             proc = await asyncio.shield(spawn)
         except asyncio.CancelledError:
-            with contextlib.suppress(BaseException):
-                started = await asyncio.wait_for(spawn, 10)
-                _kill(started)
-                await asyncio.wait_for(started.wait(), 10)
-                _close(started)
+            try:
+                with contextlib.suppress(BaseException):
+                    await asyncio.wait_for(spawn, 10)
+                    _kill(spawn.result())
+                    await asyncio.wait_for(spawn.result().wait(), 10)
+            finally:
+                # a second cancel can cut the waits short: the process is still killed and
+                # its pipes closed here, not by the garbage collector after the loop closed
+                if spawn.done() and not spawn.cancelled() and spawn.exception() is None:
+                    _kill(spawn.result())
+                    _close(spawn.result())
             raise
         except OSError as exc:
             raise ToolMissing(f"cannot start {argv[0]}: {exc}", hint="check the path") from exc
