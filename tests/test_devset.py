@@ -1,8 +1,9 @@
 """The development set (benchmarks/devset) is complete and its programs pass their tests.
 
-Layout is checked for every program. Building is not cheap (about 1.5 s per bits/stdc++
-build on an idle core, 92 builds), so slow.cpp and fast.cpp are built and run for a fixed
-sample, one program per category; set PIE_DEVSET_ALL=1 to build and run all of them.
+Layout is checked for every program. Building is not cheap (a few seconds per bits/stdc++
+build, 92 builds: minutes on 2 cores), so slow.cpp and fast.cpp are built and run, in
+parallel, for a fixed sample of one program per category (12 builds); set PIE_DEVSET_ALL=1
+to build and run all of them.
 """
 
 from __future__ import annotations
