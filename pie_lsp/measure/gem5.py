@@ -96,16 +96,21 @@ def _located(settings: Gem5Settings) -> tuple[str, str] | None:
             local = str(Path(configured).expanduser())
             if "/" not in local:
                 local = shutil.which(local) or local
-            else:  # relative to where pie-lsp runs (gem5 runs in a scratch directory)
-                local = str(Path(local).absolute())
-            return local, where
+            return _canonical(local), where
     if settings.prefix:
         return None  # inside a container, PATH lookups on this machine mean nothing
     for name in ("gem5.opt", "gem5.fast"):
         found = shutil.which(name)
         if found:
-            return found, "PATH"
+            return _canonical(found), "PATH"
     return None
+
+
+def _canonical(path: str) -> str:
+    """The real path: a relative one is relative to where pie-lsp runs (gem5 runs in a
+    scratch directory), and the sandbox shows gem5's real directory, not symlinks or ".."
+    through directories it hides (PIE_GEM5=../shared/gem5/gem5.fast)."""
+    return str(Path(path).resolve()) if "/" in path else path
 
 
 def find_gem5(settings: Gem5Settings) -> str | None:

@@ -263,14 +263,18 @@ def test_find_gem5_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     (on_path / "gem5.fast").chmod(0o755)
     monkeypatch.setenv("PATH", str(on_path))
     monkeypatch.delenv("PIE_GEM5", raising=False)
-    assert find_gem5(Gem5Settings()) == str(on_path / "gem5.fast")
+    assert find_gem5(Gem5Settings()) == str((on_path / "gem5.fast").resolve())
     monkeypatch.setenv("PIE_GEM5", "/opt/gem5/build/X86/gem5.opt")
     assert find_gem5(Gem5Settings()) == "/opt/gem5/build/X86/gem5.opt"
     assert find_gem5(Gem5Settings(path="/elsewhere/gem5.opt")) == "/elsewhere/gem5.opt"
     # a relative path (PIE_GEM5=../shared/gem5/gem5.fast) is relative to where pie-lsp runs
     monkeypatch.chdir(on_path)
     monkeypatch.setenv("PIE_GEM5", "../bin/gem5.fast")
-    assert find_gem5(Gem5Settings()) == str(on_path / ".." / "bin" / "gem5.fast")
+    assert find_gem5(Gem5Settings()) == str((on_path / "gem5.fast").resolve())
+    # ... and a symlink is followed (the sandbox shows gem5's real directory only)
+    (tmp_path / "link.fast").symlink_to(on_path / "gem5.fast")
+    monkeypatch.setenv("PIE_GEM5", str(tmp_path / "link.fast"))
+    assert find_gem5(Gem5Settings()) == str((on_path / "gem5.fast").resolve())
     monkeypatch.delenv("PIE_GEM5")
     # with a container prefix, what is on this machine's PATH means nothing
     assert find_gem5(Gem5Settings(prefix=["docker", "run", "img"])) is None
