@@ -75,7 +75,13 @@ async def test_same_binary_same_counts_every_run(doubler: Path, settings: Settin
     case = find_tests(doubler).cases[0]
     measurer = EstimateMeasurer(settings, sandbox, cache, asyncio.Semaphore(2))
     runs = await asyncio.gather(*(measurer.counts(binary, case) for _ in range(3)))
-    assert runs[0] == runs[1] == runs[2]
+    # Every count is identical, except that the branch predictor's state after glibc's
+    # start-up (which varies under valgrind, docs/ESTIMATE.md) can move a misprediction
+    # count or two: the known residual, bounded here so that anything more fails.
+    stable = [{k: v for k, v in r.items() if k not in ("Bcm", "Bim")} for r in runs]
+    assert stable[0] == stable[1] == stable[2]
+    for event in ("Bcm", "Bim"):
+        assert max(r[event] for r in runs) - min(r[event] for r in runs) <= 2
     assert runs[0]["Ir"] > 10_000
     timing = measurer.timing(case.name, runs[0])
     assert timing.seconds == pytest.approx(timing.cycles / 3.5e9)  # type: ignore[operator]
