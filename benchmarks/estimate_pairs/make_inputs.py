@@ -10,7 +10,7 @@ Two kinds of pair folders, each `NAME/slow.cpp`, `NAME/fast.cpp`, `NAME/tests/in
   the estimate runs glibc's start-up and string routines as gem5 does.
 All inputs come from the generators below.
 Expected outputs come from a native run of slow.cpp; a pair whose fast.cpp disagrees is an
-error. Run: python3 benchmarks/estimate_pairs/generate.py [NAME ...]
+error. Run: python3 benchmarks/estimate_pairs/make_inputs.py [NAME ...]
 """
 
 from __future__ import annotations
