@@ -508,3 +508,26 @@ def test_serve_rejects_a_bad_tcp_address() -> None:
     )
     assert done.returncode == 1
     assert "expected HOST:PORT" in done.stderr and "--tcp 127.0.0.1:2087" in done.stderr
+
+
+async def test_a_broken_gem5_is_named_and_the_server_stays_up(
+    start_session: StartSession, tmp_path: Path, shared_cache: Path
+) -> None:
+    # a gem5 the user pointed at that cannot run: a file without the execute bit
+    gem5 = tmp_path / "gem5.opt"
+    gem5.write_text("not a gem5\n")
+    path = write_program(tmp_path / "p", DOUBLER, {"1": ("1\n", "2\n")})
+    settings = options(shared_cache)
+    settings["simulator"] = {"backend": "gem5", "gem5": {"path": str(gem5)}}
+    session = await start_session(tmp_path, settings)
+    uri = session.open(path)
+    answer = await session.execute("pie.optimize", uri)
+    assert answer["status"] == "error", answer
+    assert "gem5" in answer["error"] and str(gem5) in answer["error"] + (answer["hint"] or "")
+    (shown,) = session.message_texts(types.MessageType.Error)
+    assert "gem5" in shown and "pie.simulator.gem5.path" in shown  # the cause and the fix
+
+    # the server is alive and answers the next request on the same document
+    assert await session.titles(uri) == STUBS
+    answer = await session.execute("pie.optimize", uri)
+    assert answer["status"] == "error" and len(session.message_texts(types.MessageType.Error)) == 2
