@@ -79,6 +79,15 @@ class Code:
 
     # -- where things are written
 
+    def for_loops(self) -> list[Node]:
+        """The `for` statements written in this file (not produced by a macro), with their
+        parents: where the loop rules start looking."""
+        return [
+            (cursor, parents)
+            for cursor, parents in self.nodes
+            if cursor.kind == CK.FOR_STMT and self.is_written(cursor, "for")
+        ]
+
     def text(self, cursor: Cursor) -> str:
         extent = cursor.extent
         return self.source[extent.start.offset : extent.end.offset].decode("utf-8", "replace")

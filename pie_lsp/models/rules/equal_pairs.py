@@ -71,9 +71,7 @@ class EqualPairs(Rule):
     def find(self, code: Code) -> list[Rewrite]:
         rewrites = []
         names: set[str] = set()
-        for loop, _ in code.nodes:
-            if loop.kind != CK.FOR_STMT or not code.is_written(loop, "for"):
-                continue
+        for loop, _ in code.for_loops():
             match = self._match(code, loop)
             if match is None:
                 continue

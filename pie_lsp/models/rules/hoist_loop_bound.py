@@ -83,9 +83,7 @@ class HoistLoopBound(Rule):
     def find(self, code: Code) -> list[Rewrite]:
         rewrites = []
         names: set[str] = set()
-        for loop, _ in code.nodes:
-            if loop.kind != CK.FOR_STMT or not code.is_written(loop, "for"):
-                continue
+        for loop, _ in code.for_loops():
             parts = self._parts(code, loop)
             if parts is None:
                 continue

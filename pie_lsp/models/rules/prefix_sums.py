@@ -54,9 +54,7 @@ class PrefixSums(Rule):
     def find(self, code: Code) -> list[Rewrite]:
         rewrites = []
         names: set[str] = set()
-        for inner, parents in code.nodes:
-            if inner.kind != CK.FOR_STMT or not code.is_written(inner, "for"):
-                continue
+        for inner, parents in code.for_loops():
             match = self._match(code, inner)
             if match is None:
                 continue
