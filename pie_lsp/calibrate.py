@@ -2,14 +2,15 @@
 
 The input is a table of real gem5 runs (`program,source,input,sim_seconds,num_cycles,
 sim_insts,host_seconds,exit_ok,output_ok`; `program` is a folder holding `source` and
-`tests/input.N.txt` / `output.N.txt`). Every program is built and run under the `estimate`
-backend with the machine file's cache geometry (counts are cached, like any estimate), the
-costs are fitted by non-negative least squares on relative cycle error, and agreement is
-reported where it matters for pie-lsp: per-run cycle error, and above all speedups — of pairs
-of sources on the same input (slow vs fast), and of the comparison groups a calibration set's
-README lists ("c05 / c06 / c07 — …") — with their Spearman rank correlation. `--check` tables
-are held out: measured with the fitted costs, never fitted on. `--write` stores the costs and
-their provenance in the machine file.
+`tests/input.N.txt` / `output.N.txt`), or a plan (JSON, `read_plan`) naming several fit and
+held-out tables, as benchmarks/data/calibration.json does. Every program is built and run under
+the `estimate` backend with the machine file's cache geometry and CPU mask (counts are cached,
+like any estimate), the costs are fitted by non-negative least squares on relative cycle error,
+and agreement is reported where it matters for pie-lsp: per-run cycle error, and above all
+speedups — of pairs of sources on the same input (slow vs fast), and of the comparison groups a
+calibration set's README lists ("c05 / c06 / c07 — …") — with their Spearman rank correlation.
+`--check` tables are held out: measured with the fitted costs, never fitted on. `--write` stores
+the costs and their provenance in the machine file.
 """
 
 from __future__ import annotations

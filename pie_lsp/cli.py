@@ -118,9 +118,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio")
 
     calibrate = sub.add_parser("calibrate", help="fit the estimate's costs to gem5 data")
-    calibrate.add_argument("table", type=Path, help="CSV of gem5 measurements")
     calibrate.add_argument(
-        "--programs", type=Path, help="folder of the measured programs (default: the table's)"
+        "table",
+        type=Path,
+        metavar="TABLE|PLAN.json",
+        help="CSV of gem5 measurements, or a plan (JSON) naming fit and held-out tables, "
+        "e.g. benchmarks/data/calibration.json",
+    )
+    calibrate.add_argument(
+        "--programs",
+        type=Path,
+        help="folder of the measured programs (default: the table's; a plan names its own)",
     )
     calibrate.add_argument(
         "--check",
@@ -133,8 +141,13 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate.add_argument(
         "--write", action="store_true", help="store the fitted costs in the machine file"
     )
-    calibrate.add_argument("--json", action="store_true")
-    calibrate.add_argument("--jobs", type=int, metavar="N")
+    calibrate.add_argument("--json", action="store_true", help="print one JSON object")
+    calibrate.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="parallel builds and runs (default: pie.jobs, 0 = CPUs)",
+    )
     return parser
 
 

@@ -1,8 +1,8 @@
 """`pie-lsp doctor`: what this machine has, what is missing, and what to do about it.
 
 Each check is a small function returning a `Check`; required checks failing make the
-command exit 1. Checks run real tools (compile a tiny program, run it under cachegrind),
-because "installed" is not the same as "works".
+command exit 1. Checks run real tools where they can (compile a tiny program, run it in
+gem5 on the Skylake configuration), because "installed" is not the same as "works".
 """
 
 from __future__ import annotations

@@ -145,7 +145,7 @@ class OptimizeResult:
         return self.simulator_label
 
     def summary(self) -> str:
-        """One line: "3.42× faster (estimate: cachegrind Skylake model) — 3/3 tests pass"."""
+        """One line: "3.42× faster (gem5: simulated Skylake, SE mode) — 3/3 tests pass"."""
         if self.status == "error":
             return f"error: {self.error}"
         if self.status == "optimized" and self.speedup:

@@ -181,7 +181,7 @@ class ModelSettings:
 
 @define
 class EstimateSettings:
-    """The deterministic cachegrind-based Skylake estimate."""
+    """The deterministic Skylake estimate: callgrind counts priced in cycles (docs/ESTIMATE.md)."""
 
     timeout: float = setting(300.0, "Seconds one test may take under valgrind.")
     params: str | None = setting(

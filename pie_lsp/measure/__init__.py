@@ -139,7 +139,7 @@ class Measurer(ABC):
     """One measurement backend."""
 
     name: ClassVar[str]
-    # How a result names its source, e.g. "3.4× faster (estimate: cachegrind Skylake model)".
+    # How a result names its source, e.g. "3.4× faster (gem5: simulated Skylake, SE mode)".
     label: ClassVar[str]
     # Short form for editor labels: "3.4× faster on Skylake (gem5)".
     short: ClassVar[str]
