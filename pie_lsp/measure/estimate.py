@@ -391,8 +391,7 @@ class EstimateMeasurer(Measurer):
         # Which estimate, machine file and costs made a number: shown with every result.
         # (an instance label on purpose: it names this machine file's costs)
         self.label = (  # type: ignore[misc]
-            f"estimate v{ESTIMATE_VERSION} (callgrind counts, instruction classes, gem5's CPU "
-            f"features) priced with {self.machine.get('name', 'the machine file')} costs "
+            f"estimate v{ESTIMATE_VERSION}, {self.machine.get('name', 'machine file')} costs "
             f"{costs_digest(self.costs)}"
         )
 
