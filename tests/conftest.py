@@ -18,6 +18,17 @@ import pytest
 from pie_lsp.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
+# The suite's gem5, read from the environment once. Every test then runs without $PIE_GEM5,
+# so `auto` means the estimate for the tests that measure with defaults (as on a machine
+# without gem5); the real-gem5 tests pass this path as a setting (tests/measure/test_gem5.py).
+GEM5_FROM_ENV = os.environ.get("PIE_GEM5")
+
+
+@pytest.fixture(autouse=True)
+def _no_gem5_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PIE_GEM5", raising=False)
+
+
 EXAMPLES = REPO / "examples"
 
 # A program that doubles each number it reads; small, quick to build (no bits/stdc++.h).

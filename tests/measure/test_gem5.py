@@ -51,7 +51,7 @@ from pie_lsp.settings import Gem5Settings, Settings
 from pie_lsp.verify import TestCase as Case
 from pie_lsp.verify import find_tests
 
-from ..conftest import REPO, wait_until, write_program
+from ..conftest import GEM5_FROM_ENV, REPO, wait_until, write_program
 
 MACHINE = REPO / "simulator" / "skylake.json"
 CONFIG = REPO / "simulator" / CONFIG_NAME
@@ -60,7 +60,7 @@ REAL_STATS = REPO / "tests" / "data" / "gem5" / "stats-v24-c01.txt"
 
 def real_gem5_path() -> Path | None:
     """$PIE_GEM5, else the shared build beside the repository (<repo>/../shared/gem5)."""
-    configured = os.environ.get("PIE_GEM5")
+    configured = GEM5_FROM_ENV
     if configured and Path(configured).is_file():
         return Path(configured)
     shared = REPO.parent / "shared" / "gem5" / "gem5.fast"
