@@ -34,6 +34,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pie_lsp.errors import PieError
+from pie_lsp.tasks import task_group
 
 TABLE_COLUMNS = (
     "program",
@@ -265,7 +266,7 @@ async def measure_counts(
                 async with slots:
                     return await builder.build(source.read_text(), label=str(source))
 
-            binaries[source] = asyncio.ensure_future(build())
+            binaries[source] = group.create_task(build())
         return binaries[source]
 
     jobs: list[tuple[tuple[str, str, str, str], Path, TestCase]] = []
@@ -291,16 +292,11 @@ async def measure_counts(
             progress(done, len(jobs))
         return dict(timing.detail)
 
-    tasks = [asyncio.ensure_future(one(source, case)) for _, source, case in jobs]
     try:
-        results = await asyncio.gather(*tasks)
-    except BaseException:
-        # one failure ends the calibration: stop the other builds and valgrind runs
-        pending: list[asyncio.Future[Any]] = [*tasks, *binaries.values()]
-        for task in pending:
-            task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
-        raise
+        # one failure ends the calibration: the group stops the other builds and valgrind runs
+        async with task_group() as group:
+            tasks = [group.create_task(one(source, case)) for _, source, case in jobs]
+        results = [task.result() for task in tasks]
     finally:
         cache.close()
     return {key: counts for (key, _, _), counts in zip(jobs, results, strict=True)}

@@ -20,7 +20,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from attrs import define, evolve, field, frozen
 
@@ -42,6 +42,7 @@ from pie_lsp.models import Candidate, ModelBackend, Outcome, make_backend
 from pie_lsp.program import MAX_SOURCE_BYTES, Program
 from pie_lsp.sandbox import Limits, Sandbox
 from pie_lsp.settings import Settings
+from pie_lsp.tasks import task_group
 from pie_lsp.verify import DerivedSuite, TestOutcome, TestSuite, Verifier, hardcoded_answer
 
 CandidateStatus = Literal["faster", "not-faster", "rejected"]
@@ -531,9 +532,8 @@ class Pipeline:
         result.tests_passed = len(suite)
         result.notes.extend(suite.warnings)
         await self._derive(suite, original_binary, original_outcomes, result, report)
-        original_task = asyncio.ensure_future(self.ranker.measure(original_binary, suite.cases))
-        tasks: list[asyncio.Future[CandidateResult]] = []
-        try:
+        async with task_group() as group:
+            original_task = group.create_task(self.ranker.measure(original_binary, suite.cases))
             report(Step("generate", f"Generating candidates ({self.backend.name})…"))
             generation = await self.backend.generate(
                 program,
@@ -592,7 +592,7 @@ class Pipeline:
 
             report(Step("verify", f"Verifying {count} candidates…", 0, count))
             tasks = [
-                asyncio.ensure_future(
+                group.create_task(
                     self._evaluate(
                         c, suite, original_binary, original_outcomes, original_task, progress
                     )
@@ -616,7 +616,7 @@ class Pipeline:
                 count += len(more)
                 report(Step("verify", f"Verifying {len(more)} combinations…", finished, count))
                 tasks = [
-                    asyncio.ensure_future(
+                    group.create_task(
                         self._evaluate(
                             c, suite, original_binary, original_outcomes, original_task, progress
                         )
@@ -629,12 +629,6 @@ class Pipeline:
                     message = f"Verified and measured {finished}/{count}"
                     report(Step("measure", message, finished, count))
             original = await original_task
-        except BaseException:
-            pending: list[asyncio.Future[Any]] = [*tasks, original_task]
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
-            raise
         order = {c.origin: i for i, c in enumerate(unique.values())}
         evaluated.sort(key=lambda c: order[c.origin])
         result.candidates[:0] = evaluated
@@ -704,17 +698,15 @@ class Pipeline:
         result.ranked_by, result.confirmed_by = self.ranker.name, self.measurer.name
         want = self.settings.simulator.gem5.confirm
         report(Step("measure", f"Measuring the original in {self.measurer.short}…"))
-        original_task = asyncio.ensure_future(self.measurer.measure(original_binary, suite.cases))
-        tasks: list[asyncio.Future[Any]] = [original_task]
-        try:
+        async with task_group() as group:
+            original_task = group.create_task(self.measurer.measure(original_binary, suite.cases))
             confirmed, queue = 0, list(ranked)
             while queue and confirmed < want:
                 batch, queue = queue[: want - confirmed], queue[want - confirmed :]
                 names = ", ".join(c.origin for c in batch)
                 report(Step("measure", f"Confirming {names} in {self.measurer.short}…"))
-                round_tasks = [asyncio.ensure_future(self._measure_in(c, suite)) for c in batch]
-                tasks += round_tasks
-                measured = await asyncio.gather(*round_tasks)
+                round_tasks = [group.create_task(self._measure_in(c, suite)) for c in batch]
+                measured = [await task for task in round_tasks]
                 base = await original_task
                 for candidate, outcome in zip(batch, measured, strict=True):
                     candidate.estimated_speedup = candidate.speedup
@@ -727,11 +719,6 @@ class Pipeline:
                     confirmed += 1
                     self._apply_measurement(candidate, outcome, base)
             result.original_timings = (await original_task).tests
-        except BaseException:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            raise
         for candidate in ranked:
             if candidate.measured_by == self.ranker.name:
                 unconfirmed = (
@@ -790,15 +777,17 @@ class Pipeline:
         """Measure `current` against `baseline` on the same tests. Raises PieError."""
         limits = self.test_limits()
         report(Step("build", f"Compiling {baseline_name} and the current version…"))
-        base_bin, cur_bin = await asyncio.gather(
-            self.builder.build(baseline.text, label=f"{baseline_name} version"),
-            self.builder.build(current.text, label="current version"),
-        )
+        async with task_group() as group:
+            base_build = group.create_task(
+                self.builder.build(baseline.text, label=f"{baseline_name} version")
+            )
+            cur_build = group.create_task(self.builder.build(current.text, label="current version"))
+        base_bin, cur_bin = base_build.result(), cur_build.result()
         report(Step("verify", f"Running both on {len(suite)} tests…", 0, len(suite)))
-        base_out, cur_out = await asyncio.gather(
-            self.verifier.run_suite(base_bin, suite.cases, limits),
-            self.verifier.run_suite(cur_bin, suite.cases, limits),
-        )
+        async with task_group() as group:
+            base_run = group.create_task(self.verifier.run_suite(base_bin, suite.cases, limits))
+            cur_run = group.create_task(self.verifier.run_suite(cur_bin, suite.cases, limits))
+        base_out, cur_out = base_run.result(), cur_run.result()
         failures = [f"test {o.test}: {o.reason}" for o in cur_out if not o.passed]
         base_failed = _first_failure(base_out)
         if base_failed is not None:
@@ -814,9 +803,10 @@ class Pipeline:
                 hint="fix the program; speed is only compared on passing tests",
             )
         with measuring_activity(lambda message: report(Step("measure", message))):
-            base_m, cur_m = await asyncio.gather(
-                self.measurer.measure(base_bin, passing), self.measurer.measure(cur_bin, passing)
-            )
+            async with task_group() as group:
+                base_measure = group.create_task(self.measurer.measure(base_bin, passing))
+                cur_measure = group.create_task(self.measurer.measure(cur_bin, passing))
+            base_m, cur_m = base_measure.result(), cur_measure.result()
         speedup = base_m.total_seconds / cur_m.total_seconds if cur_m.total_seconds else 1.0
         result = SpeedupResult(
             baseline_name=baseline_name,

@@ -23,6 +23,7 @@ from pie_lsp.cache import Cache, digest
 from pie_lsp.derive import DerivedInput
 from pie_lsp.errors import NoTests
 from pie_lsp.sandbox import Limits, RunResult, Sandbox
+from pie_lsp.tasks import task_group
 
 NUMERIC_TOLERANCE = 1e-3
 
@@ -221,9 +222,9 @@ class Verifier:
         cached = self.cache.get(key)
         if isinstance(cached, tuple):
             return cached if cached[0] is not None else None
-        first, second = await asyncio.gather(
-            self._oracle_run(binary, given, limits), self._oracle_run(binary, given, limits)
-        )
+        async with task_group() as group:
+            runs = [group.create_task(self._oracle_run(binary, given, limits)) for _ in range(2)]
+        first, second = (run.result() for run in runs)
         answer: tuple[bytes, float] | None = None
         if first.ok and second.ok:
             out = first.stdout.decode("utf-8", "replace")
@@ -259,10 +260,9 @@ class Verifier:
                 given = folder / f"input.{item.name}.txt"
                 given.write_bytes(item.data)
                 paths.append(given)
-            answers = await asyncio.gather(
-                *(self.oracle_answer(binary, given, limits) for given in paths)
-            )
-            for item, given, answer in zip(chunk, paths, answers, strict=True):
+            async with task_group() as group:
+                asked = [group.create_task(self.oracle_answer(binary, g, limits)) for g in paths]
+            for item, given, answer in zip(chunk, paths, (a.result() for a in asked), strict=True):
                 if answer is None:
                     discarded += 1
                     continue
@@ -284,13 +284,11 @@ class Verifier:
         """Every test's outcome, in order. With stop_on_failure, a failure cancels the
         runs of the tests after it (their outcomes are omitted) but not those before it, so
         the first failing test reported is always the same one, whatever finished first."""
-        tasks = [asyncio.ensure_future(self.run_one(binary, case, limits)) for case in cases]
-        try:
+        async with task_group() as group:
+            tasks = [group.create_task(self.run_one(binary, case, limits)) for case in cases]
             if stop_on_failure:
-                position: dict[asyncio.Future[TestOutcome], int] = {
-                    task: index for index, task in enumerate(tasks)
-                }
-                pending: set[asyncio.Future[TestOutcome]] = set(tasks)
+                position = {task: index for index, task in enumerate(tasks)}
+                pending: set[asyncio.Task[TestOutcome]] = set(tasks)
                 first_failure = len(tasks)
                 while pending:
                     done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
@@ -298,16 +296,9 @@ class Verifier:
                         if not task.result().passed:
                             first_failure = min(first_failure, position[task])
                     for task in [t for t in pending if position[t] > first_failure]:
-                        task.cancel()
+                        task.cancel()  # a cancelled task is no error to the group
                         pending.discard(task)
-                await asyncio.gather(*tasks, return_exceptions=True)
-                return [t.result() for t in tasks if t.done() and not t.cancelled()]
-            return list(await asyncio.gather(*tasks))
-        except BaseException:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            raise
+        return [t.result() for t in tasks if not t.cancelled()]
 
 
 # -- hard-coded answers ------------------------------------------------------------------

@@ -30,6 +30,7 @@ from pie_lsp.cache import Cache, digest
 from pie_lsp.errors import PieError, ToolMissing
 from pie_lsp.sandbox import Sandbox
 from pie_lsp.settings import Settings
+from pie_lsp.tasks import task_group
 from pie_lsp.verify import TestCase
 
 
@@ -173,15 +174,9 @@ class Measurer(ABC):
         return timing
 
     async def measure(self, binary: Binary, cases: Sequence[TestCase]) -> Measurement:
-        tasks = [asyncio.ensure_future(self.measure_test(binary, c)) for c in cases]
-        try:
-            timings = await asyncio.gather(*tasks)
-        except BaseException:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            raise
-        return Measurement(self.name, self.label, tuple(timings))
+        async with task_group() as group:
+            tasks = [group.create_task(self.measure_test(binary, c)) for c in cases]
+        return Measurement(self.name, self.label, tuple(t.result() for t in tasks))
 
 
 def make_measurer(
