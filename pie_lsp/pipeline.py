@@ -43,7 +43,14 @@ from pie_lsp.program import MAX_SOURCE_BYTES, Program
 from pie_lsp.sandbox import Limits, Sandbox
 from pie_lsp.settings import Settings
 from pie_lsp.tasks import task_group
-from pie_lsp.verify import DerivedSuite, TestOutcome, TestSuite, Verifier, hardcoded_answer
+from pie_lsp.verify import (
+    DerivedSuite,
+    TestOutcome,
+    TestSuite,
+    Verifier,
+    hardcoded_answer,
+    run_limits,
+)
 
 CandidateStatus = Literal["faster", "not-faster", "rejected"]
 ResultStatus = Literal["optimized", "not-optimized", "error"]
@@ -268,14 +275,8 @@ class Pipeline:
 
     # -- limits -------------------------------------------------------------------------
     def test_limits(self, timeout: float | None = None) -> Limits:
-        tests = self.settings.tests
-        return Limits(
-            timeout=timeout or tests.timeout,
-            memory_mb=tests.memory_mb,
-            output_bytes=tests.output_limit_mb * 1024 * 1024,
-            file_size_mb=self.settings.sandbox.file_size_mb,
-            processes=self.settings.sandbox.processes,
-        )
+        base = run_limits(self.settings)
+        return evolve(base, timeout=timeout or base.timeout)
 
     def candidate_limits(self, original: Sequence[TestOutcome]) -> Limits:
         # A candidate far slower than the original is useless: fail it early.
@@ -291,11 +292,9 @@ class Pipeline:
             self.builder.identity.describe(),
             *build_flags(s.build),
             self.measurer.name,
-            self.measurer.config_digest(),
-            repr(getattr(self.measurer, "costs", "")),
+            self.measurer.config_digest(),  # the estimate's includes its costs
             self.ranker.name,
             self.ranker.config_digest(),
-            repr(getattr(self.ranker, "costs", "")),
             str(s.simulator.gem5.confirm),
             self.backend.config_digest_for(program),
             str(s.model.samples),

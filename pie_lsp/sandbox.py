@@ -37,7 +37,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
-from attrs import define, field, frozen
+from attrs import define, evolve, field, frozen
 
 from pie_lsp.errors import ToolMissing
 
@@ -62,13 +62,7 @@ class Limits:
     processes: int = 64
 
     def scaled(self, factor: float) -> Limits:
-        return Limits(
-            timeout=self.timeout * factor,
-            memory_mb=self.memory_mb,
-            output_bytes=self.output_bytes,
-            file_size_mb=self.file_size_mb,
-            processes=self.processes,
-        )
+        return evolve(self, timeout=self.timeout * factor)
 
 
 @define

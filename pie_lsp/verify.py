@@ -23,9 +23,24 @@ from pie_lsp.cache import Cache, digest
 from pie_lsp.derive import DerivedInput
 from pie_lsp.errors import NoTests
 from pie_lsp.sandbox import Limits, RunResult, Sandbox
+from pie_lsp.settings import Settings
 from pie_lsp.tasks import task_group
 
 NUMERIC_TOLERANCE = 1e-3
+
+
+def run_limits(settings: Settings) -> Limits:
+    """The limits of one run of a program on a test (pie.tests, pie.sandbox): the base
+    from which every step derives its own with attrs.evolve (a shorter timeout for a
+    candidate, more memory under valgrind or gem5)."""
+    tests = settings.tests
+    return Limits(
+        timeout=tests.timeout,
+        memory_mb=tests.memory_mb,
+        output_bytes=tests.output_limit_mb * 1024 * 1024,
+        file_size_mb=settings.sandbox.file_size_mb,
+        processes=settings.sandbox.processes,
+    )
 
 
 @frozen

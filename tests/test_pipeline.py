@@ -8,6 +8,7 @@ g++, the sandbox, the tests, valgrind - is real.
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 
 import pytest
@@ -180,3 +181,23 @@ async def test_cancelling_kills_every_child(
     with pytest.raises(asyncio.CancelledError):
         await task
     await wait_until_gone(str(private_scratch))  # they loop forever unless killed
+
+
+def test_result_key_follows_the_measurers_config_digest(tmp_path: Path, settings: Settings) -> None:
+    """The key is built from the components' config_digest()s: refitted estimate costs
+    make a new key (the old result priced with the old costs is not reused), the same
+    costs the same key."""
+    path = bigger_doubler_tests(tmp_path)
+    program, suite = Program.from_file(path), find_tests(path)
+    first = Pipeline(settings, backend=ScriptedModel())
+    assert Pipeline(settings, backend=ScriptedModel()).result_key(program, suite) == (
+        first.result_key(program, suite)
+    )
+    machine = json.loads(json.dumps(first.measurer.machine))  # type: ignore[attr-defined]
+    machine["estimate"]["costs"]["instructions"] *= 2
+    params = tmp_path / "machine.json"
+    params.write_text(json.dumps(machine))
+    settings.simulator.estimate.params = str(params)
+    refit = Pipeline(settings, backend=ScriptedModel())
+    assert refit.measurer.config_digest() != first.measurer.config_digest()
+    assert refit.result_key(program, suite) != first.result_key(program, suite)

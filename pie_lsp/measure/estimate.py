@@ -36,13 +36,14 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from attrs import evolve
+
 from pie_lsp.build import Binary
 from pie_lsp.cache import digest
 from pie_lsp.errors import ToolMissing
 from pie_lsp.measure import MeasureFailed, Measurer, TestTiming, load_machine
 from pie_lsp.measure.bound import MEASURE_WALL, bounded, timed_out_reason
-from pie_lsp.sandbox import Limits
-from pie_lsp.verify import TestCase, compare_outputs
+from pie_lsp.verify import TestCase, compare_outputs, run_limits
 
 # The model's version: part of every label and cache key. 1 was cachegrind totals only.
 ESTIMATE_VERSION = 2
@@ -445,13 +446,10 @@ class EstimateMeasurer(Measurer):
 
     async def counts(self, binary: Binary, case: TestCase) -> dict[str, float]:
         """Raw counts of one run (uncached): valgrind's events and instruction classes."""
-        tests = self.settings.tests
-        limits = Limits(
+        limits = evolve(
+            run_limits(self.settings),
             timeout=self.settings.simulator.estimate.timeout,
-            memory_mb=tests.memory_mb * 2 + 1024,
-            output_bytes=tests.output_limit_mb * 1024 * 1024,
-            file_size_mb=self.settings.sandbox.file_size_mb,
-            processes=self.settings.sandbox.processes,
+            memory_mb=self.settings.tests.memory_mb * 2 + 1024,  # valgrind's own share
         )
         limits, is_bound = bounded(limits, case.name)  # a candidate: the original's time
         with self.sandbox.scratch("estimate") as work:

@@ -35,7 +35,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from attrs import field, frozen
+from attrs import evolve, field, frozen
 
 from pie_lsp.assets import asset
 from pie_lsp.build import Binary
@@ -50,7 +50,7 @@ from pie_lsp.measure import (
 )
 from pie_lsp.sandbox import Limits, RunResult, Sandbox
 from pie_lsp.settings import Gem5Settings
-from pie_lsp.verify import TestCase, compare_outputs
+from pie_lsp.verify import TestCase, compare_outputs, run_limits
 
 CONFIG_NAME = "gem5_skylake.py"
 MACHINE_NAME = "skylake.json"
@@ -516,13 +516,13 @@ class Gem5Measurer(Measurer):
     def limits(self) -> Limits:
         g, tests = self.settings.simulator.gem5, self.settings.tests
         memory = int(self.machine.get("memory", {}).get("size_mb", 8192)) + GEM5_OVERHEAD_MB
-        return Limits(
+        base = run_limits(self.settings)
+        return evolve(
+            base,
             timeout=g.timeout * WALL_FACTOR,
             # gem5 maps the whole simulated memory; a container client needs no limit
             memory_mb=None if self.prefix else memory,
-            output_bytes=tests.output_limit_mb * 1024 * 1024,
-            file_size_mb=max(self.settings.sandbox.file_size_mb, tests.output_limit_mb),
-            processes=self.settings.sandbox.processes,
+            file_size_mb=max(base.file_size_mb, tests.output_limit_mb),
         )
 
     def environment(self) -> dict[str, str]:

@@ -16,8 +16,7 @@ from pie_lsp.build import Binary
 from pie_lsp.cache import digest
 from pie_lsp.measure import MeasureFailed, Measurer, TestTiming
 from pie_lsp.measure.bound import MEASURE_WALL, bounded, timed_out_reason
-from pie_lsp.sandbox import Limits
-from pie_lsp.verify import TestCase, compare_outputs
+from pie_lsp.verify import TestCase, compare_outputs, run_limits
 
 
 class NativeMeasurer(Measurer):
@@ -31,15 +30,8 @@ class NativeMeasurer(Measurer):
 
     async def measure_one(self, binary: Binary, case: TestCase) -> TestTiming:
         native = self.settings.simulator.native
-        tests = self.settings.tests
-        limits = Limits(
-            timeout=tests.timeout,
-            memory_mb=tests.memory_mb,
-            output_bytes=tests.output_limit_mb * 1024 * 1024,
-            file_size_mb=self.settings.sandbox.file_size_mb,
-            processes=self.settings.sandbox.processes,
-        )
-        limits, is_bound = bounded(limits, case.name)  # a candidate: the original's time
+        # a candidate's limit is the original's time
+        limits, is_bound = bounded(run_limits(self.settings), case.name)
         samples: list[float] = []
         longest = 0.0
         expected = case.expected.read_text("utf-8", "replace")
