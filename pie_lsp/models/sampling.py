@@ -16,7 +16,6 @@ control flow around backends; keeping them apart lets each be read and tested al
 
 from __future__ import annotations
 
-import asyncio
 from abc import abstractmethod
 from collections.abc import Awaitable, Callable, Sequence
 
@@ -27,6 +26,7 @@ from pie_lsp.models.base import Candidate, Generation, ModelBackend, Progress, R
 from pie_lsp.models.completion import CompletionRejected, extract_program
 from pie_lsp.models.prompts import Prompt
 from pie_lsp.program import Program
+from pie_lsp.tasks import task_group
 
 
 @frozen
@@ -98,13 +98,10 @@ async def sample_each(
             except ModelError as exc:
                 errors[index] = exc
 
-    try:
-        async with asyncio.TaskGroup() as group:
-            for _ in range(min(max(1, parallel), count)):
-                group.create_task(worker())
-    except BaseExceptionGroup as group_error:
-        # a worker's own exception (a bug, not a failed request), not a group of one
-        raise group_error.exceptions[0] from None
+    # a worker's own exception (a bug, not a failed request) comes out as itself
+    async with task_group() as group:
+        for _ in range(min(max(1, parallel), count)):
+            group.create_task(worker())
     completions = [*got, *(c for index in sorted(results) for c in results[index])]
     notes: list[str] = []
     if errors:
