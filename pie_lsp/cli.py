@@ -252,13 +252,9 @@ def cmd_optimize(args: argparse.Namespace, out: Console, err: Console) -> int:
         before = args.file.read_bytes()
 
         async def run() -> OptimizeResult:
-            pipeline = Pipeline(settings)
-            try:
+            async with Pipeline(settings) as pipeline:
                 with _TerminalProgress(not args.json and err.is_terminal) as report:
                     return await pipeline.optimize(program, suite, report)
-            finally:
-                await pipeline.aclose()
-                pipeline.cache.close()
 
         result = asyncio.run(run())
     if args.json:
@@ -287,12 +283,9 @@ def cmd_check(args: argparse.Namespace, out: Console, err: Console) -> int:
     suite = find_tests(args.file, Path(settings.tests.dir) if settings.tests.dir else None)
 
     async def run() -> Any:
-        pipeline = Pipeline(settings)
-        try:
+        async with Pipeline(settings) as pipeline:
             with _TerminalProgress(not args.json and err.is_terminal) as report:
                 return await pipeline.check_speedup(baseline, current, suite, name, report)
-        finally:
-            pipeline.cache.close()
 
     result = asyncio.run(run())
     if args.json:
@@ -317,16 +310,12 @@ def cmd_measure(args: argparse.Namespace, out: Console, err: Console) -> int:
         report.tests_dir = str(suite.directory)
 
         async def run() -> None:
-            pipeline = Pipeline(settings)
-            report.simulator = pipeline.measurer.name
-            report.simulator_label = pipeline.measurer.label
-            try:
+            async with Pipeline(settings) as pipeline:
+                report.simulator = pipeline.measurer.name
+                report.simulator_label = pipeline.measurer.label
                 with _TerminalProgress(not args.json and err.is_terminal) as progress:
                     measured = await pipeline.measure_program(program, suite, progress)
                 report.tests, report.status = measured.tests, "ok"
-            finally:
-                await pipeline.aclose()
-                pipeline.cache.close()
 
         asyncio.run(run())
     except PieError as exc:

@@ -824,3 +824,13 @@ class Pipeline:
 
     async def aclose(self) -> None:
         await self.backend.aclose()
+
+    # `async with Pipeline(settings) as pipeline:` closes what the pipeline owns
+    async def __aenter__(self) -> Pipeline:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        try:
+            await self.aclose()
+        finally:
+            self.cache.close()

@@ -8,11 +8,13 @@ g++, the sandbox, the tests, valgrind - is real.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from pathlib import Path
 
 import pytest
 
+from pie_lsp.cache import Cache
 from pie_lsp.models.base import Candidate, Generation, ModelBackend, Progress
 from pie_lsp.pipeline import OptimizeResult, Pipeline, Step
 from pie_lsp.program import Program
@@ -201,3 +203,34 @@ def test_result_key_follows_the_measurers_config_digest(tmp_path: Path, settings
     refit = Pipeline(settings, backend=ScriptedModel())
     assert refit.measurer.config_digest() != first.measurer.config_digest()
     assert refit.result_key(program, suite) != first.result_key(program, suite)
+
+
+class ClosingModel(ScriptedModel):
+    """Test double for a model backend that records being closed."""
+
+    closed = 0
+
+    async def aclose(self) -> None:
+        self.closed += 1
+
+
+async def test_async_with_closes_backend_and_cache_also_on_error(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    closed: list[Cache] = []
+    real_close = Cache.close
+
+    def recording_close(self: Cache) -> None:
+        closed.append(self)
+        real_close(self)
+
+    monkeypatch.setattr(Cache, "close", recording_close)
+    for fails in (False, True):
+        model = ClosingModel()
+        with pytest.raises(ValueError) if fails else contextlib.nullcontext():
+            async with Pipeline(settings, backend=model) as pipeline:
+                if fails:
+                    raise ValueError("the job failed")
+        assert model.closed == 1
+        assert closed[-1] is pipeline.cache
+    assert len(closed) == 2
