@@ -62,7 +62,7 @@ if [ "$DEV" = 1 ]; then
         say "installing torch==2.13.0 (CPU) into $VENV"
         "$VENV/bin/python" -m pip install -q torch==2.13.0 2>&1 | { grep -v '^WARNING: Location' || true; } >&2
     fi
-    extra="[dev,transformers]"
+    extra="[dev,transformers,bench]"
 fi
 say "installing pie-lsp$extra into $VENV"
 # pip's own progress goes to stderr; a failure still fails this script (pipefail)
