@@ -446,6 +446,17 @@ class EstimateMeasurer(Measurer):
 
     async def counts(self, binary: Binary, case: TestCase) -> dict[str, float]:
         """Raw counts of one run (uncached): valgrind's events and instruction classes."""
+        text = await self.callgrind_output(binary, case)
+        counts = parse_cachegrind(text)
+        for event, value in excluded_costs(text).items():
+            counts[event] -= value
+        executed = instruction_counts(text)
+        counts.update(class_counts(executed, self.classes(binary, executed)))
+        return counts
+
+    async def callgrind_output(self, binary: Binary, case: TestCase) -> str:
+        """callgrind's output file of one run (uncached), its output checked against the
+        test's: what `counts` prices, and what pie_lsp/profile.py maps to source lines."""
         limits = evolve(
             run_limits(self.settings),
             timeout=self.settings.simulator.estimate.timeout,
@@ -481,13 +492,7 @@ class EstimateMeasurer(Measurer):
                     f"test {case.name} gives another output under valgrind ({why})",
                     hint="the program may read uninitialised memory or depend on timing",
                 )
-            text = (work / "cg.out").read_text()
-        counts = parse_cachegrind(text)
-        for event, value in excluded_costs(text).items():
-            counts[event] -= value
-        executed = instruction_counts(text)
-        counts.update(class_counts(executed, self.classes(binary, executed)))
-        return counts
+            return (work / "cg.out").read_text()
 
     def classes(self, binary: Binary, executed: Mapping[int, int]) -> dict[int, str]:
         """Classes of the executed addresses, cached per binary (addresses not yet seen
