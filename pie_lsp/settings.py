@@ -262,6 +262,21 @@ class Settings:
         1.10, "Smallest speedup offered as an optimization (PIE's threshold: 1.10)."
     )
     log_file: str | None = setting(None, "Server log file (default: in the cache directory).")
+@define
+class ProfileSettings:
+    """Where the time goes: the per-line profile (`pie-lsp profile`, command pie.profile)."""
+
+    inline: bool = setting(
+        False,
+        "Show a computed profile in the editor: hints on the hottest lines and a lens on the "
+        "hottest functions (the command computes it; nothing runs on its own).",
+    )
+    lines: int = setting(5, "Hot lines shown (editor hints, CLI table).")
+    min_share: float = setting(
+        0.02, "Smallest share of the program's cycles a line needs to be shown inline."
+    )
+
+
 
     def effective_jobs(self) -> int:
         return self.jobs if self.jobs > 0 else max(1, os.cpu_count() or 1)
@@ -272,6 +287,7 @@ class SettingsError(PieError):
 
 
 _converter = cattrs.Converter(forbid_extra_keys=True)
+    profile: ProfileSettings = setting(factory=ProfileSettings)
 
 
 def _snake(key: str) -> str:
@@ -376,6 +392,12 @@ def _check_values(settings: Settings) -> None:
         )
 
 
+    if settings.model.rounds < 1:
+        problems.append(f"pie.model.rounds must be >= 1, not {settings.model.rounds}")
+    if settings.model.max_calls < 0 or settings.model.max_tokens < 0:
+        problems.append("pie.model.max_calls and pie.model.max_tokens must be >= 0 (0: no limit)")
+    if settings.profile.lines < 1 or not 0.0 <= settings.profile.min_share <= 1.0:
+        problems.append("pie.profile.lines must be >= 1 and pie.profile.min_share in [0, 1]")
 def unstructure(settings: Settings) -> dict[str, Any]:
     """The settings as plain data (snake_case keys)."""
     data: dict[str, Any] = _converter.unstructure(settings)
