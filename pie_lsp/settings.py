@@ -248,21 +248,6 @@ class CacheSettings:
 
 
 @define
-class Settings:
-    """Everything pie-lsp can be told."""
-
-    build: BuildSettings = setting(factory=BuildSettings)
-    tests: TestSettings = setting(factory=TestSettings)
-    sandbox: SandboxSettings = setting(factory=SandboxSettings)
-    model: ModelSettings = setting(factory=ModelSettings)
-    simulator: SimulatorSettings = setting(factory=SimulatorSettings)
-    cache: CacheSettings = setting(factory=CacheSettings)
-    jobs: int = setting(0, "Parallel builds, tests and simulations; 0 = one per CPU.")
-    min_speedup: float = setting(
-        1.10, "Smallest speedup offered as an optimization (PIE's threshold: 1.10)."
-    )
-    log_file: str | None = setting(None, "Server log file (default: in the cache directory).")
-@define
 class ProfileSettings:
     """Where the time goes: the per-line profile (`pie-lsp profile`, command pie.profile)."""
 
@@ -277,6 +262,22 @@ class ProfileSettings:
     )
 
 
+@define
+class Settings:
+    """Everything pie-lsp can be told."""
+
+    build: BuildSettings = setting(factory=BuildSettings)
+    tests: TestSettings = setting(factory=TestSettings)
+    sandbox: SandboxSettings = setting(factory=SandboxSettings)
+    model: ModelSettings = setting(factory=ModelSettings)
+    simulator: SimulatorSettings = setting(factory=SimulatorSettings)
+    cache: CacheSettings = setting(factory=CacheSettings)
+    profile: ProfileSettings = setting(factory=ProfileSettings)
+    jobs: int = setting(0, "Parallel builds, tests and simulations; 0 = one per CPU.")
+    min_speedup: float = setting(
+        1.10, "Smallest speedup offered as an optimization (PIE's threshold: 1.10)."
+    )
+    log_file: str | None = setting(None, "Server log file (default: in the cache directory).")
 
     def effective_jobs(self) -> int:
         return self.jobs if self.jobs > 0 else max(1, os.cpu_count() or 1)
@@ -287,7 +288,6 @@ class SettingsError(PieError):
 
 
 _converter = cattrs.Converter(forbid_extra_keys=True)
-    profile: ProfileSettings = setting(factory=ProfileSettings)
 
 
 def _snake(key: str) -> str:
@@ -377,6 +377,8 @@ def _check_values(settings: Settings) -> None:
         problems.append("pie.model.prompt.stop: OpenAI-compatible servers take at most 4")
     if settings.model.samples < 1:
         problems.append(f"pie.model.samples must be >= 1, not {settings.model.samples}")
+    if settings.profile.lines < 1 or not 0.0 <= settings.profile.min_share <= 1.0:
+        problems.append("pie.profile.lines must be >= 1 and pie.profile.min_share in [0, 1]")
     if settings.jobs < 0:
         problems.append(f"pie.jobs must be >= 0 (0 = one per CPU), not {settings.jobs}")
     if settings.tests.derived < 0:
@@ -392,12 +394,6 @@ def _check_values(settings: Settings) -> None:
         )
 
 
-    if settings.model.rounds < 1:
-        problems.append(f"pie.model.rounds must be >= 1, not {settings.model.rounds}")
-    if settings.model.max_calls < 0 or settings.model.max_tokens < 0:
-        problems.append("pie.model.max_calls and pie.model.max_tokens must be >= 0 (0: no limit)")
-    if settings.profile.lines < 1 or not 0.0 <= settings.profile.min_share <= 1.0:
-        problems.append("pie.profile.lines must be >= 1 and pie.profile.min_share in [0, 1]")
 def unstructure(settings: Settings) -> dict[str, Any]:
     """The settings as plain data (snake_case keys)."""
     data: dict[str, Any] = _converter.unstructure(settings)
