@@ -148,6 +148,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="parallel builds and runs (default: pie.jobs, 0 = CPUs)",
     )
+    from pie_lsp.bench.cli import add_arguments as add_bench_arguments
+
+    add_bench_arguments(
+        sub.add_parser("bench", help="PIE's evaluation over a dataset (docs/BENCH.md)")
+    )
     return parser
 
 
@@ -375,6 +380,12 @@ def cmd_calibrate(args: argparse.Namespace, out: Console, err: Console) -> int:
     return run_calibrate(args, out)
 
 
+def cmd_bench(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from pie_lsp.bench.cli import command
+
+    return command(args, out, err)
+
+
 COMMANDS = {
     "optimize": cmd_optimize,
     "check": cmd_check,
@@ -383,6 +394,7 @@ COMMANDS = {
     "settings": cmd_settings,
     "serve": cmd_serve,
     "calibrate": cmd_calibrate,
+    "bench": cmd_bench,
 }
 
 
