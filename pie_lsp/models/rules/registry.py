@@ -15,6 +15,7 @@ from pie_lsp.models.rules.hoist_loop_bound import HoistLoopBound
 from pie_lsp.models.rules.int_pow import IntPow
 from pie_lsp.models.rules.local_copy import LocalCopy
 from pie_lsp.models.rules.map_to_unordered import MapToUnordered
+from pie_lsp.models.rules.memoize_recursion import MemoizeRecursion
 from pie_lsp.models.rules.prefix_sums import PrefixSums
 from pie_lsp.models.rules.range_for_copy import RangeForCopy
 from pie_lsp.models.rules.reserve_vector import ReserveVector
@@ -45,6 +46,7 @@ ALL_RULES: tuple[Rule, ...] = (
     ReserveVector(),
     ResidueSearch(),
     ZeroMemset(),
+    MemoizeRecursion(),
 )
 RULE_NAMES = tuple(rule.name for rule in ALL_RULES)
 BY_NAME = {rule.name: rule for rule in ALL_RULES}
