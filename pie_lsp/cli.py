@@ -98,6 +98,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_common(check)
 
+    baseline = sub.add_parser(
+        "baseline",
+        help="save, show or clear the version of FILE that `check` measures against",
+    )
+    baseline.add_argument("action", choices=["save", "show", "clear"])
+    baseline.add_argument("file", type=Path, metavar="FILE")
+    baseline.add_argument(
+        "--set", action="append", default=[], metavar="KEY=VALUE", help="e.g. cache.dir=DIR"
+    )
+
     doctor = sub.add_parser("doctor", help="which tools and backends are available, and fixes")
     doctor.add_argument(
         "--set",
@@ -300,6 +310,19 @@ def cmd_check(args: argparse.Namespace, out: Console, err: Console) -> int:
     return 0
 
 
+def cmd_baseline(args: argparse.Namespace, out: Console, err: Console) -> int:
+    """Save, show or clear the saved baseline (the one the editors save too)."""
+    from pie_lsp.baseline import baseline_command
+    from pie_lsp.cache import cache_dir
+
+    settings = _settings_for(args)
+    said, text = baseline_command(args.action, args.file, cache_dir(settings.cache))
+    err.print(markup(said))
+    if text:
+        print(text, end="")  # the program's text, as it is: for a pipe or a diff
+    return 0
+
+
 def cmd_measure(args: argparse.Namespace, out: Console, err: Console) -> int:
     """Measure one program on its tests (verified first, as `optimize` does)."""
     import time
@@ -389,6 +412,7 @@ def cmd_bench(args: argparse.Namespace, out: Console, err: Console) -> int:
 COMMANDS = {
     "optimize": cmd_optimize,
     "check": cmd_check,
+    "baseline": cmd_baseline,
     "measure": cmd_measure,
     "doctor": cmd_doctor,
     "settings": cmd_settings,
@@ -400,8 +424,9 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    out = Console(highlight=False)
-    err = Console(stderr=True, highlight=False)
+    from pie_lsp.report import console
+
+    out, err = console(), console(stderr=True)
     try:
         return COMMANDS[args.command](args, out, err)
     except PieError as exc:

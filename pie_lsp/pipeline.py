@@ -43,6 +43,7 @@ from pie_lsp.program import MAX_SOURCE_BYTES, Program
 from pie_lsp.sandbox import Limits, Sandbox
 from pie_lsp.settings import Settings
 from pie_lsp.tasks import task_group
+from pie_lsp.text import speed, times
 from pie_lsp.verify import (
     DerivedSuite,
     TestOutcome,
@@ -157,15 +158,15 @@ class OptimizeResult:
         if self.status == "error":
             return f"error: {self.error}"
         if self.status == "optimized" and self.speedup:
-            return f"{self.speedup:.2f}× faster ({self.measured_with()}) — {self.tests_phrase()}"
-        best = f"best candidate {self.speedup:.2f}×" if self.speedup else "no correct candidate"
+            return f"{speed(self.speedup)} ({self.measured_with()}) — {self.tests_phrase()}"
+        best = f"best candidate {times(self.speedup)}" if self.speedup else "no correct candidate"
         return f"not optimized: {best} ({self.measured_with()})"
 
     def label(self) -> str:
-        """Editor form: "3.4× faster on Skylake (gem5) — 12/12 tests"."""
+        """Editor form: "3.42× faster on Skylake (gem5) — 12/12 tests"."""
         if self.status == "optimized" and self.speedup:
             return (
-                f"{self.speedup:.1f}× faster on {self.simulator_short} — "
+                f"{speed(self.speedup)} on {self.simulator_short} — "
                 f"{self.tests_phrase(editor=True)}"
             )
         return self.summary()
@@ -188,13 +189,9 @@ class SpeedupResult:
     cached: bool = False
 
     def label(self) -> str:
-        """ "1.8× faster than HEAD — 3/3 tests" (or slower)."""
+        """ "1.80× faster than HEAD — 3/3 tests" (or slower, or same speed as HEAD)."""
         tests = f"{self.tests_passed}/{self.tests_total} tests"
-        if self.speedup >= 1.0:
-            how = f"{self.speedup:.2f}× faster than {self.baseline_name}"
-        else:
-            how = f"{1 / self.speedup:.2f}× slower than {self.baseline_name}"
-        return f"{how} on {self.simulator_short} — {tests}"
+        return f"{speed(self.speedup, self.baseline_name)} on {self.simulator_short} — {tests}"
 
 
 def _source_lines(text: str) -> list[str]:
@@ -317,7 +314,9 @@ class Pipeline:
         report: Reporter,
     ) -> tuple[Binary, list[TestOutcome]]:
         report(Step("build", "Compiling the original program…"))
-        binary = await self.builder.build(program.text, label=program.path.name)
+        binary = await self.builder.build(
+            program.text, label=program.path.name, filename=program.path.name
+        )
         report(Step("verify", f"Running the original on {len(suite)} tests…", 0, len(suite)))
         outcomes = await self.verifier.run_suite(binary, suite.cases, self.test_limits())
         failed = _first_failure(outcomes)
@@ -482,7 +481,8 @@ class Pipeline:
         result.status = "faster" if faster else "not-faster"
         if not faster:
             result.reason = (
-                f"{result.speedup:.2f}× is below the {self.settings.min_speedup:.2f}× threshold"
+                f"{times(result.speedup or 0)} is below the "
+                f"{times(self.settings.min_speedup)} threshold"
             )
         return result
 
@@ -749,8 +749,8 @@ class Pipeline:
         candidate.reason = (
             ""
             if faster
-            else f"{candidate.speedup or 0:.2f}× is below the "
-            f"{self.settings.min_speedup:.2f}× threshold"
+            else f"{times(candidate.speedup or 0)} is below the "
+            f"{times(self.settings.min_speedup)} threshold"
         )
 
     async def measure_program(
@@ -780,7 +780,11 @@ class Pipeline:
             base_build = group.create_task(
                 self.builder.build(baseline.text, label=f"{baseline_name} version")
             )
-            cur_build = group.create_task(self.builder.build(current.text, label="current version"))
+            cur_build = group.create_task(
+                self.builder.build(
+                    current.text, label="current version", filename=current.path.name
+                )
+            )
         base_bin, cur_bin = base_build.result(), cur_build.result()
         report(Step("verify", f"Running both on {len(suite)} tests…", 0, len(suite)))
         async with task_group() as group:
