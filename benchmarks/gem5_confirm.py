@@ -27,6 +27,7 @@ from typing import Any
 
 from attrs import evolve
 
+from pie_lsp.job import Job
 from pie_lsp.measure import TestTiming
 from pie_lsp.measure.gem5 import find_gem5
 from pie_lsp.pipeline import OptimizeResult, Pipeline
@@ -58,7 +59,7 @@ async def run_one(example: Path, ranking: str, jobs: int, tests: int) -> dict[st
         start = time.perf_counter()
         pipeline = Pipeline(settings)
         try:
-            result = await pipeline.optimize(program, suite)
+            result = await pipeline.optimize(Job(program, suite))
         finally:
             await pipeline.aclose()
             pipeline.cache.close()

@@ -25,6 +25,7 @@ from typing import Any
 
 from pie_lsp.build import Builder
 from pie_lsp.cache import Cache
+from pie_lsp.job import Job
 from pie_lsp.measure.estimate import EstimateMeasurer
 from pie_lsp.measure.native import NativeMeasurer
 from pie_lsp.pipeline import Pipeline
@@ -49,14 +50,14 @@ async def optimize_times(example: Path, repeats: int) -> dict[str, Any]:
         program, suite = Program.from_file(example), find_tests(example)
         start = time.perf_counter()
         pipeline = Pipeline(settings)
-        result = await pipeline.optimize(program, suite)
+        result = await pipeline.optimize(Job(program, suite))
         cold = time.perf_counter() - start
         pipeline.cache.close()
         cached = []
         for _ in range(repeats):
             start = time.perf_counter()
             pipeline = Pipeline(settings)
-            again = await pipeline.optimize(program, suite)
+            again = await pipeline.optimize(Job(program, suite))
             cached.append(time.perf_counter() - start)
             pipeline.cache.close()
             assert again.cached

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from pie_lsp.errors import PieError
+from pie_lsp.job import Job
 from pie_lsp.pipeline import Pipeline
 from pie_lsp.program import Program
 from pie_lsp.settings import Settings
@@ -38,7 +39,7 @@ async def one(pipeline: Pipeline, folder: Path) -> dict[str, Any]:
     suite = load_suite(folder / "tests")
     program = Program.from_file(slow)
     started = time.perf_counter()
-    result = await pipeline.optimize(program, suite)
+    result = await pipeline.optimize(Job(program, suite))
     seconds = time.perf_counter() - started
     row: dict[str, Any] = {
         "problem": folder.name,
@@ -58,7 +59,7 @@ async def one(pipeline: Pipeline, folder: Path) -> dict[str, Any]:
     }
     try:
         human = await pipeline.check_speedup(
-            program, Program.from_file(folder / "reference_fast.cpp"), suite, "slow"
+            Job(Program.from_file(folder / "reference_fast.cpp"), suite), program, "slow"
         )
         row["human_speedup"] = human.speedup
     except PieError as exc:

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from pie_lsp.errors import PieError
+from pie_lsp.job import Job
 from pie_lsp.pipeline import Pipeline
 from pie_lsp.program import Program
 from pie_lsp.settings import Settings
@@ -65,7 +66,7 @@ async def evaluate(pipeline: Pipeline, folder: Path, reference: str) -> dict[str
     suite = load_suite(folder / "tests")
     program = Program.from_file(folder / "slow.cpp")
     started = time.perf_counter()
-    result = await pipeline.optimize(program, suite)
+    result = await pipeline.optimize(Job(program, suite))
     seconds = time.perf_counter() - started
     tested = [c for c in result.candidates if c.tests_passed or c.reason.startswith("test ")]
     row: dict[str, Any] = {
@@ -90,7 +91,7 @@ async def evaluate(pipeline: Pipeline, folder: Path, reference: str) -> dict[str
     started = time.perf_counter()
     try:
         human = await pipeline.check_speedup(
-            program, Program.from_file(folder / reference), suite, "slow"
+            Job(Program.from_file(folder / reference), suite), program, "slow"
         )
         row["reference_speedup"] = human.speedup
         row["reference_failures"] = human.failures

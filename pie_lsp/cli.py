@@ -23,7 +23,6 @@ from pie_lsp.pipeline import Pipeline, Reporter, Step
 from pie_lsp.program import Program
 from pie_lsp.settings import Settings, load
 from pie_lsp.text import markup
-from pie_lsp.verify import find_tests
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -31,7 +30,8 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         "--tests",
         type=Path,
         metavar="DIR",
-        help="test directory (default: <stem>.tests/ or tests/ next to FILE)",
+        help="test directory, relative to the current directory (default: the setting "
+        "tests.dir, relative to FILE's folder; else <stem>.tests/ or tests/ next to FILE)",
     )
     parser.add_argument(
         "--simulator",
@@ -97,16 +97,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="git revision or file (default: saved baseline, else HEAD)",
     )
     _add_common(check)
-
-    baseline = sub.add_parser(
-        "baseline",
-        help="save, show or clear the version of FILE that `check` measures against",
-    )
-    baseline.add_argument("action", choices=["save", "show", "clear"])
-    baseline.add_argument("file", type=Path, metavar="FILE")
-    baseline.add_argument(
-        "--set", action="append", default=[], metavar="KEY=VALUE", help="e.g. cache.dir=DIR"
-    )
 
     doctor = sub.add_parser("doctor", help="which tools and backends are available, and fixes")
     doctor.add_argument(
@@ -191,8 +181,9 @@ def flag_layer(args: argparse.Namespace) -> dict[str, Any]:
                 f"--set {item!r}: expected KEY=VALUE", hint="e.g. --set tests.timeout=20"
             )
         put(key.removeprefix("pie."), _parse_value(value))
+    # --tests is not a setting: it is the job's folder, relative to the current directory
+    # (Pipeline.job_for), where the setting tests.dir is relative to the program's folder
     simple = {
-        "tests": "tests.dir",
         "simulator": "simulator.backend",
         "jobs": "jobs",
         "compiler": "build.compiler",
@@ -254,24 +245,23 @@ def cmd_optimize(args: argparse.Namespace, out: Console, err: Console) -> int:
     from pie_lsp.pipeline import OptimizeResult
     from pie_lsp.report import dumps, render
 
+    before = b""
+
+    async def run() -> OptimizeResult:
+        nonlocal before
+        async with Pipeline(_settings_for(args)) as pipeline:
+            job = pipeline.job_for(args.file, tests=args.tests)
+            before = args.file.read_bytes()
+            with _TerminalProgress(not args.json and err.is_terminal) as report:
+                return await pipeline.optimize(job, report)
+
     try:
-        settings = _settings_for(args)
-        program = Program.from_file(args.file)
-        suite = find_tests(args.file, Path(settings.tests.dir) if settings.tests.dir else None)
+        result = asyncio.run(run())
     except PieError as exc:
         # the same JSON shape as every other outcome, so tools parse one format
         result = OptimizeResult(
             status="error", path=str(args.file), error=exc.message, hint=exc.hint
         )
-    else:
-        before = args.file.read_bytes()
-
-        async def run() -> OptimizeResult:
-            async with Pipeline(settings) as pipeline:
-                with _TerminalProgress(not args.json and err.is_terminal) as report:
-                    return await pipeline.optimize(program, suite, report)
-
-        result = asyncio.run(run())
     if args.json:
         print(dumps(result))
     else:
@@ -292,34 +282,20 @@ def cmd_check(args: argparse.Namespace, out: Console, err: Console) -> int:
     from pie_lsp.report import dumps, render_speedup
 
     settings = _settings_for(args)
-    current = Program.from_file(args.file)
-    name, text = resolve_baseline(args.file, args.against, cache_dir(settings.cache))
-    baseline = Program.from_text(args.file, text)
-    suite = find_tests(args.file, Path(settings.tests.dir) if settings.tests.dir else None)
 
     async def run() -> Any:
         async with Pipeline(settings) as pipeline:
+            job = pipeline.job_for(args.file, tests=args.tests)
+            name, text = resolve_baseline(args.file, args.against, cache_dir(settings.cache))
+            baseline = Program.from_text(args.file, text)
             with _TerminalProgress(not args.json and err.is_terminal) as report:
-                return await pipeline.check_speedup(baseline, current, suite, name, report)
+                return await pipeline.check_speedup(job, baseline, name, report)
 
     result = asyncio.run(run())
     if args.json:
         print(dumps(result))
     else:
         render_speedup(result, out)
-    return 0
-
-
-def cmd_baseline(args: argparse.Namespace, out: Console, err: Console) -> int:
-    """Save, show or clear the saved baseline (the one the editors save too)."""
-    from pie_lsp.baseline import baseline_command
-    from pie_lsp.cache import cache_dir
-
-    settings = _settings_for(args)
-    said, text = baseline_command(args.action, args.file, cache_dir(settings.cache))
-    err.print(markup(said))
-    if text:
-        print(text, end="")  # the program's text, as it is: for a pipe or a diff
     return 0
 
 
@@ -333,16 +309,15 @@ def cmd_measure(args: argparse.Namespace, out: Console, err: Console) -> int:
     report = MeasureReport(status="error", path=str(args.file))
     try:
         settings = _settings_for(args)
-        program = Program.from_file(args.file)
-        suite = find_tests(args.file, Path(settings.tests.dir) if settings.tests.dir else None)
-        report.tests_dir = str(suite.directory)
 
         async def run() -> None:
             async with Pipeline(settings) as pipeline:
+                job = pipeline.job_for(args.file, tests=args.tests)
+                report.tests_dir = str(job.suite.directory)
                 report.simulator = pipeline.measurer.name
                 report.simulator_label = pipeline.measurer.label
                 with _TerminalProgress(not args.json and err.is_terminal) as progress:
-                    measured = await pipeline.measure_program(program, suite, progress)
+                    measured = await pipeline.measure_program(job, progress)
                 report.tests, report.status = measured.tests, "ok"
 
         asyncio.run(run())
@@ -412,7 +387,6 @@ def cmd_bench(args: argparse.Namespace, out: Console, err: Console) -> int:
 COMMANDS = {
     "optimize": cmd_optimize,
     "check": cmd_check,
-    "baseline": cmd_baseline,
     "measure": cmd_measure,
     "doctor": cmd_doctor,
     "settings": cmd_settings,
@@ -424,9 +398,8 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from pie_lsp.report import console
-
-    out, err = console(), console(stderr=True)
+    out = Console(highlight=False)
+    err = Console(stderr=True, highlight=False)
     try:
         return COMMANDS[args.command](args, out, err)
     except PieError as exc:

@@ -29,6 +29,7 @@ from pie_lsp.build import Binary, Builder, build_flags
 from pie_lsp.cache import Cache, digest
 from pie_lsp.derive import derive_inputs
 from pie_lsp.errors import BuildFailed, OriginalFailsTests, PieError
+from pie_lsp.job import Job, make_job
 from pie_lsp.measure import (
     MeasureFailed,
     Measurement,
@@ -43,7 +44,6 @@ from pie_lsp.program import MAX_SOURCE_BYTES, Program
 from pie_lsp.sandbox import Limits, Sandbox
 from pie_lsp.settings import Settings
 from pie_lsp.tasks import task_group
-from pie_lsp.text import speed, times
 from pie_lsp.verify import (
     DerivedSuite,
     TestOutcome,
@@ -158,15 +158,15 @@ class OptimizeResult:
         if self.status == "error":
             return f"error: {self.error}"
         if self.status == "optimized" and self.speedup:
-            return f"{speed(self.speedup)} ({self.measured_with()}) — {self.tests_phrase()}"
-        best = f"best candidate {times(self.speedup)}" if self.speedup else "no correct candidate"
+            return f"{self.speedup:.2f}× faster ({self.measured_with()}) — {self.tests_phrase()}"
+        best = f"best candidate {self.speedup:.2f}×" if self.speedup else "no correct candidate"
         return f"not optimized: {best} ({self.measured_with()})"
 
     def label(self) -> str:
-        """Editor form: "3.42× faster on Skylake (gem5) — 12/12 tests"."""
+        """Editor form: "3.4× faster on Skylake (gem5) — 12/12 tests"."""
         if self.status == "optimized" and self.speedup:
             return (
-                f"{speed(self.speedup)} on {self.simulator_short} — "
+                f"{self.speedup:.1f}× faster on {self.simulator_short} — "
                 f"{self.tests_phrase(editor=True)}"
             )
         return self.summary()
@@ -189,9 +189,13 @@ class SpeedupResult:
     cached: bool = False
 
     def label(self) -> str:
-        """ "1.80× faster than HEAD — 3/3 tests" (or slower, or same speed as HEAD)."""
+        """ "1.8× faster than HEAD — 3/3 tests" (or slower)."""
         tests = f"{self.tests_passed}/{self.tests_total} tests"
-        return f"{speed(self.speedup, self.baseline_name)} on {self.simulator_short} — {tests}"
+        if self.speedup >= 1.0:
+            how = f"{self.speedup:.2f}× faster than {self.baseline_name}"
+        else:
+            how = f"{1 / self.speedup:.2f}× slower than {self.baseline_name}"
+        return f"{how} on {self.simulator_short} — {tests}"
 
 
 def _source_lines(text: str) -> list[str]:
@@ -261,6 +265,7 @@ class Pipeline:
         backend: ModelBackend | None = None,
     ) -> None:
         self.settings = settings
+        self._owns_cache = cache is None  # a cache the caller passed is the caller's to close
         self.cache = cache if cache is not None else Cache(settings.cache)
         self.slots = slots if slots is not None else asyncio.Semaphore(settings.effective_jobs())
         self.sandbox = Sandbox(settings.sandbox.isolate)
@@ -280,8 +285,14 @@ class Pipeline:
         slowest = max((o.seconds for o in original), default=0.0)
         return self.test_limits(min(self.settings.tests.timeout, max(2.0, 5 * slowest + 1)))
 
-    def result_key(self, program: Program, suite: TestSuite) -> str:
-        s = self.settings
+    def job_for(self, path: Path, text: str | None = None, tests: Path | None = None) -> Job:
+        """The job for the program at `path` (its `text` if given, else the file's), with
+        the tests in `tests` (the caller's folder, as given), else `tests.dir` (relative to
+        the program's folder), else next to the program. Reads files; raises PieError."""
+        return make_job(path, text, self.settings.tests, tests)
+
+    def result_key(self, job: Job) -> str:
+        s, program, suite = self.settings, job.program, job.suite
         return "result:" + digest(
             __version__,
             program.text,
@@ -300,10 +311,10 @@ class Pipeline:
             f"derived:{s.tests.derived}:{s.tests.derived_seconds}",
         )
 
-    def cached_result(self, program: Program, suite: TestSuite) -> OptimizeResult | None:
-        """The stored result of an earlier `optimize` of exactly these inputs, if any (a
-        disk read, no work): how the server shows a result as soon as a file opens."""
-        cached = self.cache.get(self.result_key(program, suite))
+    def cached(self, job: Job) -> OptimizeResult | None:
+        """The stored result of an earlier `optimize` of exactly this job, if any (a disk
+        read, no work): how the server shows a result as soon as a file opens."""
+        cached = self.cache.get(self.result_key(job))
         return cached if isinstance(cached, OptimizeResult) else None
 
     # -- steps --------------------------------------------------------------------------
@@ -314,9 +325,7 @@ class Pipeline:
         report: Reporter,
     ) -> tuple[Binary, list[TestOutcome]]:
         report(Step("build", "Compiling the original program…"))
-        binary = await self.builder.build(
-            program.text, label=program.path.name, filename=program.path.name
-        )
+        binary = await self.builder.build(program.text, label=program.path.name)
         report(Step("verify", f"Running the original on {len(suite)} tests…", 0, len(suite)))
         outcomes = await self.verifier.run_suite(binary, suite.cases, self.test_limits())
         failed = _first_failure(outcomes)
@@ -481,18 +490,16 @@ class Pipeline:
         result.status = "faster" if faster else "not-faster"
         if not faster:
             result.reason = (
-                f"{times(result.speedup or 0)} is below the "
-                f"{times(self.settings.min_speedup)} threshold"
+                f"{result.speedup:.2f}× is below the {self.settings.min_speedup:.2f}× threshold"
             )
         return result
 
     # -- the whole job --------------------------------------------------------------------
-    async def optimize(
-        self, program: Program, suite: TestSuite, report: Reporter = _quiet
-    ) -> OptimizeResult:
-        """Find the fastest correct rewrite of `program`. Never raises PieError: failures
-        come back as a result with status "error" (cancellation still propagates)."""
+    async def optimize(self, job: Job, report: Reporter = _quiet) -> OptimizeResult:
+        """Find the fastest correct rewrite of the job's program. Never raises PieError:
+        failures come back as a result with status "error" (cancellation still propagates)."""
         started = time.perf_counter()
+        program, suite = job.program, job.suite
         result = OptimizeResult(
             status="error",
             path=str(program.path),
@@ -505,7 +512,7 @@ class Pipeline:
             tests_dir=str(suite.directory),
         )
         try:
-            key = self.result_key(program, suite)
+            key = self.result_key(job)
             cached = self.cache.get(key)
             if isinstance(cached, OptimizeResult):
                 report(Step("done", "Reused the cached result"))
@@ -749,15 +756,14 @@ class Pipeline:
         candidate.reason = (
             ""
             if faster
-            else f"{times(candidate.speedup or 0)} is below the "
-            f"{times(self.settings.min_speedup)} threshold"
+            else f"{candidate.speedup or 0:.2f}× is below the "
+            f"{self.settings.min_speedup:.2f}× threshold"
         )
 
-    async def measure_program(
-        self, program: Program, suite: TestSuite, report: Reporter = _quiet
-    ) -> Measurement:
-        """Build `program`, check it passes its tests (as `optimize` does), and measure it
+    async def measure_program(self, job: Job, report: Reporter = _quiet) -> Measurement:
+        """Build the job's program, check it passes its tests (as `optimize` does), and measure it
         on every test with the configured backend (`pie-lsp measure`). Raises PieError."""
+        program, suite = job.program, job.suite
         with measuring_activity(lambda message: report(Step("measure", message))):
             binary, _ = await self._build_and_verify_original(program, suite, report)
             report(Step("measure", f"Measuring {len(suite)} tests on {self.measurer.short}…"))
@@ -766,25 +772,18 @@ class Pipeline:
         return measured
 
     async def check_speedup(
-        self,
-        baseline: Program,
-        current: Program,
-        suite: TestSuite,
-        baseline_name: str,
-        report: Reporter = _quiet,
+        self, job: Job, baseline: Program, baseline_name: str, report: Reporter = _quiet
     ) -> SpeedupResult:
-        """Measure `current` against `baseline` on the same tests. Raises PieError."""
+        """Measure the job's program against `baseline` (another version of it) on the
+        job's tests. Raises PieError."""
+        current, suite = job.program, job.suite
         limits = self.test_limits()
         report(Step("build", f"Compiling {baseline_name} and the current version…"))
         async with task_group() as group:
             base_build = group.create_task(
                 self.builder.build(baseline.text, label=f"{baseline_name} version")
             )
-            cur_build = group.create_task(
-                self.builder.build(
-                    current.text, label="current version", filename=current.path.name
-                )
-            )
+            cur_build = group.create_task(self.builder.build(current.text, label="current version"))
         base_bin, cur_bin = base_build.result(), cur_build.result()
         report(Step("verify", f"Running both on {len(suite)} tests…", 0, len(suite)))
         async with task_group() as group:
@@ -827,14 +826,17 @@ class Pipeline:
         return result
 
     async def aclose(self) -> None:
-        await self.backend.aclose()
+        """Close what the pipeline owns: its model backend (HTTP clients, a local model)
+        and its cache. Call it on the event loop the pipeline ran on."""
+        try:
+            await self.backend.aclose()
+        finally:
+            if self._owns_cache:
+                self.cache.close()
 
     # `async with Pipeline(settings) as pipeline:` closes what the pipeline owns
     async def __aenter__(self) -> Pipeline:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        try:
-            await self.aclose()
-        finally:
-            self.cache.close()
+        await self.aclose()

@@ -57,9 +57,10 @@ class TestSettings:
 
     dir: str | None = setting(
         None,
-        "Test directory (input.N.txt/output.N.txt or NAME.in/NAME.out pairs); relative to "
-        "the settings file, or to the program's folder when set in an editor. Default: "
-        "<stem>.tests/ or tests/ next to the file.",
+        "Test directory (input.N.txt/output.N.txt or NAME.in/NAME.out pairs), relative to "
+        "the program's folder wherever it is set (settings file, editor, --set). Default: "
+        "<stem>.tests/ or tests/ next to the file. The CLI's --tests DIR is relative to the "
+        "current directory instead.",
     )
     timeout: float = setting(10.0, "Seconds one native test run of the original may take.")
     memory_mb: int = setting(2048, "Address-space limit of one test run, MiB.")
@@ -434,8 +435,9 @@ def _load_toml(path: Path) -> dict[str, Any]:
 
 # Settings that name files, and when a relative value is a path rather than a name to look
 # up (a built-in template, a program on PATH): "any", or "slash" (only with a "/" in it).
+# (Not tests.dir: it is relative to each program's folder, so one setting serves programs
+# in many folders; pie_lsp.job.tests_folder.)
 _PATH_SETTINGS: dict[tuple[str, ...], str] = {
-    ("tests", "dir"): "any",
     ("model", "prompt", "template"): "slash",
     ("model", "transformers", "path"): "any",
     ("simulator", "estimate", "params"): "any",

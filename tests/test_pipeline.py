@@ -20,7 +20,6 @@ from pie_lsp.pipeline import OptimizeResult, Pipeline, Step
 from pie_lsp.program import Program
 from pie_lsp.sandbox import Sandbox
 from pie_lsp.settings import Settings
-from pie_lsp.verify import find_tests
 
 from .conftest import DOUBLER, processes_in, wait_until, wait_until_gone, write_program
 
@@ -57,9 +56,7 @@ async def optimize(
 ) -> OptimizeResult:
     pipeline = Pipeline(settings, backend=model)
     return await pipeline.optimize(
-        Program.from_file(path),
-        find_tests(path),
-        events.append if events is not None else lambda s: None,
+        pipeline.job_for(path), events.append if events is not None else lambda s: None
     )
 
 
@@ -190,11 +187,9 @@ def test_result_key_follows_the_measurers_config_digest(tmp_path: Path, settings
     make a new key (the old result priced with the old costs is not reused), the same
     costs the same key."""
     path = bigger_doubler_tests(tmp_path)
-    program, suite = Program.from_file(path), find_tests(path)
     first = Pipeline(settings, backend=ScriptedModel())
-    assert Pipeline(settings, backend=ScriptedModel()).result_key(program, suite) == (
-        first.result_key(program, suite)
-    )
+    job = first.job_for(path)
+    assert Pipeline(settings, backend=ScriptedModel()).result_key(job) == first.result_key(job)
     machine = json.loads(json.dumps(first.measurer.machine))  # type: ignore[attr-defined]
     machine["estimate"]["costs"]["instructions"] *= 2
     params = tmp_path / "machine.json"
@@ -202,7 +197,7 @@ def test_result_key_follows_the_measurers_config_digest(tmp_path: Path, settings
     settings.simulator.estimate.params = str(params)
     refit = Pipeline(settings, backend=ScriptedModel())
     assert refit.measurer.config_digest() != first.measurer.config_digest()
-    assert refit.result_key(program, suite) != first.result_key(program, suite)
+    assert refit.result_key(job) != first.result_key(job)
 
 
 class ClosingModel(ScriptedModel):

@@ -119,7 +119,7 @@ def test_relative_paths_in_a_settings_file_are_relative_to_it(tmp_path: Path) ->
     below = tmp_path / "src" / "deep"
     below.mkdir(parents=True)
     settings = load(below, {"model": {"transformers": {"path": "ckpt"}}})
-    assert settings.tests.dir == str(tmp_path / "cases")
+    assert settings.tests.dir == "cases"  # relative to each program's folder (job.py)
     assert settings.model.prompt.template == str(tmp_path / "prompts" / "mine.txt")
     assert settings.simulator.gem5.config == str(tmp_path / "sim" / "config.py")
     assert settings.simulator.gem5.path == "gem5.opt"  # a name looked up on PATH

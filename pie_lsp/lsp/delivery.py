@@ -25,7 +25,7 @@ from pie_lsp.lsp.results import StoredResult
 from pie_lsp.lsp.server import PieServer
 from pie_lsp.lsp.snapshots import Snapshot
 from pie_lsp.pipeline import OptimizeResult
-from pie_lsp.text import times, visible
+from pie_lsp.text import visible
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ async def deliver(ls: PieServer, snap: Snapshot, result: OptimizeResult) -> dict
         ls.show(
             types.MessageType.Warning,
             f"PIE: {name} changed while it was being optimized, so the "
-            f"{times(result.speedup or 0.0)} rewrite was not applied. It is offered again if the "
+            f"{result.speedup:.1f}× rewrite was not applied. It is offered again if the "
             "file returns to the text it was computed for; run Optimize program (PIE) "
             "for the current text.",
         )

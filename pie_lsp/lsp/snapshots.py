@@ -1,5 +1,5 @@
-"""A document as one request sees it: the text when the request started, and the program
-and tests made from it.
+"""A document as one request sees it: the text when the request started (the pipeline
+makes the job, program and tests, from it: `Pipeline.job_for`).
 
 A command works on a snapshot, never on the live buffer: the user may keep typing, and
 the result is delivered only if the buffer still has the snapshot's text.
@@ -15,9 +15,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 from pygls.uris import to_fs_path
 
 from pie_lsp.lsp.server import PieServer
-from pie_lsp.program import CPP_SUFFIXES, Program
-from pie_lsp.settings import Settings
-from pie_lsp.verify import TestSuite, find_tests
+from pie_lsp.program import CPP_SUFFIXES
 
 CPP_LANGUAGE_IDS = frozenset({"cpp", "c++", "cuda-cpp", "objective-cpp"})
 
@@ -66,12 +64,3 @@ def take(ls: PieServer, uri: str, command: str) -> Snapshot:
         document.version,
         ls.hash_of(document),
     )
-
-
-def read_inputs(snap: Snapshot, settings: Settings) -> tuple[Program, TestSuite]:
-    """The program (from the snapshot's text, not the file) and its tests (reads the
-    test folder: call it in a thread)."""
-    program = Program.from_text(snap.path, snap.text)
-    tests = settings.tests.dir
-    folder = (snap.path.parent / tests) if tests else None
-    return program, find_tests(snap.path, folder)

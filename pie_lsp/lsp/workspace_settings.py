@@ -104,12 +104,13 @@ class Pipelines:
         return self._pipelines.get(settings_key(settings))
 
     async def aclose(self, worker: Worker | None = None) -> None:
-        """Close every pipeline (on `worker`'s loop, where their clients were used)."""
-        for pipeline in self._pipelines.values():
+        """Close every pipeline (`Pipeline.aclose`: its backend and cache), on `worker`'s
+        loop, where their clients were used."""
+        pipelines = list(self._pipelines.values())
+        self._pipelines.clear()
+        for pipeline in pipelines:
             with contextlib.suppress(PieError):
                 if worker is not None:
                     await worker.run(pipeline.aclose)
                 else:
                     await pipeline.aclose()
-            pipeline.cache.close()
-        self._pipelines.clear()

@@ -16,9 +16,7 @@ from pie_lsp.lsp.features import documents
 from pie_lsp.lsp.results import StoredResult
 from pie_lsp.lsp.server import PieServer
 from pie_lsp.pipeline import Pipeline
-from pie_lsp.program import Program
 from pie_lsp.settings import Settings
-from pie_lsp.verify import find_tests
 
 from ..conftest import DOUBLER, write_program
 from .test_answers import started
@@ -53,18 +51,13 @@ async def test_a_cached_result_shows_when_its_text_is_opened(
     settings = Settings()
     settings.cache.dir = str(tmp_path / "cache")
     settings.simulator.backend = "estimate"
-    pipeline = Pipeline(settings)
-    program, suite = Program.from_file(path), find_tests(path)
-    try:
-        assert pipeline.cached_result(program, suite) is None
-        earlier = await pipeline.optimize(program, suite)
-        cached = pipeline.cached_result(program, suite)
+    async with Pipeline(settings) as pipeline:
+        job = pipeline.job_for(path)
+        assert pipeline.cached(job) is None
+        earlier = await pipeline.optimize(job)
+        cached = pipeline.cached(job)
         assert cached is not None and cached.label() == earlier.label()
-        other = Program.from_text(path, DOUBLER + "\n")
-        assert pipeline.cached_result(other, suite) is None
-    finally:
-        await pipeline.aclose()
-        pipeline.cache.close()
+        assert pipeline.cached(pipeline.job_for(path, DOUBLER + "\n")) is None
 
     # another text of the same file: nothing to show
     uri = opened(server, path, DOUBLER + "// edited\n")

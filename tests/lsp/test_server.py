@@ -17,9 +17,7 @@ from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
 
 from pie_lsp.pipeline import OptimizeResult, Pipeline
-from pie_lsp.program import Program
 from pie_lsp.settings import Settings
-from pie_lsp.verify import find_tests
 
 from ..conftest import DOUBLER, EXAMPLES, processes_in, wait_until, write_program
 from .conftest import (
@@ -48,7 +46,7 @@ async def expected_result(path: Path, cache: Path) -> OptimizeResult:
     settings.simulator.backend = "estimate"
     pipeline = Pipeline(settings)
     try:
-        return await pipeline.optimize(Program.from_file(path), find_tests(path))
+        return await pipeline.optimize(pipeline.job_for(path))
     finally:
         await pipeline.aclose()
         pipeline.cache.close()

@@ -45,11 +45,9 @@ from pie_lsp.measure.gem5 import (
     parse_stats,
 )
 from pie_lsp.pipeline import OptimizeResult, Pipeline, Step
-from pie_lsp.program import Program
 from pie_lsp.sandbox import Sandbox
 from pie_lsp.settings import Gem5Settings, Settings
 from pie_lsp.verify import TestCase as Case
-from pie_lsp.verify import find_tests
 
 from ..conftest import GEM5_FROM_ENV, REPO, wait_until, write_program
 
@@ -714,7 +712,7 @@ async def _optimize(
 ) -> OptimizeResult:
     pipeline = Pipeline(settings, backend=model)
     try:
-        return await pipeline.optimize(Program.from_file(path), find_tests(path), events.append)
+        return await pipeline.optimize(pipeline.job_for(path), events.append)
     finally:
         await pipeline.aclose()
 

@@ -28,7 +28,7 @@ from pie_lsp.measure import MeasureFailed
 from pie_lsp.measure.bound import MeasureBound, measurement_bound
 from pie_lsp.measure.native import NativeMeasurer
 from pie_lsp.pipeline import CandidateResult, OptimizeResult, Pipeline
-from pie_lsp.program import MAX_SOURCE_BYTES, Program
+from pie_lsp.program import MAX_SOURCE_BYTES
 from pie_lsp.sandbox import Sandbox, detect_isolation
 from pie_lsp.settings import Settings
 from pie_lsp.verify import find_tests
@@ -474,7 +474,7 @@ async def test_the_answers_cannot_be_read_through_stdin_from_a_model(
         settings.model.openai.url = server.url
         pipeline = Pipeline(settings)
         try:
-            result = await pipeline.optimize(Program.from_file(path), find_tests(path))
+            result = await pipeline.optimize(pipeline.job_for(path))
         finally:
             await pipeline.aclose()
     assert result.status == "not-optimized", result.error

@@ -17,7 +17,6 @@ from pathlib import Path
 from rich.console import Console
 
 from pie_lsp.pipeline import CandidateResult, OptimizeResult, Pipeline
-from pie_lsp.program import Program
 from pie_lsp.report import render
 from pie_lsp.settings import Settings
 from pie_lsp.verify import find_tests
@@ -126,7 +125,7 @@ def settings_for(settings: Settings, url: str) -> Settings:
 async def run_pipeline(settings: Settings, path: Path) -> OptimizeResult:
     pipeline = Pipeline(settings)
     try:
-        return await pipeline.optimize(Program.from_file(path), find_tests(path))
+        return await pipeline.optimize(pipeline.job_for(path))
     finally:
         await pipeline.aclose()
         pipeline.cache.close()

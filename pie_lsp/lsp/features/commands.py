@@ -20,30 +20,29 @@ from pygls.exceptions import JsonRpcInvalidParams
 
 from pie_lsp.cache import cache_dir
 from pie_lsp.errors import PieError
+from pie_lsp.job import Job as PipelineJob
 from pie_lsp.lsp import command_ids, delivery
 from pie_lsp.lsp.arguments import DocumentArgument, ResultArgument
 from pie_lsp.lsp.jobs import Job
 from pie_lsp.lsp.progress import Progress
 from pie_lsp.lsp.results import StoredResult
 from pie_lsp.lsp.server import PieServer, current_request
-from pie_lsp.lsp.snapshots import Snapshot, read_inputs, take
+from pie_lsp.lsp.snapshots import Snapshot, take
 from pie_lsp.pipeline import OptimizeResult, Pipeline, SpeedupResult
 from pie_lsp.program import Program
 from pie_lsp.settings import Settings
-from pie_lsp.text import times
-from pie_lsp.verify import TestSuite
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-async def prepare(ls: PieServer, snap: Snapshot) -> tuple[Settings, Pipeline, Program, TestSuite]:
-    """Settings, pipeline, program (from the buffer) and tests for a document; the file
-    reads (settings files, test folder) happen in a thread."""
+async def prepare(ls: PieServer, snap: Snapshot) -> tuple[Settings, Pipeline, PipelineJob]:
+    """Settings, pipeline and job (the program from the snapshot's text, its tests) for
+    a document; the file reads (settings files, test folder) happen in a thread."""
     settings = await asyncio.to_thread(ls.settings_for, snap.path.parent)
     pipeline = await ls.pipelines.get(settings)
-    program, suite = await asyncio.to_thread(read_inputs, snap, settings)
-    return settings, pipeline, program, suite
+    job = await asyncio.to_thread(pipeline.job_for, snap.path, snap.text)
+    return settings, pipeline, job
 
 
 async def run_job(
@@ -73,9 +72,9 @@ async def optimize(ls: PieServer, target: DocumentArgument) -> dict[str, Any]:
     snap = take(ls, target.uri, command_ids.OPTIMIZE)
 
     async def work(progress: Progress) -> OptimizeResult:
-        _, pipeline, program, suite = await prepare(ls, snap)
+        _, pipeline, request = await prepare(ls, snap)
         report = ls.worker.call(asyncio.get_running_loop(), progress.step)
-        return await ls.worker.run(lambda: pipeline.optimize(program, suite, report))
+        return await ls.worker.run(lambda: pipeline.optimize(request, report))
 
     what = f"optimizing {snap.path.name}"
     job, progress = await run_job(ls, "optimize", snap, f"PIE: {what}", work)
@@ -94,15 +93,13 @@ async def check_speedup(ls: PieServer, target: DocumentArgument) -> dict[str, An
     snap = take(ls, target.uri, command_ids.CHECK_SPEEDUP)
 
     async def work(progress: Progress) -> SpeedupResult:
-        settings, pipeline, current, suite = await prepare(ls, snap)
+        settings, pipeline, request = await prepare(ls, snap)
         name, text = await asyncio.to_thread(
             resolve_baseline, snap.path, None, cache_dir(settings.cache)
         )
         baseline = Program.from_text(snap.path, text)
         report = ls.worker.call(asyncio.get_running_loop(), progress.step)
-        return await ls.worker.run(
-            lambda: pipeline.check_speedup(baseline, current, suite, name, report)
-        )
+        return await ls.worker.run(lambda: pipeline.check_speedup(request, baseline, name, report))
 
     what = f"checking the speed of {snap.path.name}"
     job, progress = await run_job(ls, "check", snap, f"PIE: {what}", work)
@@ -187,7 +184,7 @@ async def apply_result(ls: PieServer, target: ResultArgument) -> dict[str, Any]:
         ls.show(
             types.MessageType.Warning,
             f"PIE: the file changed since this result was computed; the "
-            f"{times(stored.result.speedup or 0.0)} rewrite was not applied. Run Optimize "
+            f"{stored.result.speedup:.1f}× rewrite was not applied. Run Optimize "
             "program (PIE) for the current text.",
         )
         return {"applied": False, "stale": True}

@@ -13,7 +13,7 @@ from pygls.uris import to_fs_path
 from pie_lsp.errors import PieError
 from pie_lsp.lsp import delivery
 from pie_lsp.lsp.server import PieServer
-from pie_lsp.lsp.snapshots import Snapshot, is_cpp, read_inputs
+from pie_lsp.lsp.snapshots import is_cpp
 from pie_lsp.pipeline import OptimizeResult
 
 log = logging.getLogger(__name__)
@@ -44,25 +44,24 @@ async def warm(ls: PieServer, uri: str) -> None:
     sha = ls.hash_of(document)
     if ls.results.for_text(uri, sha) is not None:
         return
-    snap = Snapshot(uri, Path(path), document.source, document.version, sha)
+    text, where = document.source, Path(path)
     # silent: a settings error is shown when the user asks for work, not on opening
-    settings, error = ls.settings.resolve(snap.path.parent)
+    settings, error = ls.settings.resolve(where.parent)
     if error is not None or not settings.cache.enabled:
         return
     try:
         pipeline = await ls.pipelines.get(settings)
 
         def lookup() -> OptimizeResult | None:
-            program, suite = read_inputs(snap, settings)
-            return pipeline.cached_result(program, suite)
+            return pipeline.cached(pipeline.job_for(where, text))
 
         cached = await asyncio.to_thread(lookup)
     except PieError:
         return
-    if cached is None or cached.original_source != snap.text:
+    if cached is None or cached.original_source != text:
         return
-    delivery.store(ls, uri, sha, snap.text, cached)
-    log.info("%s: a cached result: %s", snap.path.name, cached.label())
+    delivery.store(ls, uri, sha, text, cached)
+    log.info("%s: a cached result: %s", where.name, cached.label())
 
 
 def register(server: PieServer) -> None:

@@ -22,7 +22,6 @@ from pie_lsp.models.rules.cursors import (
     strip,
 )
 from pie_lsp.models.rules.edits import Edit, Rewrite
-from pie_lsp.text import count
 
 
 class StringAppend(Rule):
@@ -129,5 +128,5 @@ class StringAppend(Rule):
         names = ", ".join(dict.fromkeys(r.what for r in rewrites))
         return (
             f"append to {names} in place with += instead of copying with s = s + … "
-            f"(in {count(len(rewrites), 'place')})"
+            f"({len(rewrites)}×)"
         )
