@@ -1,7 +1,8 @@
 """Baselines for "check speedup": the file's last git commit, or a version the user saved.
 
 Saved baselines live in the cache directory (outside the diskcache store, so they are never
-evicted), one file per source path.
+evicted), one file per source path. The editors save one (Save speedup baseline,
+:PieSaveBaseline); `pie-lsp baseline save|show|clear FILE` does the same from a shell.
 """
 
 from __future__ import annotations
@@ -63,6 +64,21 @@ def saved_baseline(path: Path, cache_dir: Path | None = None) -> str | None:
     return target.read_text() if target.is_file() else None
 
 
+def clear_baseline(path: Path, cache_dir: Path | None = None) -> Path | None:
+    """Forget the saved baseline of `path`; returns where it was (None if there was none)."""
+    target = _saved_path(path, cache_dir)
+    if not target.is_file():
+        return None
+    target.unlink()
+    return target
+
+
+def saved_baseline_path(path: Path, cache_dir: Path | None = None) -> Path | None:
+    """Where the saved baseline of `path` is, if it has one."""
+    target = _saved_path(path, cache_dir)
+    return target if target.is_file() else None
+
+
 def resolve_baseline(
     path: Path, against: str | None, cache_dir: Path | None = None
 ) -> tuple[str, str]:
@@ -77,3 +93,33 @@ def resolve_baseline(
     if candidate.is_file():
         return candidate.name, candidate.read_text()
     return against, git_version(path, against)
+
+
+def baseline_command(action: str, path: Path, cache_dir: Path | None = None) -> tuple[str, str]:
+    """`pie-lsp baseline save|show|clear FILE`: (what happened, for stderr; the baseline's
+    text for stdout, `show` only). Raises PieError for a missing file or baseline."""
+    if not path.is_file():
+        raise PieError(f"{path} does not exist", hint="give the path of a C++ file")
+    if action == "save":
+        target = save_baseline(path, path.read_text(), cache_dir)
+        return (
+            f"saved {path.name} as its baseline ({target}); `pie-lsp check {path}` "
+            "now measures against it",
+            "",
+        )
+    if action == "clear":
+        removed = clear_baseline(path, cache_dir)
+        if removed is None:
+            return f"{path.name} has no saved baseline; `pie-lsp check` uses git HEAD", ""
+        return f"removed the saved baseline of {path.name}; `pie-lsp check` uses git HEAD", ""
+    saved = saved_baseline_path(path, cache_dir)
+    if saved is not None:
+        return f"the saved baseline of {path.name} ({saved}):", saved.read_text()
+    try:
+        text = git_version(path, "HEAD")
+    except PieError as exc:
+        raise PieError(
+            f"{path.name} has no saved baseline, and {exc.message}",
+            hint=f"save one: pie-lsp baseline save {path}",
+        ) from None
+    return f"{path.name} has no saved baseline; `pie-lsp check` uses git HEAD:", text

@@ -22,6 +22,9 @@ from pie_lsp.settings import BuildSettings
 
 # Compilers find as/ld through PATH; nothing else of the caller's environment is passed.
 _BUILD_ENV_PATH = "/usr/local/bin:/usr/bin:/bin"
+# Every source is compiled under one name, so a binary (cached by source) does not depend
+# on the user's file name; messages are renamed back (Builder.build's `filename`).
+_SCRATCH = "prog.cpp"
 
 
 @frozen
@@ -86,6 +89,13 @@ def _first_errors(stderr: str, limit: int = 6) -> str:
     return "\n".join((lines or stderr.splitlines())[:limit])
 
 
+def _renamed(messages: str, filename: str | None) -> str:
+    """The compiler's messages with the scratch file's name replaced by `filename`."""
+    if filename is None:
+        return messages
+    return re.sub(rf"(?<![\w./-]){re.escape(_SCRATCH)}(?=[:\s'\"]|$)", filename, messages)
+
+
 class Builder:
     """Builds sources with one compiler configuration, caching binaries by content."""
 
@@ -95,8 +105,12 @@ class Builder:
         self.cache = cache
         self.identity = compiler_identity(settings.compiler)
 
-    async def build(self, source: str, *, label: str = "program") -> Binary:
-        """Compile `source`; raises BuildFailed with the compiler's first errors."""
+    async def build(
+        self, source: str, *, label: str = "program", filename: str | None = None
+    ) -> Binary:
+        """Compile `source`; raises BuildFailed with the compiler's first errors. The
+        compiler sees it as the scratch prog.cpp; its messages name `filename` instead
+        (the user's file, so "slow.cpp:3:5: error" points where to look)."""
         key = build_key(source, self.settings)
         cached = self.cache.get(key)
         if isinstance(cached, bytes):
@@ -108,13 +122,13 @@ class Builder:
             processes=32,
         )
         with self.sandbox.scratch("build") as work:
-            (work / "prog.cpp").write_text(source)
-            argv = [self.identity.path, *build_flags(self.settings), "-o", "prog", "prog.cpp"]
+            (work / _SCRATCH).write_text(source)
+            argv = [self.identity.path, *build_flags(self.settings), "-o", "prog", _SCRATCH]
             env = {"PATH": _BUILD_ENV_PATH, "TMPDIR": str(work), "LANG": "C"}
             result = await self.sandbox.run(argv, cwd=work, limits=limits, env=env)
             binary_path = work / "prog"
             if not result.ok or not binary_path.is_file():
-                stderr = result.stderr.decode("utf-8", "replace")
+                stderr = _renamed(result.stderr.decode("utf-8", "replace"), filename)
                 if result.timed_out:
                     why = f"compilation {result.describe()}"
                 elif result.returncode not in (0, 1):

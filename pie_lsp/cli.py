@@ -104,6 +104,16 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="KEY=VALUE",
+    baseline = sub.add_parser(
+        "baseline",
+        help="save, show or clear the version of FILE that `check` measures against",
+    )
+    baseline.add_argument("action", choices=["save", "show", "clear"])
+    baseline.add_argument("file", type=Path, metavar="FILE")
+    baseline.add_argument(
+        "--set", action="append", default=[], metavar="KEY=VALUE", help="e.g. cache.dir=DIR"
+    )
+
         help="check with this setting too (as an editor would send it), e.g. "
         "--set simulator.gem5.path=/opt/gem5/build/X86/gem5.opt",
     )
@@ -306,6 +316,19 @@ def cmd_measure(args: argparse.Namespace, out: Console, err: Console) -> int:
     from pie_lsp.report import MeasureReport, measure_json, render_measure
 
     started = time.perf_counter()
+def cmd_baseline(args: argparse.Namespace, out: Console, err: Console) -> int:
+    """Save, show or clear the saved baseline (the one the editors save too)."""
+    from pie_lsp.baseline import baseline_command
+    from pie_lsp.cache import cache_dir
+
+    settings = _settings_for(args)
+    said, text = baseline_command(args.action, args.file, cache_dir(settings.cache))
+    err.print(markup(said))
+    if text:
+        print(text, end="")  # the program's text, as it is: for a pipe or a diff
+    return 0
+
+
     report = MeasureReport(status="error", path=str(args.file))
     try:
         settings = _settings_for(args)
@@ -394,12 +417,14 @@ COMMANDS = {
     "calibrate": cmd_calibrate,
     "bench": cmd_bench,
 }
+    "baseline": cmd_baseline,
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    out = Console(highlight=False)
-    err = Console(stderr=True, highlight=False)
+    from pie_lsp.report import console
+
+    out, err = console(), console(stderr=True)
     try:
         return COMMANDS[args.command](args, out, err)
     except PieError as exc:

@@ -46,6 +46,7 @@ from pie_lsp.settings import Settings
 from pie_lsp.tasks import task_group
 from pie_lsp.verify import (
     DerivedSuite,
+from pie_lsp.text import speed, times
     TestOutcome,
     TestSuite,
     Verifier,
@@ -158,15 +159,17 @@ class OptimizeResult:
         if self.status == "error":
             return f"error: {self.error}"
         if self.status == "optimized" and self.speedup:
-            return f"{self.speedup:.2f}× faster ({self.measured_with()}) — {self.tests_phrase()}"
-        best = f"best candidate {self.speedup:.2f}×" if self.speedup else "no correct candidate"
+            return f"{speed(self.speedup)} ({self.measured_with()}) — {self.tests_phrase()}"
+        best = f"best candidate {times(self.speedup)}" if self.speedup else "no correct candidate"
         return f"not optimized: {best} ({self.measured_with()})"
 
     def label(self) -> str:
-        """Editor form: "3.4× faster on Skylake (gem5) — 12/12 tests"."""
+        """Editor form: "3.42× faster on Skylake (gem5) — 12/12 tests"."""
+        if self.status == "optimized" and self.speedup and self.partial:
+            return f"{times(self.speedup)} so far on {self.simulator_short}, still searching…"
         if self.status == "optimized" and self.speedup:
             return (
-                f"{self.speedup:.1f}× faster on {self.simulator_short} — "
+                f"{speed(self.speedup)} on {self.simulator_short} — "
                 f"{self.tests_phrase(editor=True)}"
             )
         return self.summary()
@@ -189,13 +192,9 @@ class SpeedupResult:
     cached: bool = False
 
     def label(self) -> str:
-        """ "1.8× faster than HEAD — 3/3 tests" (or slower)."""
+        """ "1.80× faster than HEAD — 3/3 tests" (or slower, or same speed as HEAD)."""
         tests = f"{self.tests_passed}/{self.tests_total} tests"
-        if self.speedup >= 1.0:
-            how = f"{self.speedup:.2f}× faster than {self.baseline_name}"
-        else:
-            how = f"{1 / self.speedup:.2f}× slower than {self.baseline_name}"
-        return f"{how} on {self.simulator_short} — {tests}"
+        return f"{speed(self.speedup, self.baseline_name)} on {self.simulator_short} — {tests}"
 
 
 def _source_lines(text: str) -> list[str]:
@@ -325,7 +324,9 @@ class Pipeline:
         report: Reporter,
     ) -> tuple[Binary, list[TestOutcome]]:
         report(Step("build", "Compiling the original program…"))
-        binary = await self.builder.build(program.text, label=program.path.name)
+        binary = await self.builder.build(
+            program.text, label=program.path.name, filename=program.path.name
+        )
         report(Step("verify", f"Running the original on {len(suite)} tests…", 0, len(suite)))
         outcomes = await self.verifier.run_suite(binary, suite.cases, self.test_limits())
         failed = _first_failure(outcomes)
@@ -490,7 +491,8 @@ class Pipeline:
         result.status = "faster" if faster else "not-faster"
         if not faster:
             result.reason = (
-                f"{result.speedup:.2f}× is below the {self.settings.min_speedup:.2f}× threshold"
+                f"{times(result.speedup or 0)} is below the "
+                f"{times(self.settings.min_speedup)} threshold"
             )
         return result
 
@@ -756,8 +758,8 @@ class Pipeline:
         candidate.reason = (
             ""
             if faster
-            else f"{candidate.speedup or 0:.2f}× is below the "
-            f"{self.settings.min_speedup:.2f}× threshold"
+            else f"{times(candidate.speedup or 0)} is below the "
+            f"{times(self.settings.min_speedup)} threshold"
         )
 
     async def measure_program(self, job: Job, report: Reporter = _quiet) -> Measurement:
@@ -783,7 +785,11 @@ class Pipeline:
             base_build = group.create_task(
                 self.builder.build(baseline.text, label=f"{baseline_name} version")
             )
-            cur_build = group.create_task(self.builder.build(current.text, label="current version"))
+            cur_build = group.create_task(
+                self.builder.build(
+                    current.text, label="current version", filename=current.path.name
+                )
+            )
         base_bin, cur_bin = base_build.result(), cur_build.result()
         report(Step("verify", f"Running both on {len(suite)} tests…", 0, len(suite)))
         async with task_group() as group:

@@ -26,6 +26,7 @@ digest, the binary, the source and the input) and priced when read, like the est
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import struct
@@ -39,7 +40,7 @@ from attrs import define, evolve, field, frozen
 
 from pie_lsp.build import Binary, Builder, build_flags
 from pie_lsp.cache import digest
-from pie_lsp.errors import PieError, ToolMissing
+from pie_lsp.errors import OriginalFailsTests, PieError, ToolMissing
 from pie_lsp.measure import MeasureFailed, Measurement
 from pie_lsp.measure.estimate import (
     CACHEGRIND_EVENTS,
@@ -51,7 +52,7 @@ from pie_lsp.measure.estimate import (
 from pie_lsp.program import Program
 from pie_lsp.sandbox import Limits
 from pie_lsp.tasks import task_group
-from pie_lsp.verify import TestCase, TestSuite
+from pie_lsp.verify import TestCase, TestSuite, Verifier
 
 # Part of every profile cache key: bump when the attribution changes.
 PROFILE_VERSION = 1
@@ -544,8 +545,15 @@ def debug_flags(flags: Sequence[str]) -> list[str]:
 class Profiler:
     """Profiles programs with a pipeline's builder, sandbox, cache and slots."""
 
-    def __init__(self, builder: Builder, measurer: EstimateMeasurer) -> None:
+    def __init__(
+        self,
+        builder: Builder,
+        measurer: EstimateMeasurer,
+        verifier: Verifier | None = None,
+        limits: Limits | None = None,
+    ) -> None:
         self.builder = builder
+        self.verifier, self.limits = verifier, limits
         self.debug_builder = Builder(
             evolve(builder.settings, flags=debug_flags(builder.settings.flags)),
             builder.sandbox,
@@ -561,7 +569,7 @@ class Profiler:
             measurer = EstimateMeasurer(
                 pipeline.settings, pipeline.sandbox, pipeline.cache, pipeline.slots
             )
-        return cls(pipeline.builder, measurer)
+        return cls(pipeline.builder, measurer, pipeline.verifier, pipeline.test_limits())
 
     def key(self, program: Program, plain: Binary, case: TestCase) -> str:
         return f"profile{PROFILE_VERSION}:" + digest(
@@ -577,6 +585,16 @@ class Profiler:
         started = time.perf_counter()
         plain = await self.builder.build(program.text, label=program.path.name)
         debug = await self.debug_builder.build(program.text, label=f"{program.path.name} (-g)")
+        if self.verifier is not None and self.limits is not None:
+            # as `measure` does: a program that fails its tests has no profile worth showing
+            outcomes = await self.verifier.run_suite(plain, suite.cases, self.limits)
+            failed = next((o for o in outcomes if not o.passed), None)
+            if failed is not None:
+                raise OriginalFailsTests(
+                    f"{program.path.name} fails its own test {failed.test} "
+                    f"({suite.directory}): {failed.reason}",
+                    hint="fix the program or the expected output first",
+                )
         why = same_code(plain.data, debug.data)
         if why is not None:
             raise PieError(
@@ -655,3 +673,124 @@ def _addr2line() -> str:
             hint="install binutils (Debian: apt-get install binutils), which g++ needs too",
         )
     return path
+
+
+# -- the command line -------------------------------------------------------------------------
+
+
+async def profile_file(pipeline: Any, path: Path, tests: Path | None = None) -> Profile:
+    """Profile the program at `path` on its tests (resolved as every command resolves them)."""
+    job_for = getattr(pipeline, "job_for", None)
+    if job_for is not None:  # the pipeline's one place that turns a file into a job
+        job = await asyncio.to_thread(job_for, path, None, tests)
+        program, suite = job.program, job.suite
+    else:
+        from pie_lsp.verify import find_tests
+
+        setting = pipeline.settings.tests.dir
+        program = Program.from_file(path)
+        suite = find_tests(path, tests or (path.parent / setting if setting else None))
+    return await Profiler.for_pipeline(pipeline).profile(program, suite)
+
+
+def _mega(cycles: float) -> str:
+    return f"{cycles / 1e6:.2f} M" if abs(cycles) >= 1e5 else f"{cycles / 1e3:.1f} k"
+
+
+def hint_text(line: LineCost) -> str:
+    """The short form the editors show at a hot line: "38% · 1.2 M cycles"."""
+    return f"{line.cost.share:.0%} · {_mega(line.cost.cycles)}cycles"
+
+
+def breakdown(line: LineCost) -> str:
+    """What a line's cycles are made of (the editors' hover, the CLI's detail)."""
+    c = line.cost
+    parts = [
+        f"{_mega(c.cycles)}cycles ({c.share:.1%} of the program) in {line.function}",
+        f"{c.instructions:,.0f} instructions, {c.l1_misses:,.0f} L1 misses, "
+        f"{c.ll_misses:,.0f} last-level misses, {c.mispredicts:,.0f} mispredicted branches",
+    ]
+    if line.library_cycles:
+        spent = ", ".join(
+            f"{name} {cycles / c.cycles:.0%}"
+            for name, cycles in line.library_cycles.items()
+            if c.cycles > 0 and cycles / c.cycles >= 0.005
+        )
+        if spent:
+            parts.append(f"in library code it calls: {spent}")
+    return "\n".join(parts)
+
+
+def render(profile: Profile, source: str, lines: int, console: Any) -> None:
+    """Tables of the hottest lines and functions, and what ran outside the user's code."""
+    from rich.table import Table
+
+    from pie_lsp.text import markup
+
+    text = source.splitlines()
+    console.print(
+        f"[bold]{markup(profile.path)}[/]: {_mega(profile.total_cycles)}cycles on "
+        f"{profile.tests} tests ({markup(profile.label)}); {profile.user_share:.0%} on its "
+        "own lines"
+    )
+    table = Table(title="Hottest lines", title_justify="left")
+    for column in ("line", "share", "cycles", "source", "of which library"):
+        table.add_column(column, overflow="fold")
+    for row in profile.lines[:lines]:
+        code = text[row.line - 1].strip() if 0 < row.line <= len(text) else ""
+        libraries = ", ".join(
+            f"{name} {cycles / row.cost.cycles:.0%}"
+            for name, cycles in list(row.library_cycles.items())[:2]
+            if row.cost.cycles > 0 and cycles / row.cost.cycles >= 0.01
+        )
+        table.add_row(
+            str(row.line),
+            f"{row.cost.share:.1%}",
+            _mega(row.cost.cycles),
+            markup(code[:60]),
+            libraries,
+        )
+    console.print(table)
+    functions = Table(title="Hottest functions", title_justify="left")
+    for column in ("function", "line", "share", "cycles"):
+        functions.add_column(column, overflow="fold")
+    for fn in profile.functions[:lines]:
+        functions.add_row(
+            markup(fn.name), str(fn.line), f"{fn.cost.share:.1%}", _mega(fn.cost.cycles)
+        )
+    for lib in profile.libraries[:3]:
+        functions.add_row(
+            markup(f"{lib.function} ({lib.library}, not called from your lines)"),
+            "",
+            f"{lib.cost.share:.1%}",
+            _mega(lib.cost.cycles),
+        )
+    console.print(functions)
+
+
+def run_command(
+    path: Path, tests: Path | None, settings: Any, as_json: bool, out: Any, err: Any
+) -> int:
+    """`pie-lsp profile FILE [--tests DIR] [--json]`: exit 0, or 1 with the error said."""
+    from pie_lsp.pipeline import Pipeline
+    from pie_lsp.text import markup
+
+    async def run() -> Profile:
+        async with Pipeline(settings) as pipeline:
+            return await profile_file(pipeline, path, tests)
+
+    try:
+        profile = asyncio.run(run())
+    except PieError as exc:
+        if as_json:
+            print(json.dumps({"status": "error", "error": exc.message, "hint": exc.hint}))
+        else:
+            err.print(f"[bold red]error:[/] {markup(exc.message)}")
+            if exc.hint:
+                err.print(f"[yellow]hint:[/] {markup(exc.hint)}")
+        return 1
+    if as_json:
+        print(json.dumps({"status": "ok", **profile.to_json()}, indent=2, ensure_ascii=False))
+    else:
+        render(profile, path.read_text("utf-8", "replace"), settings.profile.lines, out)
+    return 0

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from pie_lsp.measure import TestTiming
 from pie_lsp.pipeline import OptimizeResult, SpeedupResult
-from pie_lsp.text import markup, visible
+from pie_lsp.text import markup, times, visible
 
 _converter = cattrs.Converter()
 
@@ -26,6 +26,20 @@ def to_json(result: OptimizeResult | SpeedupResult) -> dict[str, Any]:
 
 def dumps(result: OptimizeResult | SpeedupResult) -> str:
     return json.dumps(to_json(result), indent=2, ensure_ascii=False)
+
+
+# Wide enough for any line the CLI prints; tables are only as wide as their content.
+_UNBOUNDED = 4096
+
+
+def console(stderr: bool = False) -> Console:
+    """The CLI's console. On a terminal rich fits the terminal; piped into a file or another
+    program it would cut and wrap everything at 80 columns, so there it gets no limit (and
+    no colour, as rich does for any non-terminal)."""
+    probe = Console(stderr=stderr, highlight=False)
+    if probe.is_terminal:
+        return probe
+    return Console(stderr=stderr, highlight=False, width=_UNBOUNDED)
 
 
 def format_seconds(seconds: float | None) -> str:
@@ -54,7 +68,7 @@ def _timing_table(
     paired = {t.test: t for t in after}
     for old in before:
         new = paired.get(old.test)
-        ratio = f"{old.seconds / new.seconds:.2f}×" if new and new.seconds else "—"
+        ratio = times(old.seconds / new.seconds) if new and new.seconds else "—"
         instr = ""
         if old.instructions and new and new.instructions:
             instr = f"{old.instructions:,} → {new.instructions:,}"
@@ -102,7 +116,7 @@ def render(result: OptimizeResult, console: Console) -> None:
         table.add_column("speedup", justify="right")
         table.add_column("why", overflow="fold")
         for c in result.candidates:
-            speed = f"{c.speedup:.2f}×" if c.speedup is not None else "—"
+            speed = times(c.speedup) if c.speedup is not None else "—"
             style = {"faster": "green", "not-faster": "yellow", "rejected": "red"}[c.status]
             table.add_row(
                 markup(c.origin),

@@ -7,6 +7,10 @@ line of a diff that `--write` would still apply. `visible` turns every such char
 a printable escape (``\\x1b``, ``\\r``, ``\\u202e``) so what is shown is what is there;
 `markup` also escapes Rich markup (``[white on white]``) for text printed through Rich, and
 `markdown` escapes Markdown (links, images, HTML) for editor hovers.
+
+It is also where numbers shown to people get their one form: `times` and `speed` format
+every speedup the CLI, the server and the editors show (two decimals: "2.52×"; a ratio
+that rounds to 1.00 is "same speed"), so no message says 2.5× where another says 2.52×.
 """
 
 from __future__ import annotations
@@ -57,3 +61,27 @@ def markdown(text: str) -> str:
     line breaks made spaces, Markdown and HTML characters escaped, so a link, image or
     emphasis is shown as the text it is."""
     return _MARKDOWN.sub(r"\\\1", " ".join(visible(text).split("\n")))
+
+
+# -- speedups -------------------------------------------------------------------------------
+
+
+def times(ratio: float) -> str:
+    """A ratio as shown everywhere: two decimals and the multiplication sign ("2.52×")."""
+    return f"{ratio:.2f}×"
+
+
+def speed(speedup: float, than: str = "") -> str:
+    """How `speedup` (old time / new time) reads: "2.52× faster", "1.25× slower" or
+    "same speed" when it rounds to 1.00× either way, followed by " than X" / " as X"."""
+    if speedup <= 0:  # no time measured: shown as it is rather than divided by
+        return times(speedup)
+    if times(speedup) == times(1.0) or times(1 / speedup) == times(1.0):
+        return "same speed" + (f" as {than}" if than else "")
+    how = f"{times(speedup)} faster" if speedup > 1 else f"{times(1 / speedup)} slower"
+    return how + (f" than {than}" if than else "")
+
+
+def count(n: int, noun: str) -> str:
+    """ "1 place", "4 places": an occurrence count that cannot be read as a speedup."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")

@@ -47,6 +47,14 @@ async def test_compile_error_names_the_line(settings: Settings) -> None:
     assert "prog.cpp:1" in info.value.details
 
 
+async def test_compile_errors_name_the_users_file(settings: Settings) -> None:
+    builder = Builder(settings.build, Sandbox(), Cache(settings.cache))
+    with pytest.raises(BuildFailed) as info:
+        await builder.build("int main() { return x; }\n", label="slow.cpp", filename="slow.cpp")
+    assert "slow.cpp:1:21: error: 'x' was not declared" in info.value.message
+    assert "prog.cpp" not in info.value.message + info.value.details
+
+
 def test_key_changes_with_flags_and_source(settings: Settings) -> None:
     base = build_key(DOUBLER, settings.build)
     assert build_key(DOUBLER + " ", settings.build) != base

@@ -8,7 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
 
-from pie_lsp.text import markdown, markup, visible
+from pie_lsp.pipeline import SpeedupResult
+from pie_lsp.text import count, markdown, markup, speed, times, visible
 
 
 def test_escapes_become_visible() -> None:
@@ -70,7 +71,7 @@ def test_editor_lenses_and_hovers_show_model_text_as_text() -> None:
         derived_total=24,
     )
     assert show.apply_title(result) == (
-        "Apply 2.0× faster rewrite on Skylake (estimate) — 3/3 tests + 24 derived inputs"
+        "Apply 2.00× faster rewrite on Skylake (estimate) — 3/3 tests + 24 derived inputs"
     )
     hover = show.hover_markdown(result, None) or ""
     assert "!\\[t\\](http://x/y.png) \\\\x1b\\[8mhidden\\\\u202e" in hover
@@ -79,3 +80,33 @@ def test_editor_lenses_and_hovers_show_model_text_as_text() -> None:
     (lens,) = show.code_lenses(None, failing, None, "file:///w/a.cpp")
     assert lens.command is not None and "\x1b" not in lens.command.title
     assert "\\x1b[2J\\r[x]" in lens.command.title
+
+
+def test_every_speedup_reads_with_two_decimals() -> None:
+    assert times(2.5234) == "2.52×" and times(3.0) == "3.00×"
+    assert speed(2.5234) == "2.52× faster"
+    assert speed(0.8, "HEAD") == "1.25× slower than HEAD"
+    # a ratio that rounds to 1.00× either way is not "1.00× faster"
+    assert speed(1.004) == speed(0.996) == "same speed"
+    assert speed(1.0, "HEAD") == "same speed as HEAD"
+    assert speed(0.99) == "1.01× slower"
+
+
+def test_occurrence_counts_do_not_read_like_speedups() -> None:
+    assert count(1, "place") == "1 place" and count(4, "place") == "4 places"
+    assert "×" not in count(1, "place")
+
+
+def test_speedup_results_say_same_speed() -> None:
+    result = SpeedupResult(
+        baseline_name="HEAD",
+        speedup=1.001,
+        simulator="estimate",
+        simulator_label="estimate",
+        simulator_short="Skylake (estimate)",
+        tests_passed=3,
+        tests_total=3,
+        baseline_timings=(),
+        current_timings=(),
+    )
+    assert result.label() == "same speed as HEAD on Skylake (estimate) — 3/3 tests"

@@ -24,8 +24,8 @@ from pie_lsp.lsp.progress import Progress
 from pie_lsp.lsp.results import StoredResult
 from pie_lsp.lsp.server import PieServer
 from pie_lsp.lsp.snapshots import Snapshot
-from pie_lsp.pipeline import OptimizeResult
-from pie_lsp.text import visible
+from pie_lsp.pipeline import OptimizeResult, Step
+from pie_lsp.text import times, visible
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +42,34 @@ _STOPPED = {
 }
 
 
-def failure(ls: PieServer, job: Job, progress: Progress, what: str) -> dict[str, Any] | None:
-    """The command's answer if the job did not produce a value, else None."""
+def streamed(ls: PieServer, snap: Snapshot, progress: Progress, step: Step) -> None:
+    """A pipeline step for the editor: progress, and a better result found so far (rounds
+    still running: pie_lsp.rounds) shown at once by the code lens and code action."""
+    progress.step(step)
+    if step.stage == "partial" and step.result is not None:
+        store(ls, snap.uri, snap.sha, snap.text, step.result)
+
+
+def _keep_best(ls: PieServer, snap: Snapshot | None) -> str:
+    """After a cancelled optimization: the best result streamed so far stays offered, as
+    a final one (no longer "still searching"); the words saying so, or ""."""
+    stored = ls.results.for_text(snap.uri, snap.sha) if snap is not None else None
+    if snap is None or stored is None or not stored.result.partial:
+        return ""
+    kept = evolve(
+        stored.result,
+        partial=False,
+        notes=[*stored.result.notes, "the search was cancelled: this is the best found so far"],
+    )
+    store(ls, snap.uri, snap.sha, snap.text, kept)
+    return f"; the best found so far ({times(kept.speedup or 0.0)} faster) is kept"
+
+
+def failure(
+    ls: PieServer, job: Job, progress: Progress, what: str, snap: Snapshot | None = None
+) -> dict[str, Any] | None:
+    """The command's answer if the job did not produce a value, else None. A cancelled
+    optimization (`snap` given) keeps the best result streamed so far, and says so."""
     if job.task.cancelled():
         reason = job.stopped or "cancelled"
         words = _STOPPED[reason]
@@ -130,7 +156,7 @@ async def deliver(ls: PieServer, snap: Snapshot, result: OptimizeResult) -> dict
         ls.show(
             types.MessageType.Warning,
             f"PIE: {name} changed while it was being optimized, so the "
-            f"{result.speedup:.1f}× rewrite was not applied. It is offered again if the "
+            f"{times(result.speedup or 0.0)} rewrite was not applied. It is offered again if the "
             "file returns to the text it was computed for; run Optimize program (PIE) "
             "for the current text.",
         )

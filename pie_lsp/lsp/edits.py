@@ -15,6 +15,10 @@ from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
 ANNOTATION_ID = "pie-lsp.rewrite"
+# VS Code opens its refactor preview when any edit needs confirmation, and starts exactly
+# those edits unticked: the rewrite itself is annotated as not needing it (so it is ticked
+# and Apply applies it) and one empty edit, which changes nothing, carries the request.
+CONFIRM_ID = "pie-lsp.confirm"
 
 # The only line breaks LSP knows (str.splitlines also splits on \f, \v, \x1c...).
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
@@ -73,24 +77,37 @@ def workspace_edit(
     document_changes: bool,
     annotate: bool,
 ) -> types.WorkspaceEdit:
-    """The edit for one document: versioned `documentChanges` (annotated as needing
-    confirmation, so VS Code opens its refactor preview) where the client takes them,
-    plain `changes` otherwise."""
+    """The edit for one document: versioned `documentChanges` where the client takes them,
+    plain `changes` otherwise. Annotated, the rewrite's edits are labelled with `label` and
+    an empty edit (a no-op at the rewrite's first change) needs confirmation, so VS Code
+    opens its refactor preview with the whole rewrite ticked."""
     if not document_changes:
         return types.WorkspaceEdit(changes={uri: list(edits)})
     body: list[types.TextEdit | types.AnnotatedTextEdit] = list(edits)
     annotations = None
-    if annotate:
+    if annotate and edits:
         body = [
             types.AnnotatedTextEdit(range=e.range, new_text=e.new_text, annotation_id=ANNOTATION_ID)
             for e in edits
         ]
+        start = edits[0].range.start
+        body.append(
+            types.AnnotatedTextEdit(
+                range=types.Range(start=start, end=start), new_text="", annotation_id=CONFIRM_ID
+            )
+        )
+        # the same label on both: a client showing one annotation's label shows the proof
         annotations = {
             ANNOTATION_ID: types.ChangeAnnotation(
                 label=label,
-                needs_confirmation=True,
+                needs_confirmation=False,
                 description="verified by pie-lsp on your tests",
-            )
+            ),
+            CONFIRM_ID: types.ChangeAnnotation(
+                label=label,
+                needs_confirmation=True,
+                description="review: Apply applies the ticked rewrite",
+            ),
         }
     return types.WorkspaceEdit(
         document_changes=[

@@ -167,7 +167,7 @@ D.modified = vim.bo[buf].modified
     assert answer["speedup"] >= 1.5
     assert (answer["testsPassed"], answer["testsTotal"]) == (3, 3)
     assert re.fullmatch(
-        r"\d+\.\d× faster on Skylake \(estimate\) — 3/3 tests \+ \d+ derived inputs",
+        r"\d+\.\d\d× faster on Skylake \(estimate\) — 3/3 tests \+ \d+ derived inputs",
         answer["label"],
     )
     assert data["after_decline"] == original_lines

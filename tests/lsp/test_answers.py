@@ -124,3 +124,34 @@ def test_a_stored_result_is_offered_for_its_exact_text_only(server: PieServer) -
     assert len(actions(server, uri) or []) == 3 and lenses(server, uri) == []
     open_document(server, uri, TEXT, version=3)
     assert (actions(server, uri) or [])[0].title.startswith("Apply 3.4×")
+
+
+def asked(
+    server: PieServer, uri: str, line: int, trigger: types.CodeActionTriggerKind | None
+) -> list[str]:
+    found = answers.code_action(
+        server,
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri),
+            range=types.Range(types.Position(line, 0), types.Position(line, 0)),
+            context=types.CodeActionContext(diagnostics=[], trigger_kind=trigger),
+        ),
+    )
+    return [a.title for a in found or []]
+
+
+def test_the_lightbulb_offers_pie_on_the_first_line_and_mains_only(server: PieServer) -> None:
+    uri = "file:///w/a.cpp"
+    text = "#include <cstdio>\n// int main() is below\nstatic int f() { return 1; }\n\nint main () {\n    return f();\n}\n"
+    open_document(server, uri, text)
+    automatic = types.CodeActionTriggerKind.Automatic
+    # VS Code asks at every cursor move to fill the lightbulb: not on every line
+    assert asked(server, uri, 2, automatic) == []
+    assert asked(server, uri, 1, automatic) == []  # a comment naming main is not main
+    assert "Optimize program (PIE)" in asked(server, uri, 4, automatic)
+    assert "Optimize program (PIE)" in asked(server, uri, 0, automatic)
+    # asked for (Ctrl+., the Refactor menu, Neovim): anywhere
+    assert "Optimize program (PIE)" in asked(server, uri, 2, types.CodeActionTriggerKind.Invoked)
+    assert "Optimize program (PIE)" in asked(server, uri, 2, None)
+    assert answers.main_line("int x;\nint main(int argc, char** argv) {}\n") == 1
+    assert answers.main_line("int x;\n") is None

@@ -145,7 +145,7 @@ async def test_a_rewrite_reaches_only_the_text_it_was_made_for(
     answer = await delivery.deliver(ls, current, result)
     # this client cannot take workspace/applyEdit: the code action is named instead
     assert answer["applied"] is False and "stale" not in answer
-    assert "choose the code action “Apply 3.4× faster rewrite" in sent.shown()[-1][1]
+    assert "choose the code action “Apply 3.42× faster rewrite" in sent.shown()[-1][1]
     stored = ls.results.get(answer["resultId"])
     assert stored is not None and stored.text_sha == text_hash(TEXT)
 

@@ -90,8 +90,16 @@ def test_workspace_edit_follows_the_client() -> None:
     )
     (change,) = annotated.document_changes or []
     assert isinstance(change, types.TextDocumentEdit)
-    (edit,) = change.edits
-    assert isinstance(edit, types.AnnotatedTextEdit)
+    rewrite, confirm = change.edits
+    assert isinstance(rewrite, types.AnnotatedTextEdit)
+    assert isinstance(confirm, types.AnnotatedTextEdit)
     assert annotated.change_annotations is not None
-    annotation = annotated.change_annotations[edit.annotation_id]
-    assert annotation.label == "Apply 2×" and annotation.needs_confirmation is True
+    # VS Code starts exactly the edits needing confirmation unticked in its preview: the
+    # rewrite must not need it (Apply applies it), the empty edit asks for the preview
+    annotation = annotated.change_annotations[rewrite.annotation_id]
+    assert annotation.label == "Apply 2×" and annotation.needs_confirmation is False
+    asking = annotated.change_annotations[confirm.annotation_id]
+    assert asking.label == "Apply 2×" and asking.needs_confirmation is True
+    assert confirm.new_text == "" and confirm.range.start == confirm.range.end
+    before = "a\nb\nc\n"
+    assert apply_edits(before, list(change.edits), "utf-16") == apply_edits(before, EDITS, "utf-16")

@@ -43,7 +43,7 @@ def test_code_actions_offer_the_ready_edit_first() -> None:
     edit = workspace_edit("file:///a.cpp", 1, EDITS, "x", document_changes=False, annotate=False)
     actions = show.code_actions("file:///a.cpp", edit, optimized(), None)
     assert [a.title for a in actions] == [
-        "Apply 3.4× faster rewrite on Skylake (gem5) — 12/12 tests",
+        "Apply 3.42× faster rewrite on Skylake (gem5) — 12/12 tests",
         "Optimize program (PIE)",
         "Check speedup vs HEAD (PIE)",
         "Save speedup baseline (PIE)",
@@ -67,7 +67,7 @@ def test_code_actions_offer_the_ready_edit_first() -> None:
 
 def test_the_ready_rewrite_as_a_command_for_clients_that_ask() -> None:
     first = show.code_actions("file:///a.cpp", None, optimized(), None, "r7")[0]
-    assert first.title == "Apply 3.4× faster rewrite on Skylake (gem5) — 12/12 tests"
+    assert first.title == "Apply 3.42× faster rewrite on Skylake (gem5) — 12/12 tests"
     assert first.edit is None and first.command is not None and first.is_preferred
     assert (first.command.command, first.command.arguments) == ("pie.applyResult", ["r7"])
 
@@ -76,7 +76,7 @@ def test_lenses_and_hover_show_the_result() -> None:
     result = optimized()
     (lens,) = show.code_lenses("r1", result, None, "file:///a.cpp")
     assert lens.command is not None
-    assert lens.command.title == "PIE: 3.4× faster on Skylake (gem5) — 12/12 tests — apply"
+    assert lens.command.title == "PIE: 3.42× faster on Skylake (gem5) — 12/12 tests — apply"
     assert lens.command.command == "pie.applyResult" and list(lens.command.arguments or []) == [
         "r1"
     ]
@@ -95,7 +95,7 @@ def test_lenses_and_hover_show_the_result() -> None:
     )
     hover = show.hover_markdown(result, check)
     assert hover is not None
-    assert "3.4× faster on Skylake (gem5) — 12/12 tests" in hover
+    assert "3.42× faster on Skylake (gem5) — 12/12 tests" in hover
     assert "untie cin from cout" in hover and "2.000 ms → 500.0 µs" in hover
     assert "1.80× faster than HEAD" in hover
     assert show.hover_markdown(None, None) is None

@@ -230,5 +230,5 @@ def test_a_program_failing_its_tests_is_refused(settings: Settings, tmp_path: Pa
         '#include <cstdio>\nint main() { std::puts("2"); }\n',
         {"1": ("", "3\n")},
     )
-    with pytest.raises(PieError, match="another output"):
+    with pytest.raises(PieError, match="fails its own test 1"):
         asyncio.run(_profile(settings, path))

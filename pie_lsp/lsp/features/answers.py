@@ -4,6 +4,8 @@ they stay instant however often the editor asks."""
 
 from __future__ import annotations
 
+import re
+
 from lsprotocol import types
 
 from pie_lsp.lsp import capabilities, delivery
@@ -11,11 +13,37 @@ from pie_lsp.lsp import presentation as show
 from pie_lsp.lsp.server import PieServer
 from pie_lsp.lsp.snapshots import is_cpp
 
+# A line that defines or declares main (not a comment): where the lightbulb offers PIE.
+_MAIN = re.compile(r"^(?![ \t]*//)[^\n]*\bmain[ \t]*\(", re.MULTILINE)
+
+
+def main_line(text: str) -> int | None:
+    """The 0-based line of the first `main(` outside a line comment, if any."""
+    found = _MAIN.search(text)
+    return None if found is None else text.count("\n", 0, found.start())
+
+
+def offered_here(params: types.CodeActionParams, text: str) -> bool:
+    """Whether PIE's whole-program actions belong in this request. VS Code asks on every
+    cursor move to fill the lightbulb (trigger kind Automatic): answered only on the first
+    line and on main's, as clangd offers its tweaks only where they apply. Explicit requests
+    (Ctrl+., the Refactor menu, Neovim's code_action, a requested kind) get them anywhere."""
+    context = params.context
+    if context.trigger_kind != types.CodeActionTriggerKind.Automatic or context.only:
+        return True
+    lines = {0, main_line(text)}
+    return any(
+        line is not None and params.range.start.line <= line <= params.range.end.line
+        for line in lines
+    )
+
 
 def code_action(ls: PieServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
     uri = params.text_document.uri
     document = ls.document(uri)
     if document is None or not is_cpp(uri, document.language_id):
+        return None
+    if not offered_here(params, document.source):
         return None
     stored = ls.results.for_text(uri, ls.hash_of(document))
     ready, apply_id = None, None

@@ -31,6 +31,7 @@ from pie_lsp.lsp.snapshots import Snapshot, take
 from pie_lsp.pipeline import OptimizeResult, Pipeline, SpeedupResult
 from pie_lsp.program import Program
 from pie_lsp.settings import Settings
+from pie_lsp.text import times
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -184,7 +185,7 @@ async def apply_result(ls: PieServer, target: ResultArgument) -> dict[str, Any]:
         ls.show(
             types.MessageType.Warning,
             f"PIE: the file changed since this result was computed; the "
-            f"{stored.result.speedup:.1f}× rewrite was not applied. Run Optimize "
+            f"{times(stored.result.speedup or 0.0)} rewrite was not applied. Run Optimize "
             "program (PIE) for the current text.",
         )
         return {"applied": False, "stale": True}

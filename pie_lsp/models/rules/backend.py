@@ -25,6 +25,7 @@ from pie_lsp.models.rules.edits import Rewrite, apply_edits, merge
 from pie_lsp.models.rules.registry import ALL_RULES, RULE_NAMES
 from pie_lsp.program import Parsed, Program
 from pie_lsp.settings import Settings, SettingsError
+from pie_lsp.text import times
 
 # Bump when checking or combining rewrites changes what the backend proposes; each rule has
 # its own version (Rule.version), part of the cache key of the programs it may apply to.
@@ -200,8 +201,8 @@ class RulesBackend(ModelBackend):
         slow = [o for o in ours if o.status != "rejected" and o.speedup is not None]
         if slow:
             lines.append(
-                f"Matched but not {self.settings.min_speedup:.2f}× faster: "
-                + ", ".join(f"{name(o)} ({o.speedup:.2f}×)" for o in slow)
+                f"Matched but not {times(self.settings.min_speedup)} faster: "
+                + ", ".join(f"{name(o)} ({times(o.speedup or 0.0)})" for o in slow)
                 + "."
             )
         lines += [

@@ -261,3 +261,48 @@ def is_implicit(decl: Cursor) -> bool:
 
 def is_reference(type_: Any) -> bool:
     return type_.get_canonical().kind in (TK.LVALUEREFERENCE, TK.RVALUEREFERENCE)
+
+
+@functools.cache
+def _evaluate_functions() -> dict[str, Any] | None:
+    """libclang's constant evaluator (clang_Cursor_Evaluate and friends), or None."""
+    lib = ci.conf.lib
+    try:
+        functions = {
+            "evaluate": lib.clang_Cursor_Evaluate,
+            "kind": lib.clang_EvalResult_getKind,
+            "unsigned": lib.clang_EvalResult_isUnsignedInt,
+            "signed_value": lib.clang_EvalResult_getAsLongLong,
+            "unsigned_value": lib.clang_EvalResult_getAsUnsigned,
+            "dispose": lib.clang_EvalResult_dispose,
+        }
+    except AttributeError:
+        return None
+    functions["evaluate"].argtypes, functions["evaluate"].restype = [ci.Cursor], ctypes.c_void_p
+    functions["kind"].argtypes, functions["kind"].restype = [ctypes.c_void_p], ctypes.c_int
+    functions["unsigned"].argtypes, functions["unsigned"].restype = [ctypes.c_void_p], ctypes.c_uint
+    functions["signed_value"].argtypes = [ctypes.c_void_p]
+    functions["signed_value"].restype = ctypes.c_longlong
+    functions["unsigned_value"].argtypes = [ctypes.c_void_p]
+    functions["unsigned_value"].restype = ctypes.c_ulonglong
+    functions["dispose"].argtypes, functions["dispose"].restype = [ctypes.c_void_p], None
+    return functions
+
+
+def integer_value(cursor: Cursor) -> int | None:
+    """The value of an integer constant expression (a literal, `1e9 + 7` converted, a
+    const variable's name), or None when it is not one."""
+    functions = _evaluate_functions()
+    if functions is None:
+        return None
+    result = functions["evaluate"](cursor)
+    if not result:
+        return None
+    try:
+        if functions["kind"](result) != 1:  # CXEval_Int
+            return None
+        if functions["unsigned"](result):
+            return int(functions["unsigned_value"](result))
+        return int(functions["signed_value"](result))
+    finally:
+        functions["dispose"](result)

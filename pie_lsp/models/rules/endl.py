@@ -18,6 +18,7 @@ from pie_lsp.models.rules.cursors import (
     strip,
 )
 from pie_lsp.models.rules.edits import Edit, Rewrite
+from pie_lsp.text import count
 
 
 class Endl(Rule):
@@ -84,6 +85,6 @@ class Endl(Rule):
 
     def describe(self, rewrites: Sequence[Rewrite]) -> str:
         return (
-            f"write '\\n' instead of std::endl ({len(rewrites)}×) so output is not "
+            f"write '\\n' instead of std::endl in {count(len(rewrites), 'place')} so output is not "
             "flushed on every line"
         )

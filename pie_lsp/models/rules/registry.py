@@ -14,6 +14,7 @@ from pie_lsp.models.rules.hoist_invariant_call import HoistInvariantCall
 from pie_lsp.models.rules.hoist_loop_bound import HoistLoopBound
 from pie_lsp.models.rules.int_pow import IntPow
 from pie_lsp.models.rules.local_copy import LocalCopy
+from pie_lsp.models.rules.loop_power import LoopPower
 from pie_lsp.models.rules.map_to_unordered import MapToUnordered
 from pie_lsp.models.rules.memoize_recursion import MemoizeRecursion
 from pie_lsp.models.rules.prefix_sums import PrefixSums
@@ -47,6 +48,7 @@ ALL_RULES: tuple[Rule, ...] = (
     ResidueSearch(),
     ZeroMemset(),
     MemoizeRecursion(),
+    LoopPower(),
 )
 RULE_NAMES = tuple(rule.name for rule in ALL_RULES)
 BY_NAME = {rule.name: rule for rule in ALL_RULES}

@@ -22,6 +22,7 @@ from pie_lsp.models.rules.cursors import (
     strip,
 )
 from pie_lsp.models.rules.edits import Edit, Rewrite
+from pie_lsp.text import count
 
 
 class StringAppend(Rule):
@@ -128,5 +129,5 @@ class StringAppend(Rule):
         names = ", ".join(dict.fromkeys(r.what for r in rewrites))
         return (
             f"append to {names} in place with += instead of copying with s = s + … "
-            f"({len(rewrites)}×)"
+            f"(in {count(len(rewrites), 'place')})"
         )

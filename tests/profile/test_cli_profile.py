@@ -1,0 +1,45 @@
+"""`pie-lsp profile FILE [--tests DIR] [--json]`, run as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from ..conftest import EXAMPLES
+from ..test_cli import pie
+
+
+def test_profile_json_and_table(tmp_path: Path) -> None:
+    shutil.copytree(EXAMPLES / "string_build", tmp_path / "string_build")
+    path = tmp_path / "string_build" / "slow.cpp"
+    cache = f"cache.dir={tmp_path / 'cache'}"
+    done = pie("profile", str(path), "--json", "--set", cache)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["status"] == "ok" and data["tests"] == 3
+    hottest = data["lines"][0]
+    assert hottest["line"] == 12 and hottest["function"] == "main"
+    assert hottest["cost"]["share"] > 0.5 and hottest["library_cycles"]
+    assert abs(data["total_cycles"] / data["estimate_cycles"] - 1) < 0.01
+    assert data["functions"][0]["name"] == "main"
+    # the table: hot lines with their source text, from the cache this time
+    human = pie("profile", str(path), "--set", cache)
+    assert human.returncode == 0, human.stderr
+    assert "Hottest lines" in human.stdout and "s = s + to_string(i);" in human.stdout
+    assert "Hottest functions" in human.stdout
+
+
+def test_profile_with_another_tests_folder_and_errors(tmp_path: Path) -> None:
+    shutil.copytree(EXAMPLES / "word_count", tmp_path / "wc")
+    path = tmp_path / "wc" / "slow.cpp"
+    moved = tmp_path / "elsewhere"
+    (tmp_path / "wc" / "slow.tests").rename(moved)
+    cache = f"cache.dir={tmp_path / 'cache'}"
+    missing = pie("profile", str(path), "--json", "--set", cache)
+    assert missing.returncode == 1 and json.loads(missing.stdout)["status"] == "error"
+    done = pie("profile", str(path), "--tests", str(moved), "--json", "--set", cache)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["lines"][0]["line"] == 13
+    nothing = pie("profile", str(tmp_path / "nope.cpp"))
+    assert nothing.returncode == 1 and "no such file" in nothing.stderr
