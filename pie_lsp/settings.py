@@ -174,6 +174,20 @@ class ModelSettings:
         "transformers (local checkpoint).",
     )
     samples: int = setting(4, "Candidates k to ask a model for (best-of-k).")
+    rounds: int = setting(
+        1,
+        "Rounds of sampling with execution feedback: after each, the candidates and what "
+        "happened to them (compile error, failing test, timeout, speedup per test) go back "
+        "to the model; stops early when a round finds nothing better (1: sample once).",
+    )
+    crossover: bool = setting(
+        False,
+        "In a feedback round, also ask the model to combine the two best correct candidates.",
+    )
+    max_calls: int = setting(0, "Most model requests one optimization may make (0: no limit).")
+    max_tokens: int = setting(
+        0, "Most model tokens (prompt and completion) one optimization may use (0: no limit)."
+    )
     rules: RulesSettings = setting(factory=RulesSettings)
     openai: OpenAISettings = setting(factory=OpenAISettings)
     transformers: TransformersSettings = setting(factory=TransformersSettings)
@@ -378,6 +392,10 @@ def _check_values(settings: Settings) -> None:
         problems.append("pie.model.prompt.stop: OpenAI-compatible servers take at most 4")
     if settings.model.samples < 1:
         problems.append(f"pie.model.samples must be >= 1, not {settings.model.samples}")
+    if settings.model.rounds < 1:
+        problems.append(f"pie.model.rounds must be >= 1, not {settings.model.rounds}")
+    if settings.model.max_calls < 0 or settings.model.max_tokens < 0:
+        problems.append("pie.model.max_calls and pie.model.max_tokens must be >= 0 (0: no limit)")
     if settings.profile.lines < 1 or not 0.0 <= settings.profile.min_share <= 1.0:
         problems.append("pie.profile.lines must be >= 1 and pie.profile.min_share in [0, 1]")
     if settings.jobs < 0:

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from attrs import define, field, frozen
 
 from pie_lsp.program import Program
+
+if TYPE_CHECKING:
+    from pie_lsp.models.feedback import Attempt
 
 # progress(message) lets a backend say what it is doing (shown in the editor's progress).
 Progress = Callable[[str], None]
@@ -79,6 +83,22 @@ class ModelBackend(ABC):
         """More candidates, chosen from how the ones so far measured (a backend whose
         rewrites compose combines the best); [] when it has nothing more to try."""
         return []
+
+    async def feedback(
+        self,
+        program: Program,
+        attempts: Sequence[Attempt],
+        samples: int,
+        round_number: int,
+        progress: Progress,
+        *,
+        crossover: bool = False,
+    ) -> Generation:
+        """Round `round_number` (2, 3, ...) of a search with execution feedback: new
+        candidates from a model shown `attempts`, what became of the candidates so far
+        (pie_lsp.models.feedback). A backend that learns nothing from them (rules) has
+        none to give."""
+        return Generation()
 
     def explain(self, program: Program, outcomes: Sequence[Outcome]) -> list[str]:
         """Why nothing faster was found: what was tried, what matched but was not faster,

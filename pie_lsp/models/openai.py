@@ -26,10 +26,11 @@ import httpx
 
 from pie_lsp.errors import ModelError
 from pie_lsp.models.base import Progress
+from pie_lsp.models.budget import current_budget, estimate_tokens
 from pie_lsp.models.prompts import Prompt, build_prompt, prompt_digest
 from pie_lsp.models.sampling import Completion, Sampled, SamplingBackend, sample_each
 from pie_lsp.program import Program
-from pie_lsp.settings import OpenAISettings, Settings
+from pie_lsp.settings import OpenAIApi, OpenAISettings, Settings
 
 _RETRY_STATUS = frozenset({408, 409, 425, 429})
 _FIRST_BACKOFF = 0.5  # seconds; doubles with each retry
@@ -175,6 +176,30 @@ class OpenAIBackend(SamplingBackend):
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _post(self, client: httpx.AsyncClient, body: dict[str, Any]) -> dict[str, Any]:
+        """One completion request, within the optimization's model budget (see budget.py):
+        its completions capped to the tokens left, the tokens it used charged."""
+        budget = current_budget()
+        prompt = body.get("prompt") or "".join(
+            str(m.get("content", "")) for m in body.get("messages", [])
+        )
+        cap, reserved = budget.before_call(str(prompt), int(body["max_tokens"]), body.get("n", 1))
+        body = {**body, "max_tokens": cap}
+        try:
+            data = await self._post_once(client, body)
+        except BaseException:
+            budget.refund(reserved)
+            raise
+        usage = data.get("usage")
+        used = usage.get("total_tokens") if isinstance(usage, dict) else None
+        texts = "".join(c.text for c in self._choices(data))
+        budget.charge(
+            reserved,
+            used if isinstance(used, int) and used >= 0 else None,
+            estimate_tokens(str(prompt)) + estimate_tokens(texts),
+        )
+        return data
+
+    async def _post_once(self, client: httpx.AsyncClient, body: dict[str, Any]) -> dict[str, Any]:
         response = await self._request(client, "POST", self.endpoint, body)
         await self._raise_for_status(client, response)
         try:
@@ -318,6 +343,9 @@ class OpenAIBackend(SamplingBackend):
     @property
     def source(self) -> str:
         return self.config.model
+
+    def prompt_api(self) -> OpenAIApi:
+        return self.config.api
 
     def prompt_for(self, program: Program) -> Prompt:
         self._require_model()

@@ -84,11 +84,15 @@ class Prompt:
     stop: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()  # ids of the retrieved pairs, in prompt order
+    # earlier chat turns, (role, content), between the system message and `text` (a
+    # feedback round: the first request and the model's answer to it)
+    history: tuple[tuple[str, str], ...] = ()
 
     def messages(self) -> list[dict[str, str]]:
         """The chat form of the prompt."""
         messages = [{"role": "system", "content": self.system}] if self.system else []
-        return [*messages, {"role": "user", "content": self.text}]
+        turns = [{"role": role, "content": content} for role, content in self.history]
+        return [*messages, *turns, {"role": "user", "content": self.text}]
 
 
 def resolve_name(setting: str, api: OpenAIApi, model: str = "") -> str:

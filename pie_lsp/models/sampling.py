@@ -24,8 +24,10 @@ from attrs import frozen
 from pie_lsp.errors import ModelError
 from pie_lsp.models.base import Candidate, Generation, ModelBackend, Progress, Rejection
 from pie_lsp.models.completion import CompletionRejected, extract_program
+from pie_lsp.models.feedback import Attempt, crossover_prompt, feedback_prompt
 from pie_lsp.models.prompts import Prompt
 from pie_lsp.program import Program
+from pie_lsp.settings import OpenAIApi
 from pie_lsp.tasks import task_group
 
 
@@ -52,13 +54,16 @@ def generation_from(
     source: str,
     limit_hint: str,
     notes: Sequence[str] = (),
+    prefix: str = "",
+    round_label: str = "",
 ) -> Generation:
-    """The candidates in `completions` (`{backend}:sample-{i}`, "sample i from {source}"),
+    """The candidates in `completions` (`{backend}:{prefix}sample-{i}`, "sample i from
+    {source}"; a feedback round's prefix is "r2-"),
     and a rejection with the parser's reason for each that holds no usable program.
     `limit_hint` (": raise pie.model...") ends the reason of one cut off at the token limit."""
     generation = Generation(notes=list(notes))
     for index, completion in enumerate(completions):
-        origin = f"{backend}:sample-{index}"
+        origin = f"{backend}:{prefix}sample-{index}"
         try:
             source_text = extract_program(
                 completion.text,
@@ -68,9 +73,10 @@ def generation_from(
         except CompletionRejected as exc:
             generation.rejected.append(Rejection(origin, exc.reason))
             continue
-        generation.candidates.append(
-            Candidate(origin, source_text, f"sample {index} from {source}")
-        )
+        what = f"sample {index} from {source}"
+        if round_label:
+            what = f"{what}, {round_label}"
+        generation.candidates.append(Candidate(origin, source_text, what))
     return generation
 
 
@@ -131,6 +137,50 @@ class SamplingBackend(ModelBackend):
     @abstractmethod
     async def sample(self, prompt: Prompt, samples: int, progress: Progress) -> Sampled:
         """`samples` completions of `prompt` (fewer when some requests failed, noted)."""
+
+    def prompt_api(self) -> OpenAIApi:
+        """The API the prompts are written for (chat: system and turns)."""
+        return "completions"
+
+    async def feedback(
+        self,
+        program: Program,
+        attempts: Sequence[Attempt],
+        samples: int,
+        round_number: int,
+        progress: Progress,
+        *,
+        crossover: bool = False,
+    ) -> Generation:
+        first = self.prompt_for(program)
+        api = self.prompt_api()
+        shown = f"round {round_number} (with feedback)"
+        requests = [
+            (f"r{round_number}-", shown, feedback_prompt(first, program.text, attempts, api))
+        ]
+        if crossover and samples >= 2:
+            combine = crossover_prompt(first, program.text, attempts, api)
+            if combine is not None:
+                shown = f"round {round_number} (combining the two best)"
+                requests.append((f"r{round_number}-x-", shown, combine))
+        generation = Generation()
+        for index, (prefix, label, prompt) in enumerate(requests):
+            # with a crossover request, it takes half of the round's samples
+            count = samples - (samples // 2) * (len(requests) - 1) if index == 0 else samples // 2
+            sampled = await self.sample(prompt, count, progress)
+            part = generation_from(
+                sampled.completions,
+                backend=self.name,
+                source=self.source,
+                limit_hint=self.limit_hint,
+                notes=sampled.notes,
+                prefix=prefix,
+                round_label=label,
+            )
+            generation.candidates.extend(part.candidates)
+            generation.rejected.extend(part.rejected)
+            generation.notes.extend(part.notes)
+        return generation
 
     async def generate(self, program: Program, samples: int, progress: Progress) -> Generation:
         prompt = self.prompt_for(program)

@@ -3,7 +3,8 @@
 No real LLM can run in the test suite, so this stands in for vLLM / TGI / llama.cpp /
 Ollama: a real HTTP/1.1 server (stdlib `ThreadingHTTPServer` on 127.0.0.1, real sockets)
 that answers `/v1/completions`, `/v1/chat/completions` and `/v1/models` with scripted
-replies chosen by the request's model name. It records every request, and notices when a
+replies chosen by the request's model name (`by_content`: by what the request asks, as a
+model shown execution feedback would answer). It records every request, and notices when a
 client hangs up while a reply is being delayed (how the cancellation tests see that the
 connection was closed).
 """
@@ -68,6 +69,59 @@ def completion(
         "model": "scripted",
         "choices": choices,
     }
+
+
+def tokens(text: str) -> int:
+    """The test double's tokenizer: 4 characters a token, rounded up."""
+    return (len(text) + 3) // 4
+
+
+def asked(body: dict[str, Any]) -> str:
+    """What the model is asked now: the completion prompt, or the last user message."""
+    if "messages" in body:
+        users = [m for m in body["messages"] if m.get("role") == "user"]
+        return str(users[-1]["content"]) if users else ""
+    return str(body.get("prompt", ""))
+
+
+def conversation(body: dict[str, Any]) -> str:
+    """Every text of the request (a chat's turns joined), as the test double counts it."""
+    if "messages" in body:
+        return "".join(str(m.get("content", "")) for m in body["messages"])
+    return str(body.get("prompt", ""))
+
+
+def by_content(
+    rules: Sequence[tuple[Sequence[str], str]],
+    default: str,
+    gate: Callable[[int, dict[str, Any]], None] | None = None,
+) -> Script:
+    """A model whose answer depends on what it is asked (the prompt, or a chat's last user
+    turn): the text of the first rule whose strings all occur in it, else `default`; `n`
+    copies for `n`. Like a real server it reports `usage` (4 characters a token) and cuts
+    an answer longer than the request's `max_tokens` ("length"). `gate(seen, body)`, when
+    given, runs first: a test holds a request there until it has seen what it waits for."""
+
+    def script(seen: int, body: dict[str, Any]) -> Reply:
+        if gate is not None:
+            gate(seen, body)
+        question = asked(body)
+        text = next((t for needles, t in rules if all(n in question for n in needles)), default)
+        limit = int(body.get("max_tokens", 1 << 30))
+        finish = "stop"
+        if tokens(text) > limit:
+            text, finish = text[: 4 * limit], "length"
+        n = int(body.get("n", 1))
+        data = completion([text] * n, [finish] * n, chat="messages" in body)
+        prompt_tokens = tokens(conversation(body))
+        data["usage"] = {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": n * tokens(text),
+            "total_tokens": prompt_tokens + n * tokens(text),
+        }
+        return Reply(body=data)
+
+    return script
 
 
 def answers(*texts: str, finish: Sequence[str | None] | None = None) -> Script:
