@@ -74,6 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="where candidates come from (default: rules)",
     )
     opt.add_argument("--samples", type=int, metavar="K", help="candidates to ask a model for")
+    opt.add_argument(
+        "--rounds",
+        type=int,
+        metavar="N",
+        help="rounds with execution feedback (model.rounds; default 1: sample once)",
+    )
     opt.add_argument("--model-url", help="OpenAI-compatible server URL (…/v1)")
     opt.add_argument("--model-name", help="model name on that server")
     opt.add_argument("--model-path", help="local checkpoint directory (transformers)")
@@ -199,6 +205,7 @@ def flag_layer(args: argparse.Namespace) -> dict[str, Any]:
         "compiler": "build.compiler",
         "model": "model.backend",
         "samples": "model.samples",
+        "rounds": "model.rounds",
         "model_url": "model.openai.url",
         "model_name": "model.openai.model",
         "model_path": "model.transformers.path",

@@ -40,13 +40,15 @@ from pie_lsp.measure import (
 )
 from pie_lsp.measure.bound import MEASURE_WALL, MeasureBound, measurement_bound
 from pie_lsp.models import Candidate, ModelBackend, Outcome, make_backend
+from pie_lsp.models.budget import Budget, budget_scope
 from pie_lsp.program import MAX_SOURCE_BYTES, Program
+from pie_lsp.rounds import more_rounds, rounds_digest
 from pie_lsp.sandbox import Limits, Sandbox
 from pie_lsp.settings import Settings
 from pie_lsp.tasks import task_group
+from pie_lsp.text import speed, times
 from pie_lsp.verify import (
     DerivedSuite,
-from pie_lsp.text import speed, times
     TestOutcome,
     TestSuite,
     Verifier,
@@ -62,10 +64,12 @@ ResultStatus = Literal["optimized", "not-optimized", "error"]
 class Step:
     """A progress event: what the pipeline is doing now."""
 
-    stage: str  # build | verify | generate | measure | rank | done
+    stage: str  # build | verify | generate | measure | rank | partial | done
     message: str
     done: int = 0
     total: int = 0
+    # stage "partial": the result so far (a better candidate was found; more rounds run)
+    result: OptimizeResult | None = None
 
 
 Reporter = Callable[[Step], None]
@@ -135,6 +139,12 @@ class OptimizeResult:
     why_not: list[str] = field(factory=list)
     # derived inputs every correct candidate had to agree with the original on
     derived_total: int = 0
+    # rounds with execution feedback done (pie_lsp.rounds); what the model cost
+    rounds: int = 0
+    model_calls: int = 0
+    tokens: int = 0
+    # a snapshot while rounds still run (streamed to the editor), not the final answer
+    partial: bool = False
 
     def tests_phrase(self, editor: bool = False) -> str:
         """ "3/3 tests pass", or "3/3 tests + 24 derived inputs agree with the original"
@@ -308,6 +318,7 @@ class Pipeline:
             str(s.min_speedup),
             repr(self.test_limits()),
             f"derived:{s.tests.derived}:{s.tests.derived_seconds}",
+            rounds_digest(s.model),
         )
 
     def cached(self, job: Job) -> OptimizeResult | None:
@@ -522,8 +533,14 @@ class Pipeline:
             with (
                 measuring_activity(lambda message: report(Step("measure", message))),
                 _oracle_scope(program),
+                budget_scope(Budget.from_settings(self.settings.model)) as budget,
             ):
-                await self._run(program, suite, result, report)
+                try:
+                    await self._run(program, suite, result, report)
+                finally:  # what the model cost, whatever the outcome
+                    result.model_calls, result.tokens = budget.calls, budget.tokens
+                    if budget.calls:
+                        result.notes.append(f"model: {budget.describe()}")
             self.cache.set(key, result)
         except PieError as exc:
             result.status, result.error, result.hint = "error", exc.message, exc.hint
@@ -636,6 +653,19 @@ class Pipeline:
                     finished += 1
                     message = f"Verified and measured {finished}/{count}"
                     report(Step("measure", message, finished, count))
+            # rounds with execution feedback (model.rounds > 1): pie_lsp/rounds.py
+            await more_rounds(
+                self,
+                program,
+                result,
+                evaluated,
+                unique,
+                lambda c: self._evaluate(
+                    c, suite, original_binary, original_outcomes, original_task, progress
+                ),
+                original_task,
+                report,
+            )
             original = await original_task
         order = {c.origin: i for i, c in enumerate(unique.values())}
         evaluated.sort(key=lambda c: order[c.origin])

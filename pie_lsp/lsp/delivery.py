@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from attrs import evolve
 from lsprotocol import types
 from pygls.workspace import TextDocument
 
@@ -72,9 +73,13 @@ def failure(
     optimization (`snap` given) keeps the best result streamed so far, and says so."""
     if job.task.cancelled():
         reason = job.stopped or "cancelled"
-        words = _STOPPED[reason]
+        kept = _keep_best(ls, snap) if reason == "cancelled" else ""
+        words = _STOPPED[reason] + kept
         progress.end(words)
         log.info("%s: %s", what, words.lower())
+        if kept:
+            ls.show(types.MessageType.Info, f"PIE: {what}: {words}")
+            return {"status": reason, "kept": True}
         return {"status": reason}
     exc = job.task.exception()
     if exc is None:

@@ -31,6 +31,11 @@ def tests_text(passed: int, total: int) -> str:
 
 def apply_title(result: OptimizeResult) -> str:
     """ "Apply 3.4× faster rewrite on Skylake (estimate) — 3/3 tests + 24 derived inputs"."""
+    if result.partial:  # streamed while rounds run: a later round may replace it
+        return (
+            f"Apply {result.speedup or 0.0:.2f}× faster rewrite found so far on "
+            f"{result.simulator_short} — {result.tests_phrase(editor=True)} (still searching…)"
+        )
     speedup = result.speedup or 0.0
     return (
         f"Apply {speedup:.1f}× faster rewrite on {result.simulator_short} — "

@@ -28,7 +28,7 @@ from pie_lsp.lsp.progress import Progress
 from pie_lsp.lsp.results import StoredResult
 from pie_lsp.lsp.server import PieServer, current_request
 from pie_lsp.lsp.snapshots import Snapshot, take
-from pie_lsp.pipeline import OptimizeResult, Pipeline, SpeedupResult
+from pie_lsp.pipeline import OptimizeResult, Pipeline, SpeedupResult, Step
 from pie_lsp.program import Program
 from pie_lsp.settings import Settings
 from pie_lsp.text import times
@@ -74,12 +74,17 @@ async def optimize(ls: PieServer, target: DocumentArgument) -> dict[str, Any]:
 
     async def work(progress: Progress) -> OptimizeResult:
         _, pipeline, request = await prepare(ls, snap)
-        report = ls.worker.call(asyncio.get_running_loop(), progress.step)
+
+        # steps show as progress; a better result found so far (rounds) shows at once
+        def on_step(step: Step) -> None:
+            delivery.streamed(ls, snap, progress, step)
+
+        report = ls.worker.call(asyncio.get_running_loop(), on_step)
         return await ls.worker.run(lambda: pipeline.optimize(request, report))
 
     what = f"optimizing {snap.path.name}"
     job, progress = await run_job(ls, "optimize", snap, f"PIE: {what}", work)
-    failed = delivery.failure(ls, job, progress, what)
+    failed = delivery.failure(ls, job, progress, what, snap)
     if failed is not None:
         return failed
     result: OptimizeResult = job.task.result()
