@@ -14,7 +14,7 @@ from lsprotocol import types
 
 from pie_lsp.lsp.command_ids import APPLY_RESULT, CHECK_SPEEDUP, OPTIMIZE, SAVE_BASELINE
 from pie_lsp.pipeline import OptimizeResult, SpeedupResult, Step
-from pie_lsp.text import markdown, visible
+from pie_lsp.text import markdown, times, visible
 
 # Rewrites are refactors (VS Code lists them under the light bulb and "Refactor…");
 # checking and saving baselines act on the whole file without editing it: source actions.
@@ -30,15 +30,14 @@ def tests_text(passed: int, total: int) -> str:
 
 
 def apply_title(result: OptimizeResult) -> str:
-    """ "Apply 3.4× faster rewrite on Skylake (estimate) — 3/3 tests + 24 derived inputs"."""
+    """ "Apply 3.42× faster rewrite on Skylake (estimate) — 3/3 tests + 24 derived inputs"."""
     if result.partial:  # streamed while rounds run: a later round may replace it
         return (
-            f"Apply {result.speedup or 0.0:.2f}× faster rewrite found so far on "
+            f"Apply {times(result.speedup or 0.0)} faster rewrite found so far on "
             f"{result.simulator_short} — {result.tests_phrase(editor=True)} (still searching…)"
         )
-    speedup = result.speedup or 0.0
     return (
-        f"Apply {speedup:.1f}× faster rewrite on {result.simulator_short} — "
+        f"Apply {times(result.speedup or 0.0)} faster rewrite on {result.simulator_short} — "
         f"{result.tests_phrase(editor=True)}"
     )
 

@@ -107,7 +107,7 @@ def test_a_stored_result_is_offered_for_its_exact_text_only(server: PieServer) -
     assert stored.edits
 
     first = (actions(server, uri) or [])[0]
-    assert first.title == "Apply 3.4× faster rewrite on Skylake (gem5) — 12/12 tests"
+    assert first.title == "Apply 3.42× faster rewrite on Skylake (gem5) — 12/12 tests"
     by_command = server.client_capabilities.experimental is not None
     if by_command:  # Neovim previews and confirms the command's workspace/applyEdit
         assert first.edit is None and first.command is not None
@@ -116,14 +116,14 @@ def test_a_stored_result_is_offered_for_its_exact_text_only(server: PieServer) -
         assert first.command is None and first.edit is not None
     assert lenses(server, uri) == [f"PIE: {result.label()} — apply"]
     shown = hover(server, uri, 0)
-    assert shown is not None and "3.4× faster" in shown
+    assert shown is not None and "3.42× faster" in shown
     assert hover(server, uri, 1) is None  # the hover belongs to the first line
 
     # another text: nothing from the old result; the old text again: offered again
     open_document(server, uri, TEXT + "\n", version=2)
     assert len(actions(server, uri) or []) == 3 and lenses(server, uri) == []
     open_document(server, uri, TEXT, version=3)
-    assert (actions(server, uri) or [])[0].title.startswith("Apply 3.4×")
+    assert (actions(server, uri) or [])[0].title.startswith("Apply 3.42×")
 
 
 def asked(
