@@ -18,6 +18,7 @@ from pie_lsp.models.rules.loop_power import LoopPower
 from pie_lsp.models.rules.map_to_unordered import MapToUnordered
 from pie_lsp.models.rules.memoize_recursion import MemoizeRecursion
 from pie_lsp.models.rules.prefix_sums import PrefixSums
+from pie_lsp.models.rules.prime_sieve import PrimeSieve
 from pie_lsp.models.rules.range_for_copy import RangeForCopy
 from pie_lsp.models.rules.reserve_vector import ReserveVector
 from pie_lsp.models.rules.residue_search import ResidueSearch
@@ -49,6 +50,7 @@ ALL_RULES: tuple[Rule, ...] = (
     ZeroMemset(),
     MemoizeRecursion(),
     LoopPower(),
+    PrimeSieve(),
 )
 RULE_NAMES = tuple(rule.name for rule in ALL_RULES)
 BY_NAME = {rule.name: rule for rule in ALL_RULES}
