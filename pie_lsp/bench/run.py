@@ -84,6 +84,18 @@ def worker_settings(settings: Settings, workers: int, cluster: str | None) -> Se
     return settings
 
 
+def concrete_simulator(settings: Settings) -> Settings:
+    """`auto` decided once, here: each worker deciding for itself could measure some
+    programs in gem5 and others with the estimate in one run."""
+    if settings.simulator.backend != "auto":
+        return settings
+    from pie_lsp.measure.gem5 import find_gem5
+
+    found = find_gem5(settings.simulator.gem5) is not None
+    simulator = evolve(settings.simulator, backend="gem5" if found else "estimate")
+    return evolve(settings, simulator=simulator)
+
+
 class _Bar:
     def __init__(self, enabled: bool, total: int) -> None:
         self.progress: Progress | None = None
@@ -166,6 +178,7 @@ def run_bench(
             f"{options.out} holds {len(on_disk)} results of an earlier run",
             hint="add --resume to continue it, or give another --out DIR",
         )
+    settings = concrete_simulator(settings)
     key = config_key(settings, options.model)
     config = BenchConfig(
         worker_settings(settings, options.workers, options.cluster), options.model, key

@@ -174,6 +174,13 @@ def result_record(
     return record
 
 
+class _BadProgram(Exception):
+    """The problem's source or tests are not something pie-lsp can take (its own fault)."""
+
+    def __init__(self, error: PieError) -> None:
+        self.error = error
+
+
 async def _optimize(
     task: Task, config: BenchConfig, path: Path, tests: Path
 ) -> tuple[OptimizeResult, list[str]]:
@@ -183,8 +190,13 @@ async def _optimize(
     else:
         backend = make_backend(config.settings)
     order = _record_order(backend)
+    # a PieError here (no gem5 on this node, a model server down) is the worker's: it
+    # propagates, and the engine records the task as an error that --resume runs again
     async with Pipeline(config.settings, backend=backend) as pipeline:
-        job = pipeline.job_for(path, text=task.source, tests=tests)
+        try:
+            job = pipeline.job_for(path, text=task.source, tests=tests)
+        except PieError as exc:
+            raise _BadProgram(exc) from exc
         result = await pipeline.optimize(job)
     return result, order
 
@@ -204,8 +216,8 @@ def evaluate(task: Task, config: BenchConfig) -> dict[str, Any]:
             (tests / f"output.{test.name}.txt").write_bytes(test.output)
         try:
             result, order = asyncio.run(_optimize(task, config, Path(scratch) / "slow.cpp", tests))
-        except PieError as exc:  # the source is not a C++ program pie-lsp can take
-            entry = Skipped(task.id, task.problem_id, task.origin, exc.message)
+        except _BadProgram as bad:  # not a C++ program pie-lsp can take: skipped
+            entry = Skipped(task.id, task.problem_id, task.origin, bad.error.message)
             return skipped_record(entry, config)
     record = result_record(task, config, result, order)
     # the scratch folder means nothing to the reader (and differs from run to run)

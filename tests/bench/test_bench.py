@@ -66,3 +66,31 @@ def test_reference_bench_measures_and_skips_bad_problems(
     assert rows["broken_s2"]["status"] == "skipped"
     assert "not JSON" in rows["line-4"]["reason"]
     assert from_jsonl["summary"]["bestk"] == summary["bestk"]
+
+
+def test_a_worker_that_cannot_measure_records_errors_that_resume_reruns(
+    folder_dataset: Path, tmp_path: Path
+) -> None:
+    # gem5 named but not there: the worker's fault, not the problem's (not "skipped")
+    (folder_dataset / "binary").mkdir()
+    (folder_dataset / "binary" / "slow.cpp").write_bytes(b"int main() {\0}")
+    (folder_dataset / "binary" / "reference_fast.cpp").write_text("int main() {}")
+    (folder_dataset / "binary" / "tests").mkdir()
+    (folder_dataset / "binary" / "tests" / "input.0.txt").write_text("1\n")
+    (folder_dataset / "binary" / "tests" / "output.0.txt").write_text("1\n")
+    out = tmp_path / "out"
+    args = (folder_dataset, "--model", "reference", "--workers", "0", "--out", out)
+    no_gem5 = ("--simulator", "gem5", "--set", f"simulator.gem5.path={tmp_path}/no-gem5")
+    _, answer, _ = run_bench(*args, *no_gem5, "--set", f"cache.dir={tmp_path}/cache")
+    assert answer is not None
+    by_id = records(out)
+    errors = {i for i, r in by_id.items() if r["status"] == "error"}
+    assert errors == {"binary", "broken", "digits", "pairs"}
+    assert "gem5" in by_id["pairs"]["reason"]
+    assert answer["summary"]["errors"] == 4 and answer["summary"]["bestk"]["correct"] == 0
+    # resumed with a simulator that works: the errors run again
+    _, resumed, _ = run_bench(*args, "--resume", *bench_args(tmp_path / "cache"))
+    assert resumed is not None and resumed["ran"] == 4
+    assert resumed["summary"]["errors"] == 0 and resumed["summary"]["bestk"]["correct"] == 2
+    binary = records(out)["binary"]  # a source with a NUL byte: the problem's own fault
+    assert binary["status"] == "skipped" and "binary file" in binary["reason"]
