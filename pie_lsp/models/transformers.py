@@ -24,6 +24,7 @@ from attrs import frozen
 
 from pie_lsp.errors import ModelError
 from pie_lsp.models.base import Progress
+from pie_lsp.models.budget import current_budget, estimate_tokens
 from pie_lsp.models.prompts import Prompt, build_prompt, prompt_digest
 from pie_lsp.models.sampling import Completion, Sampled, SamplingBackend, sample_each
 from pie_lsp.program import Program
@@ -173,9 +174,15 @@ class TransformersBackend(SamplingBackend):
 
     # -- sampling ---------------------------------------------------------------------------
     def _sample_sync(
-        self, loaded: _Loaded, prompt: str, stop: tuple[str, ...], cancel: threading.Event
+        self,
+        loaded: _Loaded,
+        prompt: str,
+        stop: tuple[str, ...],
+        cancel: threading.Event,
+        max_new_tokens: int | None = None,
     ) -> Sample:
         torch, model, tokenizer = loaded.torch, loaded.model, loaded.tokenizer
+        limit = max_new_tokens if max_new_tokens is not None else self.config.max_new_tokens
         encoded = tokenizer(prompt, return_tensors="pt").to(loaded.device)
         prompt_length = int(encoded["input_ids"].shape[1])
         stopped_by_string = False
@@ -198,7 +205,7 @@ class TransformersBackend(SamplingBackend):
                 **encoded,
                 do_sample=self.config.temperature > 0,
                 temperature=self.config.temperature if self.config.temperature > 0 else None,
-                max_new_tokens=self.config.max_new_tokens,
+                max_new_tokens=limit,
                 stopping_criteria=criteria,
                 pad_token_id=tokenizer.pad_token_id if tokenizer.pad_token_id is not None else eos,
             )
@@ -210,13 +217,21 @@ class TransformersBackend(SamplingBackend):
         elif stopped_by_string or (count and eos is not None and int(new[-1]) == eos):
             reason = "stop"
         else:
-            reason = "length" if count >= self.config.max_new_tokens else "stop"
+            reason = "length" if count >= limit else "stop"
         return Sample(text, reason, count)
 
-    async def _sample(self, loaded: _Loaded, prompt: str, stop: tuple[str, ...]) -> Sample:
+    async def _sample(
+        self,
+        loaded: _Loaded,
+        prompt: str,
+        stop: tuple[str, ...],
+        max_new_tokens: int | None = None,
+    ) -> Sample:
         cancel = threading.Event()
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(None, self._sample_sync, loaded, prompt, stop, cancel)
+        future = loop.run_in_executor(
+            None, self._sample_sync, loaded, prompt, stop, cancel, max_new_tokens
+        )
         try:
             return await asyncio.shield(future)
         except asyncio.CancelledError:
@@ -240,7 +255,15 @@ class TransformersBackend(SamplingBackend):
 
         async def one(index: int) -> list[Completion]:
             progress(f"Sampling {index + 1}/{samples} on {loaded.device}…")
-            sample = await self._sample(loaded, prompt.text, prompt.stop)
+            # within the optimization's model budget (budget.py): one call per sample
+            budget = current_budget()
+            cap, reserved = budget.before_call(prompt.text, self.config.max_new_tokens)
+            try:
+                sample = await self._sample(loaded, prompt.text, prompt.stop, cap)
+            except BaseException:
+                budget.refund(reserved)
+                raise
+            budget.charge(reserved, None, estimate_tokens(prompt.text) + sample.new_tokens)
             return [Completion(sample.text, sample.finish_reason)]
 
         # one at a time: the model uses every core already

@@ -20,6 +20,7 @@ import torch  # scripts/setup.sh --dev installs torch==2.13.0 (CPU) and the tran
 import transformers
 
 from pie_lsp.errors import ModelError
+from pie_lsp.models.budget import Budget, budget_scope
 from pie_lsp.models.transformers import TransformersBackend
 from pie_lsp.program import Program
 from pie_lsp.settings import Settings
@@ -96,6 +97,19 @@ async def test_samples_k_candidates_from_a_local_checkpoint(checkpoint: Path) ->
     assert any("max_new_tokens" in r.reason for r in generation.rejected), generation.rejected
     assert said[0].startswith("Loading the checkpoint")
     assert said[1:] == [f"Sampling {i}/3 on cpu…" for i in (1, 2, 3)]
+    await backend.aclose()
+
+
+async def test_samples_count_against_the_model_budget(checkpoint: Path) -> None:
+    backend = TransformersBackend(settings_for(checkpoint))
+    with budget_scope(Budget(max_calls=2)) as budget:
+        generation = await backend.generate(program(), 3, lambda _: None)
+    # two samples made, the third refused with the setting that allows more
+    assert len(generation.rejected) == 2 and budget.calls == 2
+    assert any("model budget" in n and "max_calls" in n for n in generation.notes)
+    assert budget.tokens >= 2 * 48 and budget.estimated  # 48 new tokens each, and the prompt
+    with budget_scope(Budget(max_tokens=10)), pytest.raises(ModelError, match="model budget"):
+        await backend.generate(program(), 1, lambda _: None)
     await backend.aclose()
 
 
