@@ -3,8 +3,8 @@
 gem5 is found as the test suite's users have it: `$PIE_GEM5`, else `<repo>/../shared/gem5/
 gem5.fast` (a build shared beside the clone, as in CI); the real-gem5 tests are skipped, with
 that reason, only when neither exists. Each simulation is small (a few hundred thousand
-instructions, a few seconds of host time). Pure functions (stats.txt parsing, command lines,
-finding gem5) are tested without gem5, on the checked-in stats file tests/data/gem5/. The
+instructions, a few seconds of host time). Command lines are tested without gem5; reading
+stats.txt and a run's outcome in test_gem5_output.py, finding gem5 in test_gem5_locate.py. The
 only test doubles left are an ARM-only gem5 (a shell script answering the identity probe as
 such a build does) and a crafted AArch64 executable: neither can be built here.
 """
@@ -29,24 +29,20 @@ from pie_lsp.errors import PieError, ToolMissing
 from pie_lsp.measure import (
     MeasureFailed,
     Measurement,
+    gem5_locate,
     load_machine,
     make_measurer,
     measuring_activity,
 )
-from pie_lsp.measure import gem5 as gem5_module
 from pie_lsp.measure.gem5 import (
     CONFIG_NAME,
     Gem5Measurer,
-    Gem5TimedOut,
-    fill_prefix,
-    find_gem5,
-    gem5_identity,
-    gem5_missing_error,
-    parse_stats,
 )
+from pie_lsp.measure.gem5_locate import fill_prefix, gem5_identity
+from pie_lsp.measure.gem5_output import Gem5TimedOut
 from pie_lsp.pipeline import OptimizeResult, Pipeline, Step
 from pie_lsp.sandbox import Sandbox
-from pie_lsp.settings import Gem5Settings, Settings
+from pie_lsp.settings import Settings
 from pie_lsp.verify import TestCase as Case
 
 from ..conftest import GEM5_FROM_ENV, REPO, wait_until, write_program
@@ -193,95 +189,7 @@ def gem5_descendants(marker: str) -> list[int]:
     return found
 
 
-# -- stats.txt (pure parsing, on a real gem5 v24 stats file) ----------------------------------
-
-OLD_STATS = """
----------- Begin Simulation Statistics ----------
-sim_seconds                                  0.000421                       # Number of seconds simulated
-sim_ticks                                   421000000                       # Number of ticks simulated
-final_tick                                  421000000                       # Number of ticks from beginning of simulation
-sim_freq                                 1000000000000                       # Frequency of simulated ticks
-host_inst_rate                                 251234                       # Simulator instruction rate (inst/s)
-host_seconds                                     3.96                       # Real time elapsed on the host
-sim_insts                                      995123                       # Number of instructions simulated
-sim_ops                                       1801234                       # Number of ops (including micro ops) simulated
-system.cpu.numCycles                          1473500                       # number of cpu cycles simulated
-system.cpu.committedInsts                      995123                       # Number of Instructions Simulated
----------- End Simulation Statistics   ----------
-"""
-
-
-def test_parse_real_gem5_v24_stats() -> None:
-    stats = parse_stats(REAL_STATS.read_text())
-    assert stats.sim_seconds == pytest.approx(0.000350)
-    assert stats.sim_ticks == 349974768
-    assert stats.instructions == 913881
-    assert stats.cycles == 1223689
-    assert stats.host_seconds == pytest.approx(1.28)
-    # the entries each number came from, by their stats.txt names
-    assert stats.source["simInsts"] == 913881
-    assert stats.source["system.cpu.numCycles"] == 1223689
-    assert "simSeconds" in stats.source
-
-
-def test_parse_old_generation_stats() -> None:
-    stats = parse_stats(OLD_STATS)
-    assert stats.sim_seconds == pytest.approx(0.000421)
-    assert stats.instructions == 995123
-    assert stats.cycles == 1473500
-    assert stats.host_seconds == pytest.approx(3.96)
-    assert set(stats.source) >= {"sim_seconds", "sim_insts", "system.cpu.numCycles"}
-
-
-def test_parse_takes_the_last_dump_and_derives_seconds_from_ticks() -> None:
-    first = OLD_STATS.replace("995123", "1000")
-    last = (
-        OLD_STATS.replace("0.000421", "nan")
-        .replace("sim_seconds", "unrelated")
-        .replace("995123", "2000")
-    )
-    stats = parse_stats(first + last)
-    assert stats.instructions == 2000
-    assert stats.sim_seconds == pytest.approx(421000000 / 1e12)
-
-
-def test_parse_names_what_is_missing() -> None:
-    with pytest.raises(MeasureFailed, match="holds no statistics"):
-        parse_stats("")
-    no_insts = "\n".join(line for line in OLD_STATS.splitlines() if "sim_insts" not in line)
-    with pytest.raises(MeasureFailed, match="lacks simInsts or sim_insts"):
-        parse_stats(no_insts)
-
-
-# -- finding gem5 and building its command line (no simulation) ------------------------------
-
-
-def test_find_gem5_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    on_path = tmp_path / "bin"
-    on_path.mkdir()
-    (on_path / "gem5.fast").write_text("#!/bin/sh\n")
-    (on_path / "gem5.fast").chmod(0o755)
-    monkeypatch.setenv("PATH", str(on_path))
-    monkeypatch.delenv("PIE_GEM5", raising=False)
-    assert find_gem5(Gem5Settings()) == str((on_path / "gem5.fast").resolve())
-    monkeypatch.setenv("PIE_GEM5", "/opt/gem5/build/X86/gem5.opt")
-    assert find_gem5(Gem5Settings()) == "/opt/gem5/build/X86/gem5.opt"
-    assert find_gem5(Gem5Settings(path="/elsewhere/gem5.opt")) == "/elsewhere/gem5.opt"
-    # a relative path (PIE_GEM5=../shared/gem5/gem5.fast) is relative to where pie-lsp runs
-    monkeypatch.chdir(on_path)
-    monkeypatch.setenv("PIE_GEM5", "../bin/gem5.fast")
-    assert find_gem5(Gem5Settings()) == str((on_path / "gem5.fast").resolve())
-    # ... and a symlink is followed (the sandbox shows gem5's real directory only)
-    (tmp_path / "link.fast").symlink_to(on_path / "gem5.fast")
-    monkeypatch.setenv("PIE_GEM5", str(tmp_path / "link.fast"))
-    assert find_gem5(Gem5Settings()) == str((on_path / "gem5.fast").resolve())
-    monkeypatch.delenv("PIE_GEM5")
-    # with a container prefix, what is on this machine's PATH means nothing
-    assert find_gem5(Gem5Settings(prefix=["docker", "run", "img"])) is None
-    assert "pie.simulator.gem5.path" in gem5_missing_error(Gem5Settings(prefix=["x"])).hint
-    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
-    assert find_gem5(Gem5Settings()) is None
-    assert "PIE_GEM5" in gem5_missing_error().hint
+# -- building its command line (no simulation) -------------------------------------------------
 
 
 def test_container_command_fills_the_placeholders(
@@ -434,8 +342,8 @@ def test_identity_is_the_binarys_hash_cached_by_path_size_and_time(
     def no_gem5(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("gem5 was started")
 
-    monkeypatch.setattr(gem5_module, "_IDENTITIES", {})
-    monkeypatch.setattr(gem5_module, "probe_gem5", no_gem5)
+    monkeypatch.setattr(gem5_locate, "_IDENTITIES", {})
+    monkeypatch.setattr(gem5_locate, "probe_gem5", no_gem5)
     assert gem5_identity(str(gem5_path), (), cache) == ident
 
 
@@ -446,7 +354,7 @@ def test_the_probe_writes_nothing_where_it_is_started(
     """gem5 without --outdir leaves m5out/ in the caller's working directory (it once left
     one at the repository's root)."""
     monkeypatch.chdir(tmp_path)
-    version, isas = gem5_module.probe_gem5(str(gem5_path))
+    version, isas = gem5_locate.probe_gem5(str(gem5_path))
     assert "x86" in isas and version[0].isdigit()
     assert list(tmp_path.iterdir()) == []
 
@@ -498,7 +406,7 @@ async def test_a_repeat_is_free(
         started.append(" ".join(map(str, argv)))
         return real_run(argv, *args, **kwargs)
 
-    monkeypatch.setattr(gem5_module, "_IDENTITIES", {})
+    monkeypatch.setattr(gem5_locate, "_IDENTITIES", {})
     monkeypatch.setattr(asyncio, "create_subprocess_exec", spy_exec)
     monkeypatch.setattr(subprocess, "run", spy_run)
     again = await _measurer(settings, gem5_path).measure(binaries["sum"], [case])
