@@ -95,6 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
     measure.add_argument("file", type=Path, metavar="FILE")
     _add_common(measure)
 
+    profile = sub.add_parser(
+        "profile", help="where FILE's time goes: estimated Skylake cycles per line and function"
+    )
+    profile.add_argument("file", type=Path, metavar="FILE")
+    _add_common(profile)
+
     check = sub.add_parser("check", help="measure FILE against a baseline on its tests")
     check.add_argument("file", type=Path, metavar="FILE")
     check.add_argument(
@@ -104,12 +110,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_common(check)
 
-    doctor = sub.add_parser("doctor", help="which tools and backends are available, and fixes")
-    doctor.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
     baseline = sub.add_parser(
         "baseline",
         help="save, show or clear the version of FILE that `check` measures against",
@@ -120,6 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--set", action="append", default=[], metavar="KEY=VALUE", help="e.g. cache.dir=DIR"
     )
 
+    doctor = sub.add_parser("doctor", help="which tools and backends are available, and fixes")
+    doctor.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
         help="check with this setting too (as an editor would send it), e.g. "
         "--set simulator.gem5.path=/opt/gem5/build/X86/gem5.opt",
     )
@@ -316,13 +322,6 @@ def cmd_check(args: argparse.Namespace, out: Console, err: Console) -> int:
     return 0
 
 
-def cmd_measure(args: argparse.Namespace, out: Console, err: Console) -> int:
-    """Measure one program on its tests (verified first, as `optimize` does)."""
-    import time
-
-    from pie_lsp.report import MeasureReport, measure_json, render_measure
-
-    started = time.perf_counter()
 def cmd_baseline(args: argparse.Namespace, out: Console, err: Console) -> int:
     """Save, show or clear the saved baseline (the one the editors save too)."""
     from pie_lsp.baseline import baseline_command
@@ -336,6 +335,13 @@ def cmd_baseline(args: argparse.Namespace, out: Console, err: Console) -> int:
     return 0
 
 
+def cmd_measure(args: argparse.Namespace, out: Console, err: Console) -> int:
+    """Measure one program on its tests (verified first, as `optimize` does)."""
+    import time
+
+    from pie_lsp.report import MeasureReport, measure_json, render_measure
+
+    started = time.perf_counter()
     report = MeasureReport(status="error", path=str(args.file))
     try:
         settings = _settings_for(args)
@@ -360,6 +366,13 @@ def cmd_baseline(args: argparse.Namespace, out: Console, err: Console) -> int:
     else:
         render_measure(report, out if report.status == "ok" else err)
     return 0 if report.status == "ok" else 1
+
+
+def cmd_profile(args: argparse.Namespace, out: Console, err: Console) -> int:
+    """The per-line profile of FILE on its tests (pie_lsp/profile.py does the work)."""
+    from pie_lsp.profile import run_command
+
+    return run_command(args.file, args.tests, _settings_for(args), args.json, out, err)
 
 
 def cmd_settings(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -417,14 +430,15 @@ def cmd_bench(args: argparse.Namespace, out: Console, err: Console) -> int:
 COMMANDS = {
     "optimize": cmd_optimize,
     "check": cmd_check,
+    "baseline": cmd_baseline,
     "measure": cmd_measure,
+    "profile": cmd_profile,
     "doctor": cmd_doctor,
     "settings": cmd_settings,
     "serve": cmd_serve,
     "calibrate": cmd_calibrate,
     "bench": cmd_bench,
 }
-    "baseline": cmd_baseline,
 
 
 def main(argv: Sequence[str] | None = None) -> int:

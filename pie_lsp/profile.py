@@ -697,16 +697,21 @@ def _mega(cycles: float) -> str:
     return f"{cycles / 1e6:.2f} M" if abs(cycles) >= 1e5 else f"{cycles / 1e3:.1f} k"
 
 
+def cycles_text(cycles: float) -> str:
+    """ "1.23 M cycles" (or "45.6 k cycles")."""
+    return f"{_mega(cycles)} cycles"
+
+
 def hint_text(line: LineCost) -> str:
     """The short form the editors show at a hot line: "38% · 1.2 M cycles"."""
-    return f"{line.cost.share:.0%} · {_mega(line.cost.cycles)}cycles"
+    return f"{line.cost.share:.0%} · {_mega(line.cost.cycles)} cycles"
 
 
 def breakdown(line: LineCost) -> str:
     """What a line's cycles are made of (the editors' hover, the CLI's detail)."""
     c = line.cost
     parts = [
-        f"{_mega(c.cycles)}cycles ({c.share:.1%} of the program) in {line.function}",
+        f"{_mega(c.cycles)} cycles ({c.share:.1%} of the program) in {line.function}",
         f"{c.instructions:,.0f} instructions, {c.l1_misses:,.0f} L1 misses, "
         f"{c.ll_misses:,.0f} last-level misses, {c.mispredicts:,.0f} mispredicted branches",
     ]
@@ -729,7 +734,7 @@ def render(profile: Profile, source: str, lines: int, console: Any) -> None:
 
     text = source.splitlines()
     console.print(
-        f"[bold]{markup(profile.path)}[/]: {_mega(profile.total_cycles)}cycles on "
+        f"[bold]{markup(profile.path)}[/]: {_mega(profile.total_cycles)} cycles on "
         f"{profile.tests} tests ({markup(profile.label)}); {profile.user_share:.0%} on its "
         "own lines"
     )

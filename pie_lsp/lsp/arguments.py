@@ -18,7 +18,7 @@ import cattrs
 from attrs import frozen
 from pygls.protocol import default_converter
 
-from pie_lsp.lsp.command_ids import APPLY_RESULT, CHECK_SPEEDUP, OPTIMIZE, SAVE_BASELINE
+from pie_lsp.lsp.command_ids import APPLY_RESULT, CHECK_SPEEDUP, OPTIMIZE, PROFILE, SAVE_BASELINE
 from pie_lsp.text import visible
 
 # What each command's one argument is, for the error when it is missing (pygls would only
@@ -28,6 +28,7 @@ EXPECTED = {
     CHECK_SPEEDUP: "the document URI",
     SAVE_BASELINE: "the document URI",
     APPLY_RESULT: "the result id",
+    PROFILE: "the document URI",
 }
 
 _REPR = reprlib.Repr()

@@ -34,6 +34,12 @@ export const PALETTE_COMMANDS: readonly PaletteCommand[] = [
     server: "pie.saveBaseline",
     busy: "saving the baseline",
   },
+  {
+    id: "pie-lsp.profile",
+    title: "Profile: where the time goes",
+    server: "pie.profile",
+    busy: "profiling",
+  },
   { id: "pie-lsp.showLog", title: "Show log" },
   { id: "pie-lsp.restart", title: "Restart server" },
 ];

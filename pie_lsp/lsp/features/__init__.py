@@ -6,6 +6,8 @@
 - `answers`: codeAction, codeLens and hover, answered from memory only.
 - `commands`: `pie.optimize`, `pie.checkSpeedup`, `pie.saveBaseline`, `pie.applyResult`,
   and cancelling their work.
+- `profile`: `pie.profile` and the inlay hints of its result (its lenses and hovers are
+  answered through `answers`).
 
 Handlers are plain top-level functions taking the server first, so a test can call one
 with a server that never runs a loop.
@@ -13,10 +15,10 @@ with a server that never runs a loop.
 
 from __future__ import annotations
 
-from pie_lsp.lsp.features import answers, commands, documents, lifecycle
+from pie_lsp.lsp.features import answers, commands, documents, lifecycle, profile
 from pie_lsp.lsp.server import PieServer
 
-FEATURES = (lifecycle, documents, answers, commands)
+FEATURES = (lifecycle, documents, answers, commands, profile)
 
 
 def register_all(server: PieServer) -> None:

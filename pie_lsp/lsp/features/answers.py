@@ -10,6 +10,7 @@ from lsprotocol import types
 
 from pie_lsp.lsp import capabilities, delivery
 from pie_lsp.lsp import presentation as show
+from pie_lsp.lsp.features import profile
 from pie_lsp.lsp.server import PieServer
 from pie_lsp.lsp.snapshots import is_cpp
 
@@ -63,19 +64,23 @@ def code_lens(ls: PieServer, params: types.CodeLensParams) -> list[types.CodeLen
         return None
     sha = ls.hash_of(document)
     stored = ls.results.for_text(uri, sha)
-    return show.code_lenses(
+    lenses = show.code_lenses(
         stored.id if stored else None,
         stored.result if stored else None,
         ls.results.speedup_for_text(uri, sha),
         uri,
     )
+    hot = profile.code_lenses(ls, document)  # a profile's hot functions, when shown inline
+    return [*(lenses or []), *hot] if hot else lenses
 
 
 def hover(ls: PieServer, params: types.HoverParams) -> types.Hover | None:
     uri = params.text_document.uri
     document = ls.document(uri)
-    if document is None or params.position.line != 0:
+    if document is None:
         return None
+    if params.position.line != 0:
+        return profile.hover(ls, document, params.position.line)
     sha = ls.hash_of(document)
     stored = ls.results.for_text(uri, sha)
     text = show.hover_markdown(

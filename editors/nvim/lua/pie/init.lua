@@ -2,7 +2,8 @@
 ---
 --- `require("pie").setup({...})` registers the pie-lsp language server for C++ buffers
 --- (`vim.lsp.config` + `vim.lsp.enable` on 0.11+, `vim.lsp.start` from a FileType autocmd on
---- 0.10) and adds :PieOptimize, :PieCheckSpeedup, :PieSaveBaseline, :PieApply and :PieCancel.
+--- 0.10) and adds :PieOptimize, :PieCheckSpeedup, :PieSaveBaseline, :PieApply, :PieProfile
+--- and :PieCancel.
 --- Progress (`$/progress`) is echoed; the speedup shows as a code lens on line 1; rewrites are
 --- previewed as a diff with their speedup and applied only when confirmed (see pie.confirm).
 
@@ -370,6 +371,34 @@ function M.status(bufnr)
   return ""
 end
 
+--- Where the time goes: a profile's hint texts (`pie.profile`'s answer, `hints`: shown when
+--- the setting pie.profile.inline is on) as end-of-line virtual text, until the buffer changes.
+M.profile_ns = vim.api.nvim_create_namespace("pie_profile")
+
+function M.show_profile(bufnr, result)
+  vim.api.nvim_buf_clear_namespace(bufnr, M.profile_ns, 0, -1)
+  if type(result) ~= "table" or type(result.hints) ~= "table" or #result.hints == 0 then
+    return
+  end
+  local count = vim.api.nvim_buf_line_count(bufnr)
+  for _, hint in ipairs(result.hints) do
+    if type(hint.line) == "number" and hint.line >= 0 and hint.line < count then
+      vim.api.nvim_buf_set_extmark(bufnr, M.profile_ns, hint.line, 0, {
+        virt_text = { { "  " .. tostring(hint.text), "Comment" } },
+        virt_text_pos = "eol",
+      })
+    end
+  end
+  vim.api.nvim_create_autocmd({ "TextChanged", "TextChangedI" }, {
+    group = augroup,
+    buffer = bufnr,
+    once = true,
+    callback = function()
+      vim.api.nvim_buf_clear_namespace(bufnr, M.profile_ns, 0, -1)
+    end,
+  })
+end
+
 local COMMANDS = {
   PieOptimize = { "pie.optimize", "Find a faster, test-verified version of this C++ program" },
   PieCheckSpeedup = { "pie.checkSpeedup", "Measure this buffer against git HEAD or the saved baseline" },
@@ -383,6 +412,14 @@ local function register_commands()
       M.execute(spec[1], 0)
     end, { desc = spec[2] })
   end
+  vim.api.nvim_create_user_command("PieProfile", function()
+    local bufnr = vim.api.nvim_get_current_buf()
+    M.execute("pie.profile", bufnr, function(err, result)
+      if not err then
+        M.show_profile(bufnr, result)
+      end
+    end)
+  end, { desc = "Where this program's time goes: estimated Skylake cycles per line (pie.profile)" })
   vim.api.nvim_create_user_command("PieCancel", function()
     if M.cancel(0) == 0 then
       notify("nothing is running for this buffer")
