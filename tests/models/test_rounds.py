@@ -14,7 +14,16 @@ import pytest
 from pie_lsp.pipeline import OptimizeResult, Pipeline, Step
 from pie_lsp.settings import Settings
 
-from .fake_openai_server import FakeOpenAIServer, by_content, conversation, serving, tokens
+from .fake_openai_server import (
+    FakeOpenAIServer,
+    Reply,
+    asked,
+    by_content,
+    completion,
+    conversation,
+    serving,
+    tokens,
+)
 from .test_openai import FAST, WRONG, range_sum_tests
 
 # Correct, and between SLOW and FAST: sums of blocks of 64 (O(n/64 + 64) a query).
@@ -192,3 +201,33 @@ async def test_the_rounds_are_part_of_the_cached_results_key(tmp_path: Path) -> 
     assert not once.cached and again.cached and not more.cached
     assert once.optimized_source == again.optimized_source == MEDIUM
     assert more.optimized_source == FAST
+
+
+async def test_crossover_shows_the_two_best_and_its_answer_is_verified(tmp_path: Path) -> None:
+    path = range_sum_tests(tmp_path / "ranges")
+    combined = FAST.replace("int main() {", "// both ideas combined\nint main() {", 1)
+
+    def script(seen: int, body: dict[str, Any]) -> Reply:
+        question = asked(body)
+        n = int(body.get("n", 1))
+        if "combines the improvements of both" in question:
+            texts = [combined] * n
+        elif "Attempt" in question:
+            texts = [MEDIUM] * n
+        else:
+            texts = [MEDIUM, FAST][:n]
+        return Reply(body=completion(texts))
+
+    with serving({"learner": script}) as server:
+        settings = settings_for(server, tmp_path, rounds=2, crossover=True)
+        result = await optimize(settings, path)
+    first, *others = (p.body for p in server.posts())
+    assert first["n"] == 2 and len(others) == 2  # round 2: one feedback, one crossover
+    crossover = next(b["prompt"] for b in others if "combines the improvements" in b["prompt"])
+    assert FAST.rstrip() in crossover and MEDIUM.rstrip() in crossover
+    assert crossover.index(FAST.rstrip()) < crossover.index(MEDIUM.rstrip())  # best first
+    by_origin = {c.origin: c for c in result.candidates}
+    made = by_origin["openai:r2-x-sample-0"]
+    assert made.status in ("faster", "not-faster") and made.tests_passed == 2
+    assert made.description.endswith("round 2 (combining the two best)")
+    assert by_origin["openai:r2-sample-0"].reason == "same text as openai:sample-0"
