@@ -9,7 +9,9 @@ fitted on the plan's fit data only and reported on its held-out data:
 - v1 as shipped: the previous machine file's costs (fitted on the calibration set), host CPU;
 - v1 refit: the same cost parameters, refitted on this plan's fit data, host CPU;
 - + cause 1: glibc shown gem5's CPU (and the start-up difference removed), same parameters;
-- + cause 2: also priced by instruction class (division, multiplication, FP, memory access).
+- + cause 2: also priced by instruction class (division, multiplication, FP, memory access);
+  divisions priced per instruction by operand size (estimate v2);
+- + cause 3: divisions priced per gem5 micro-op, from the quotients (estimate v3).
 
 Figures go to stdout as a Markdown table (docs/ESTIMATE.md) and, with --json, to a file.
 """
@@ -54,6 +56,13 @@ V1_PARAMETERS = (
     "mispredicts",
     "per_run",
 )
+# Estimate v2's parameters: today's, with integer division priced per executed instruction
+# by operand size instead of per gem5 micro-op.
+V2_PARAMETERS = {
+    **{name: members for name, members in COST_PARAMETERS.items() if name != "div_uops"},
+    "div64": ("div64",),
+    "div32": ("div32",),
+}
 
 
 def pct(value: float | None) -> str:
@@ -112,10 +121,12 @@ def main() -> int:
             calibrate(plan.fit, plan.held_out, gem5_cpu, machine, machine_path, V1_PARAMETERS),
         ),
         (
-            "+ cause 2: instruction classes priced",
-            calibrate(
-                plan.fit, plan.held_out, gem5_cpu, machine, machine_path, list(COST_PARAMETERS)
-            ),
+            "+ cause 2: instruction classes priced (v2: division per instruction)",
+            calibrate(plan.fit, plan.held_out, gem5_cpu, machine, machine_path, tied=V2_PARAMETERS),
+        ),
+        (
+            "+ cause 3: division per gem5 micro-op (v3)",
+            calibrate(plan.fit, plan.held_out, gem5_cpu, machine, machine_path),
         ),
     ]
     print(

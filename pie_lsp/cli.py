@@ -416,9 +416,25 @@ def cmd_serve(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace, out: Console, err: Console) -> int:
-    from pie_lsp.calibrate import run_calibrate
+    from attrs import asdict
 
-    return run_calibrate(args, out)
+    from pie_lsp import calibrate
+    from pie_lsp.calibrate_report import render_calibration
+
+    where = {"programs": args.programs, "checks": args.check}
+    with err.status(f"Measuring {calibrate.total_runs(args.table, **where)} runs…") as status:
+
+        def progress(done: int, total: int) -> None:
+            status.update(f"Measured {done}/{total} runs with the estimate…")
+
+        result = calibrate.run(
+            args.table, **where, write=args.write, jobs=args.jobs, progress=progress
+        )
+    if args.json:
+        print(json.dumps(asdict(result), indent=2))
+    else:
+        render_calibration(result, out)
+    return 0
 
 
 def cmd_bench(args: argparse.Namespace, out: Console, err: Console) -> int:

@@ -15,7 +15,11 @@ what gem5 runs, not what this host runs:
 - **Latency the counts cannot see.** Per-instruction execution counts are mapped to
   instruction classes (integer division by operand size, multiplication, FP add/multiply,
   FP divide and square root) by disassembling the executed addresses of the binary with
-  capstone, so that a 64-bit `div` is priced like the tens of cycles it costs in gem5.
+  capstone, so that an FP divide or a bit scan is priced like what it costs in gem5.
+- **Division as gem5 runs it.** gem5's x86 `div`/`idiv` are microcode loops whose length
+  depends on the quotient; a second, light valgrind run under a tool of our own
+  (`divisions.py`, `pie_div.c`) counts gem5's micro-ops of every division, and those are
+  priced, not the divisions.
 
 Estimated cycles = sum of cost x feature over the run's features, with the costs of the
 machine file (fitted against gem5 by `pie-lsp calibrate`; see docs/ESTIMATE.md). Raw counts
@@ -41,12 +45,17 @@ from attrs import evolve
 from pie_lsp.build import Binary
 from pie_lsp.cache import digest
 from pie_lsp.errors import ToolMissing
-from pie_lsp.measure import MeasureFailed, Measurer, TestTiming, load_machine
+from pie_lsp.measure import MeasureFailed, Measurer, TestTiming, divisions, load_machine
 from pie_lsp.measure.bound import MEASURE_WALL, bounded, timed_out_reason
+from pie_lsp.measure.divisions import DEFAULT_MICRO_OPS
+from pie_lsp.sandbox import Limits
 from pie_lsp.verify import TestCase, compare_outputs, run_limits
 
-# The model's version: part of every label and cache key. 1 was cachegrind totals only.
-ESTIMATE_VERSION = 2
+# The model's version: part of every label and cache key. 1 was cachegrind totals only,
+# 2 added instruction classes and gem5's CPU for glibc, 3 prices gem5's division micro-ops.
+ESTIMATE_VERSION = 3
+# The format of the cached callgrind counts (unchanged since v2, so they are reused).
+COUNTS_VERSION = 2
 
 CACHEGRIND_EVENTS = (
     "Ir",
@@ -92,6 +101,7 @@ FEATURES = (
     "memory_accesses",
     "branches",
     *INSTRUCTION_CLASSES,
+    "div_uops",
 )
 
 
@@ -99,9 +109,10 @@ FEATURES = (
 # per-run constant. Tying is physical: a miss that hits the last level costs about the same
 # from the I-side as from the D-side; a mispredicted indirect branch flushes the pipeline
 # like a conditional one; FP add, multiply and conversion all have 4-5 cycle latencies, and
-# divide and square root share the one unpipelined FP divider. Division is split by operand
-# size because gem5 runs x86 `div` as a microcode loop whose length follows the size.
-# Bit scans (bsf/bsr: __builtin_ctz, __lg) are microcode sequences in gem5 too.
+# divide and square root share the one unpipelined FP divider. Integer division is priced
+# per gem5 micro-op (divisions.py: the microcode loop's length follows the quotient), not
+# per instruction; the div64/div32 counts stay as features, unpriced. Bit scans
+# (bsf/bsr: __builtin_ctz, __lg) are microcode sequences in gem5 too.
 # Memory accesses and branches are priced apart from plain instructions: ALU-dense loops run
 # above one instruction per cycle in gem5, loads, stores and branches below.
 COST_PARAMETERS: dict[str, tuple[str, ...]] = {
@@ -113,8 +124,7 @@ COST_PARAMETERS: dict[str, tuple[str, ...]] = {
     "mispredicts": ("branch_mispredicts", "indirect_mispredicts"),
     "memory_accesses": ("memory_accesses",),
     "branches": ("branches",),
-    "div64": ("div64",),
-    "div32": ("div32",),
+    "div_uops": ("div_uops",),
     "int_mul": ("int_mul",),
     "bit_scan": ("bit_scan",),
     "fp_arith": ("fp_add", "fp_mul", "fp_convert", "x87"),
@@ -123,18 +133,25 @@ COST_PARAMETERS: dict[str, tuple[str, ...]] = {
 }
 
 
-def parameter_values(counts: Mapping[str, float], startup: float = 0.0) -> dict[str, float]:
-    """The fit's regressors for one run: each parameter's features summed (per_run = 1)."""
+def parameter_values(
+    counts: Mapping[str, float],
+    startup: float = 0.0,
+    tied: Mapping[str, tuple[str, ...]] = COST_PARAMETERS,
+) -> dict[str, float]:
+    """The fit's regressors for one run: each parameter's features summed (per_run = 1).
+    `tied` is the parameterisation (an earlier model's, in benchmarks/estimate_agreement)."""
     feats = features(counts, startup)
     feats["per_run"] = 1.0
-    return {name: sum(feats[f] for f in members) for name, members in COST_PARAMETERS.items()}
+    return {name: sum(feats[f] for f in members) for name, members in tied.items()}
 
 
-def expand_costs(parameters: Mapping[str, float]) -> dict[str, float]:
+def expand_costs(
+    parameters: Mapping[str, float], tied: Mapping[str, tuple[str, ...]] = COST_PARAMETERS
+) -> dict[str, float]:
     """Per-feature costs (the machine file's form) from fitted per-parameter costs."""
     return {
         feature: float(parameters.get(name, 0.0))
-        for name, members in COST_PARAMETERS.items()
+        for name, members in tied.items()
         for feature in members
     }
 
@@ -156,6 +173,10 @@ def features(counts: Mapping[str, float], startup: float = 0.0) -> dict[str, flo
     }
     for name in INSTRUCTION_CLASSES:
         feats[name] = counts.get(name, 0.0)
+    # counts without a division profile (a profile's per-line costs): the short form each
+    feats["div_uops"] = counts.get(
+        "div_uops", DEFAULT_MICRO_OPS * (feats["div64"] + feats["div32"])
+    )
     return feats
 
 
@@ -407,10 +428,21 @@ class EstimateMeasurer(Measurer):
             json.dumps(sorted(EXCLUDED_FUNCTIONS)),
         )
 
+    def divisions_digest(self) -> str:
+        """Everything besides binary and input that changes the division profile."""
+        return digest(
+            self.valgrind,
+            self.tunables,
+            json.dumps(self.division_command()),
+            divisions.SOURCE.read_bytes(),
+            str(divisions.PROFILE_MIN_DIVISIONS),
+        )
+
     def config_digest(self) -> str:
         # what anything priced (a timing, a pipeline result) depends on: counts and costs
         return digest(
             self.counts_digest(),
+            self.divisions_digest(),
             costs_digest(self.costs),
             str(self.startup),
             str(ESTIMATE_VERSION),
@@ -445,7 +477,14 @@ class EstimateMeasurer(Measurer):
         return env
 
     async def counts(self, binary: Binary, case: TestCase) -> dict[str, float]:
-        """Raw counts of one run (uncached): valgrind's events and instruction classes."""
+        """Raw counts of one run (uncached): valgrind's events, instruction classes and
+        gem5's division micro-ops."""
+        counts = await self.callgrind_counts(binary, case)
+        counts.update(await self.division_counts(binary, case, counts))
+        return counts
+
+    async def callgrind_counts(self, binary: Binary, case: TestCase) -> dict[str, float]:
+        """callgrind's events and the instruction classes of one run (uncached)."""
         text = await self.callgrind_output(binary, case)
         counts = parse_cachegrind(text)
         for event, value in excluded_costs(text).items():
@@ -454,15 +493,71 @@ class EstimateMeasurer(Measurer):
         counts.update(class_counts(executed, self.classes(binary, executed)))
         return counts
 
-    async def callgrind_output(self, binary: Binary, case: TestCase) -> str:
-        """callgrind's output file of one run (uncached), its output checked against the
-        test's: what `counts` prices, and what pie_lsp/profile.py maps to source lines."""
-        limits = evolve(
+    async def division_counts(
+        self, binary: Binary, case: TestCase, counts: Mapping[str, float]
+    ) -> dict[str, float]:
+        """gem5's micro-ops of the run's divisions: profiled when there are enough of them
+        to matter (divisions.py), else the short form each (uncached)."""
+        executed = counts["div64"] + counts["div32"]
+        if executed > divisions.PROFILE_MIN_DIVISIONS:
+            return await self.division_profile(binary, case)
+        return divisions.counts_without_profile(executed)
+
+    def valgrind_limits(self) -> Limits:
+        return evolve(
             run_limits(self.settings),
             timeout=self.settings.simulator.estimate.timeout,
             memory_mb=self.settings.tests.memory_mb * 2 + 1024,  # valgrind's own share
         )
-        limits, is_bound = bounded(limits, case.name)  # a candidate: the original's time
+
+    def division_command(self) -> list[str]:
+        return [
+            "/bin/sh",
+            "-c",
+            f'exec "$0" "$@" < {INPUT_NAME}',
+            self.valgrind,
+            f"--tool={divisions.TOOL}",
+            "--vgdb=no",
+            "--log-file=div.log",
+            "./prog",
+        ]
+
+    async def division_profile(self, binary: Binary, case: TestCase) -> dict[str, float]:
+        """gem5's micro-ops of the run's divisions (divisions.py): a second run of the
+        program under the pie-div valgrind tool (only divisions instrumented)."""
+        built = divisions.tool_directory(
+            str(self.cache.directory), self.settings.build.compiler, self.valgrind
+        )
+        limits, _ = bounded(self.valgrind_limits(), case.name)
+        with self.sandbox.scratch("estimate") as work:
+            exe = work / "prog"
+            exe.write_bytes(binary.data)
+            exe.chmod(0o755)
+            (work / INPUT_NAME).write_bytes(case.input_bytes)
+            lib = divisions.prepare(work, built)
+            run = await self.sandbox.run(
+                self.division_command(),
+                cwd=work,
+                limits=limits,
+                env={**self.environment(work), "VALGRIND_LIB": str(lib)},
+            )
+            log = work / "div.log"
+            if not run.ok or not log.is_file():
+                raise MeasureFailed(
+                    f"test {case.name} under the division profiler {run.describe()}",
+                    hint="raise pie.simulator.estimate.timeout for long tests"
+                    if run.timed_out
+                    else "see the log for valgrind's output",
+                    details=run.stderr_tail(20),
+                )
+            return divisions.counts_from_log(log.read_text())
+
+    async def callgrind_output(self, binary: Binary, case: TestCase) -> str:
+        """callgrind's output file of one run (uncached), its output checked against the
+        test's: what `counts` prices, and what pie_lsp/profile.py maps to source lines."""
+        limits, is_bound = bounded(
+            self.valgrind_limits(), case.name
+        )  # a candidate: the original's time
         with self.sandbox.scratch("estimate") as work:
             exe = work / "prog"
             exe.write_bytes(binary.data)
@@ -523,19 +618,32 @@ class EstimateMeasurer(Measurer):
         )
 
     async def measure_test(self, binary: Binary, case: TestCase) -> TestTiming:
-        # Cache raw counts, not cycles: refitting the costs must not need new runs.
-        key = f"counts{ESTIMATE_VERSION}:" + digest(
+        # Cache raw counts, not cycles: refitting the costs must not need new runs. The
+        # callgrind counts and the division profile are cached apart (a new profiler
+        # reuses the callgrind runs); each records how long it took, and their sum bounds
+        # a candidate's measurement (measure/bound.py).
+        key = f"counts{COUNTS_VERSION}:" + digest(
             self.counts_digest(), binary.sha256, case.input_bytes
         )
         counts = self.cache.get(key)
         if not isinstance(counts, dict):
             async with self.slots:
                 started = time.perf_counter()
-                counts = await self.counts(binary, case)
-                # how long measuring took bounds a candidate's measurement (measure/bound.py)
+                counts = await self.callgrind_counts(binary, case)
                 counts = {**counts, MEASURE_WALL: time.perf_counter() - started}
             self.cache.set(key, counts)
-        return self.timing(case.name, counts)
+        div_key = f"divisions{divisions.VERSION}:" + digest(
+            self.divisions_digest(), binary.sha256, case.input_bytes
+        )
+        div = self.cache.get(div_key)
+        if not isinstance(div, dict):
+            async with self.slots:
+                started = time.perf_counter()
+                div = await self.division_counts(binary, case, counts)
+                div = {**div, MEASURE_WALL: time.perf_counter() - started}
+            self.cache.set(div_key, div)
+        wall = counts.get(MEASURE_WALL, 0.0) + div.get(MEASURE_WALL, 0.0)
+        return self.timing(case.name, {**counts, **div, MEASURE_WALL: wall})
 
 
 def read_counts_file(path: Path) -> dict[str, float]:

@@ -1,0 +1,186 @@
+"""gem5's micro-op count of x86 integer division, from the quotients a run computes.
+
+gem5 runs DIV and IDIV as microcode loops whose length depends on the quotient (see
+`pie_div.c`): a 64-bit `idiv` with a small quotient is 29 micro-ops, one whose quotient has
+many 1 bits up to 59. One price per division cannot know which, so the estimate counts
+the micro-ops: a second, light valgrind run of the program under `pie-div`, a valgrind tool
+of our own that sees every division's quotient, gives per division site the number of
+divisions and of microcode loop iterations; `micro_ops` turns them into gem5's count.
+
+The tool is compiled once per valgrind installation (with the configured compiler, against
+the headers and static libraries Debian's `valgrind` package ships) into the cache
+directory. Only divisions are instrumented, so the run costs a fraction of callgrind's; it
+is skipped when the callgrind run executed at most `PROFILE_MIN_DIVISIONS` divisions
+(glibc's start-up executes six), whose micro-ops are then taken as the short form.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Mapping
+from pathlib import Path
+
+from pie_lsp.cache import digest
+from pie_lsp.errors import ToolMissing
+
+# Bump when what the profile's counts mean changes (the source's digest keys them too).
+VERSION = 1
+TOOL = "pie-div"
+PLATFORM = "amd64-linux"
+SOURCE = Path(__file__).with_name("pie_div.c")
+# Fewer divisions than this in a run: no second run (their micro-ops cannot matter).
+PROFILE_MIN_DIVISIONS = 64
+
+# gem5's micro-ops per division outside the loop, by kind (multiply_and_divide.py, register
+# forms; a memory operand adds one load, which callgrind counts as a memory access):
+# DIV: div1, div2i, div2, divq, divr; IDIV adds 19 for the signs of operands and results.
+SETUP_MICRO_OPS = {"u32": 5, "s32": 24, "u64": 5, "s64": 24}
+# Each loop iteration: four div2 steps and the micro-branch.
+LOOP_MICRO_OPS = 5
+# A division seen only by callgrind (a run below PROFILE_MIN_DIVISIONS): unsigned, one loop.
+DEFAULT_MICRO_OPS = SETUP_MICRO_OPS["u64"] + LOOP_MICRO_OPS
+
+_LINE = re.compile(r"pie-div (0x[0-9a-f]+|0) (u32|s32|u64|s64) (\d+) (\d+)")
+
+
+def parse_log(text: str) -> dict[str, tuple[int, int]]:
+    """Per kind, (divisions, loop iterations) from the tool's log."""
+    totals = {kind: (0, 0) for kind in SETUP_MICRO_OPS}
+    for match in _LINE.finditer(text):
+        kind, count, loops = match.group(2), int(match.group(3)), int(match.group(4))
+        before = totals[kind]
+        totals[kind] = (before[0] + count, before[1] + loops)
+    return totals
+
+
+def micro_ops(totals: Mapping[str, tuple[int, int]]) -> float:
+    """gem5's micro-ops of all the divisions of a run."""
+    return float(
+        sum(SETUP_MICRO_OPS[k] * n + LOOP_MICRO_OPS * loops for k, (n, loops) in totals.items())
+    )
+
+
+def counts_from_log(text: str) -> dict[str, float]:
+    """The raw counts a run adds: `div_uops` and, per kind, divisions and loop iterations."""
+    totals = parse_log(text)
+    counts = {"div_uops": micro_ops(totals)}
+    for kind, (n, loops) in totals.items():
+        counts[f"div_{kind}"] = float(n)
+        counts[f"div_{kind}_loops"] = float(loops)
+    return counts
+
+
+def counts_without_profile(divisions: float) -> dict[str, float]:
+    """The counts of a run with too few divisions to profile: the short form each."""
+    return {"div_uops": DEFAULT_MICRO_OPS * divisions}
+
+
+def _valgrind_dirs() -> tuple[Path, Path]:
+    """valgrind's tool directory (callgrind-amd64-linux, ...) and the directory of its
+    static libraries for tools (libcoregrind-amd64-linux.a)."""
+    candidates = [
+        os.environ.get("VALGRIND_LIB", ""),
+        "/usr/libexec/valgrind",
+        "/usr/lib/x86_64-linux-gnu/valgrind",
+        "/usr/lib/valgrind",
+        "/usr/lib64/valgrind",
+        "/usr/local/libexec/valgrind",
+        "/usr/local/lib/valgrind",
+    ]
+    tools = next(
+        (Path(c) for c in candidates if c and (Path(c) / f"callgrind-{PLATFORM}").exists()), None
+    )
+    libs = next(
+        (Path(c) for c in candidates if c and (Path(c) / f"libcoregrind-{PLATFORM}.a").exists()),
+        None,
+    )
+    if (
+        tools is None
+        or libs is None
+        or not Path("/usr/include/valgrind/pub_tool_basics.h").exists()
+    ):
+        raise ToolMissing(
+            "the estimate's division profile needs valgrind's tool libraries and headers "
+            f"(libcoregrind-{PLATFORM}.a, /usr/include/valgrind/pub_tool_basics.h)",
+            hint="install Debian's valgrind package (it ships them), or valgrind-devel elsewhere",
+        )
+    return tools, libs
+
+
+@functools.cache
+def tool_directory(cache_root: str, compiler: str, valgrind: str) -> Path:
+    """A directory holding the built tool, named by what it was built from (built once)."""
+    _, libs = _valgrind_dirs()
+    source = SOURCE.read_bytes()
+    key = digest(
+        source,
+        compiler,
+        valgrind,
+        str(libs),
+        str((libs / f"libcoregrind-{PLATFORM}.a").stat().st_mtime_ns),
+    )[:16]
+    target = Path(cache_root) / "valgrind-tools" / key
+    binary = target / f"{TOOL}-{PLATFORM}"
+    if binary.is_file():
+        return target
+    target.mkdir(parents=True, exist_ok=True)
+    partial = target / f".{binary.name}.{os.getpid()}"
+    command = [
+        compiler,
+        "-x",
+        "c",
+        "-std=gnu99",
+        "-O2",
+        "-fno-stack-protector",
+        "-fno-builtin",
+        "-fno-pic",
+        "-fno-PIE",
+        "-fno-strict-aliasing",
+        "-DVGA_amd64=1",
+        "-DVGO_linux=1",
+        "-DVGP_amd64_linux=1",
+        "-DVGPV_amd64_linux_vanilla=1",
+        "-I/usr/include/valgrind",
+        str(SOURCE),
+        "-x",
+        "none",
+        "-static",
+        "-nodefaultlibs",
+        "-nostartfiles",
+        "-no-pie",
+        "-u",
+        "_start",
+        "-Wl,--build-id=none",
+        "-Wl,-Ttext-segment=0x58000000",  # valgrind's tool load address (valgrind.pc)
+        "-o",
+        str(partial),
+        f"-L{libs}",
+        f"-lcoregrind-{PLATFORM}",
+        f"-lvex-{PLATFORM}",
+        "-lgcc",
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    if result.returncode != 0:
+        raise ToolMissing(
+            f"could not build the estimate's division profiler ({TOOL}) against valgrind",
+            hint="check that valgrind's tool libraries and a C compiler are installed",
+            details=result.stderr[-2000:],
+        )
+    partial.replace(binary)  # atomic: a concurrent build finds a whole file or none
+    return target
+
+
+def prepare(work: Path, built: Path) -> Path:
+    """A VALGRIND_LIB directory inside the run's scratch directory (visible in the sandbox):
+    valgrind's own files by symbolic link, the tool copied."""
+    tools, _ = _valgrind_dirs()
+    lib = work / "vglib"
+    lib.mkdir()
+    for entry in tools.iterdir():
+        (lib / entry.name).symlink_to(entry)
+    shutil.copy2(built / f"{TOOL}-{PLATFORM}", lib / f"{TOOL}-{PLATFORM}")
+    return lib
