@@ -6,6 +6,9 @@ speedups per test."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -231,3 +234,21 @@ async def test_crossover_shows_the_two_best_and_its_answer_is_verified(tmp_path:
     assert made.status in ("faster", "not-faster") and made.tests_passed == 2
     assert made.description.endswith("round 2 (combining the two best)")
     assert by_origin["openai:r2-sample-0"].reason == "same text as openai:sample-0"
+
+
+def test_cli_rounds_flag_and_the_cost_in_the_json(tmp_path: Path) -> None:
+    path = range_sum_tests(tmp_path / "ranges")
+    with serving({"learner": by_content(LEARNER, WRONG)}) as server:
+        done = subprocess.run(
+            [sys.executable, "-m", "pie_lsp", "optimize", str(path), "--model", "openai",
+             "--model-url", server.url, "--model-name", "learner", "--samples", "1",
+             "--rounds", "3", "--simulator", "estimate", "--set", "tests.derived=0",
+             "--set", f"cache.dir={tmp_path / 'cache'}", "--json"],
+            capture_output=True, text=True, timeout=600, check=False,
+        )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["status"] == "optimized" and result["optimized_source"] == FAST
+    assert result["rounds"] == 3 and result["model_calls"] == len(server.posts()) == 3
+    assert result["tokens"] > 0 and result["partial"] is False
+    assert "model: 3 model calls" in " ".join(result["notes"])
