@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build, check and package the VS Code extension offline (npm registry only), as CI does:
 # npm ci, type-check/compile, lint, unit tests under Node (no VS Code), the settings drift
-# check against the server's settings tree, and `vsce package` to pie-lsp.vsix.
+# check against the server's settings tree, and `vsce package` to pie-lsp.vsix (one esbuild
+# bundle). tests/editors/test_code_server.py installs that .vsix in a real VS Code.
 # Exits non-zero on the first failure.
 #
 # Environment: PIE_PYTHON, a Python with pie-lsp installed (default: the repository's .venv);
@@ -53,16 +54,17 @@ say "lint (eslint)"
 npx eslint --max-warnings=0 .
 say "unit tests (node --test)"
 node --test --test-reporter=spec out/test/
-say "package (vsce)"
-rm -f pie-lsp.vsix
+say "package (vsce; its vscode:prepublish bundles the extension with esbuild)"
+rm -rf pie-lsp.vsix dist
 npx vsce package --allow-missing-repository --out pie-lsp.vsix >/dev/null
 listing="$(npx vsce ls)"
-for needed in out/src/extension.js out/client-settings.json package.json README.md \
-    node_modules/vscode-languageclient/package.json; do
+for needed in dist/extension.js package.json README.md; do
     grep -qx "$needed" <<<"$listing" || { echo "pie-lsp.vsix lacks $needed" >&2; exit 1; }
 done
-if grep -q '^out/test/' <<<"$listing"; then
-    echo "pie-lsp.vsix ships the unit tests; fix .vscodeignore" >&2
+# one bundle: no out/ (tests, unbundled code) and no node_modules/ (inside the bundle)
+if grep -q '^out/\|^node_modules/\|^src/' <<<"$listing"; then
+    echo "pie-lsp.vsix ships more than the bundle; fix .vscodeignore:" >&2
+    grep '^out/\|^node_modules/\|^src/' <<<"$listing" | head >&2
     exit 1
 fi
 say "built $HERE/pie-lsp.vsix ($(du -k pie-lsp.vsix | cut -f1) KiB)"

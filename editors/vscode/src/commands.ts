@@ -1,16 +1,19 @@
 /**
- * The extension's palette commands and the server commands they send.
+ * The extension's commands and the server commands they send: one `pie.` namespace, as the
+ * settings have.
  *
- * vscode-languageclient registers every command the server announces (`pie.optimize`, ...)
- * as a VS Code command of the same ID, for code lenses and code actions to call. The palette
- * commands therefore live under their own prefix (`pie-lsp.`): they pick the active C++
- * document and send `workspace/executeCommand` with its URI as the first argument.
+ * The server's own lenses and code actions call `pie.optimize` and `pie.checkSpeedup` with the
+ * document's URI; the palette calls the same IDs with no arguments. The extension registers
+ * these IDs itself (vscode-languageclient is told not to, see extension.ts), so one handler
+ * serves the palette, the lightbulb and the lens, and the status bar sees every run. With no
+ * URI the active C++ document is meant. The server's other commands (`pie.applyResult`) stay
+ * registered by vscode-languageclient.
  *
  * No `vscode` import here: this module is unit-tested under plain Node.
  */
 
 export interface PaletteCommand {
-  /** The VS Code command ID (contributed in package.json). */
+  /** The VS Code command ID (contributed in package.json; the server's ID when it sends one). */
   id: string;
   /** The palette title, shown as "PIE: <title>". */
   title: string;
@@ -21,27 +24,22 @@ export interface PaletteCommand {
 }
 
 export const PALETTE_COMMANDS: readonly PaletteCommand[] = [
-  { id: "pie-lsp.optimize", title: "Optimize program", server: "pie.optimize", busy: "optimizing" },
+  { id: "pie.optimize", title: "Optimize program", server: "pie.optimize", busy: "optimizing" },
   {
-    id: "pie-lsp.checkSpeedup",
+    id: "pie.checkSpeedup",
     title: "Check speedup vs HEAD",
     server: "pie.checkSpeedup",
     busy: "measuring",
   },
   {
-    id: "pie-lsp.saveBaseline",
+    id: "pie.saveBaseline",
     title: "Save speedup baseline",
     server: "pie.saveBaseline",
     busy: "saving the baseline",
   },
-  {
-    id: "pie-lsp.profile",
-    title: "Profile: where the time goes",
-    server: "pie.profile",
-    busy: "profiling",
-  },
-  { id: "pie-lsp.showLog", title: "Show log" },
-  { id: "pie-lsp.restart", title: "Restart server" },
+  { id: "pie.profile", title: "Profile: where the time goes", server: "pie.profile", busy: "profiling" },
+  { id: "pie.showLog", title: "Show log" },
+  { id: "pie.restart", title: "Restart server" },
 ];
 
 /** The server commands the extension relies on (the server must announce them). */
@@ -51,15 +49,31 @@ export const SERVER_COMMANDS: readonly string[] = PALETTE_COMMANDS.flatMap((c) =
 
 export const CPP_LANGUAGES: readonly string[] = ["cpp"];
 
-/** The `workspace/executeCommand` params for a palette command on a document. */
+/** The announced server commands vscode-languageclient may register: those the extension does not. */
+export function commandsForClient(announced: readonly string[]): string[] {
+  return announced.filter((command) => !SERVER_COMMANDS.includes(command));
+}
+
+/**
+ * The document a command is for: the URI a lens or code action passed as its first argument,
+ * else (from the palette or a keybinding) undefined: the active editor's.
+ */
+export function targetUri(args: readonly unknown[]): string | undefined {
+  const first = args[0];
+  return typeof first === "string" && /^[a-z][a-z0-9+.-]*:/i.test(first) ? first : undefined;
+}
+
+/** The `workspace/executeCommand` params for a command on a document (`args` as given). */
 export function executeParams(
   command: PaletteCommand,
   documentUri: string,
+  args: readonly unknown[] = [],
 ): { command: string; arguments: unknown[] } {
   if (command.server === undefined) {
     throw new Error(`${command.id} is not a server command`);
   }
-  return { command: command.server, arguments: [documentUri] };
+  // the lens/action's arguments as the server made them; the palette's: just the document
+  return { command: command.server, arguments: targetUri(args) === undefined ? [documentUri] : [...args] };
 }
 
 /**

@@ -2,7 +2,8 @@
  * How the extension starts the language server, and how it finds out that it cannot.
  *
  * Order: `pie.serverPath` (a pie-lsp executable) > `pie.interpreter` (a Python that has
- * pie-lsp: `python -m pie_lsp serve`) > `pie-lsp` on PATH. Before starting the server the
+ * pie-lsp: `python -m pie_lsp serve`) > the interpreter chosen in the Python extension, when
+ * it is installed (as Microsoft's python-tools extension template does) > `pie-lsp` on PATH. Before starting the server the
  * extension runs the same command with `--version` so that a wrong path or a Python without
  * pie-lsp gives one clear message with the fix, not a server that crashes five times.
  *
@@ -16,14 +17,16 @@ import * as path from "node:path";
 export interface ServerCommand {
   command: string;
   args: string[];
-  /** Which setting chose it, for messages: "pie.serverPath", "pie.interpreter" or "PATH". */
-  source: "pie.serverPath" | "pie.interpreter" | "PATH";
+  /** What chose it, for messages: a setting, the Python extension's interpreter, or PATH. */
+  source: "pie.serverPath" | "pie.interpreter" | "Python extension" | "PATH";
 }
 
 export interface ResolveOptions {
   serverPath?: string | null;
   interpreter?: string | null;
   workspaceFolder?: string;
+  /** The interpreter selected in the Python extension (ms-python.python), if any. */
+  pythonExtension?: string;
   env: NodeJS.ProcessEnv;
   platform?: NodeJS.Platform;
   home?: string;
@@ -149,6 +152,10 @@ export function resolveServerCommand(
     }
     return { command: found, args: ["-m", "pie_lsp", "serve"], source: "pie.interpreter" };
   }
+  const selected = options.pythonExtension;
+  if (selected !== undefined && selected !== "" && isExecutable(selected)) {
+    return { command: selected, args: ["-m", "pie_lsp", "serve"], source: "Python extension" };
+  }
   const onPath = findOnPath("pie-lsp", options.env, platform, isExecutable);
   if (onPath === undefined) {
     throw new ServerUnavailable("pie-lsp was not found on PATH", INSTALL_HINT);
@@ -217,9 +224,10 @@ export async function probeServer(
   }
   const shown = [server.command, ...probeArgs(server)].join(" ");
   const lastLine = output.split("\n").filter((line) => line.trim() !== "").pop() ?? "";
-  if (server.source === "pie.interpreter" && /No module named '?pie_lsp/.test(output)) {
+  if (server.source !== "PATH" && /No module named '?pie_lsp/.test(output)) {
+    const whose = server.source === "Python extension" ? "the Python extension's interpreter" : "the Python of pie.interpreter";
     throw new ServerUnavailable(
-      `pie-lsp is not installed in the Python of pie.interpreter (${server.command})`,
+      `pie-lsp is not installed in ${whose} (${server.command})`,
       `Run \`${server.command} -m pip install /path/to/pie-lsp\`, or point pie.interpreter at the ` +
         "environment that has it.",
       output,
@@ -233,7 +241,25 @@ export async function probeServer(
     `\`${shown}\` failed (from ${server.source})${why ? `: ${why}` : ""}`,
     server.source === "PATH"
       ? INSTALL_HINT
-      : `Check ${server.source}, or clear it to use pie-lsp from PATH.`,
+      : server.source === "Python extension"
+        ? "Choose an environment with pie-lsp (Python: Select Interpreter), or set pie.interpreter."
+        : `Check ${server.source}, or clear it to use pie-lsp from PATH.`,
     output,
+  );
+}
+
+/**
+ * In a remote window (code-server, SSH, WSL, a container) VS Code reads machine settings such as
+ * pie.interpreter from the remote's settings, and ignores them in the user settings: the hint
+ * that says where to put them. Undefined in a local window.
+ */
+export function remoteHint(remoteName: string | undefined): string | undefined {
+  if (remoteName === undefined || remoteName === "") {
+    return undefined;
+  }
+  return (
+    `This is a remote window (${remoteName}): set pie.interpreter or pie.serverPath in the ` +
+    "Remote settings (Preferences: Open Remote Settings) or the workspace settings, with a " +
+    "path on the remote machine; the user settings' values are not used there."
   );
 }

@@ -34,7 +34,11 @@ export class StatusModel {
   private version = "";
   private readonly active = new Map<string, Active>();
   private pending: string[] = [];
-  private last?: ResultSummary & { file?: string };
+  /** The last result per document (key: its URI, else its name), and the newest of all. */
+  private readonly results = new Map<string, ResultSummary & { file?: string }>();
+  private newest?: ResultSummary & { file?: string };
+  /** The active editor's key once known: only its result is shown (undefined: the newest). */
+  private focused?: string | null;
 
   starting(): StatusView {
     this.phase = "starting";
@@ -91,11 +95,21 @@ export class StatusModel {
     };
   }
 
-  /** A command finished with this result (undefined: nothing to show). */
-  result(summary: ResultSummary | undefined, file?: string): StatusView {
+  /**
+   * A command finished with this result (undefined: nothing to show) for document `key`
+   * (its URI; `file` is its name, for the tooltip).
+   */
+  result(summary: ResultSummary | undefined, file?: string, key?: string): StatusView {
     if (summary !== undefined) {
-      this.last = { ...summary, file };
+      this.newest = { ...summary, file };
+      this.results.set(key ?? file ?? "", this.newest);
     }
+    return this.view();
+  }
+
+  /** The active editor changed to document `key` (null: no document, or not C++). */
+  focus(key: string | null): StatusView {
+    this.focused = key;
     return this.view();
   }
 
@@ -133,13 +147,20 @@ export class StatusModel {
       return { text: `$(sync~spin) PIE: ${label}…`, tooltip: `pie-lsp: ${label}…`, busy: true, error: false };
     }
     const where = this.version !== "" ? this.version : "pie-lsp";
-    if (this.last !== undefined) {
-      const file = this.last.file !== undefined ? ` (${this.last.file})` : "";
+    // each file shows its own last result: another file's would read as this one's
+    const last =
+      this.focused === undefined
+        ? this.newest
+        : this.focused === null
+          ? undefined
+          : this.results.get(this.focused);
+    if (last !== undefined) {
+      const file = last.file !== undefined ? ` (${last.file})` : "";
       return {
-        text: `${this.last.failed ? "$(warning)" : "$(rocket)"} PIE ${this.last.short}`,
-        tooltip: `${this.last.summary}${file}\n${where} — click for the log`,
+        text: `${last.failed ? "$(warning)" : "$(rocket)"} PIE ${last.short}`,
+        tooltip: `${last.summary}${file}\n${where} — click for the log`,
         busy: false,
-        error: this.last.failed,
+        error: last.failed,
       };
     }
     return { text: "$(rocket) PIE", tooltip: `${where} — click for the log`, busy: false, error: false };

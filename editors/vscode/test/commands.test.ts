@@ -4,7 +4,15 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 
-import { cannotRun, executeParams, missingServerCommands, PALETTE_COMMANDS, SERVER_COMMANDS } from "../src/commands";
+import {
+  cannotRun,
+  commandsForClient,
+  executeParams,
+  missingServerCommands,
+  PALETTE_COMMANDS,
+  SERVER_COMMANDS,
+  targetUri,
+} from "../src/commands";
 import { EXTENSION_DIR, packageJson } from "./helpers";
 
 interface Contributes {
@@ -27,12 +35,23 @@ describe("palette commands", () => {
     }
   });
 
-  it("never reuses a server command ID (vscode-languageclient registers those itself)", () => {
+  it("uses one namespace, the settings' (pie.), and the server's own IDs for server commands", () => {
     for (const command of PALETTE_COMMANDS) {
-      assert.ok(!SERVER_COMMANDS.includes(command.id), command.id);
-      assert.ok(command.id.startsWith("pie-lsp."), command.id);
+      assert.ok(command.id.startsWith("pie."), command.id);
+      assert.ok(command.server === undefined || command.server === command.id, command.id);
     }
-    assert.deepEqual([...SERVER_COMMANDS], ["pie.optimize", "pie.checkSpeedup", "pie.saveBaseline"]);
+    assert.ok(SERVER_COMMANDS.includes("pie.optimize") && SERVER_COMMANDS.includes("pie.checkSpeedup"));
+    // vscode-languageclient registers the rest; registering an ID twice would fail its start
+    assert.deepEqual(commandsForClient(["pie.optimize", "pie.applyResult", "pie.saveBaseline", "pie.future"]), [
+      "pie.applyResult",
+      "pie.future",
+    ]);
+    const settings = (pkg.contributes as { configuration: { properties: Record<string, unknown> }[] }).configuration;
+    for (const group of settings) {
+      for (const key of Object.keys(group.properties)) {
+        assert.ok(key.startsWith("pie."), key);
+      }
+    }
   });
 
   it("shows the document commands in the palette only for C++ files", () => {
@@ -45,7 +64,12 @@ describe("palette commands", () => {
 
   it("activates on C++ files and ships its entry point", () => {
     assert.deepEqual(pkg.activationEvents, ["onLanguage:cpp"]);
-    assert.equal(pkg.main, "./out/src/extension.js");
+    // one esbuild bundle, made by `vscode:prepublish` so a plain `vsce package` is never stale
+    assert.equal(pkg.main, "./dist/extension.js");
+    const scripts = pkg.scripts as Record<string, string>;
+    assert.equal(scripts["vscode:prepublish"], "npm run bundle");
+    assert.match(scripts.bundle, /^esbuild src\/extension\.ts --bundle --outfile=dist\/extension\.js --external:vscode /);
+    assert.ok(!(pkg.categories as string[]).includes("Linters"));
     const source = readFileSync(path.join(EXTENSION_DIR, "src", "extension.ts"), "utf8");
     assert.match(source, /export async function activate/);
     // only the untested glue may import vscode (also enforced by the lint configuration)
@@ -63,18 +87,28 @@ describe("palette commands", () => {
 
 describe("executeParams", () => {
   it("sends the server command with the document URI first", () => {
-    const optimize = PALETTE_COMMANDS.find((c) => c.id === "pie-lsp.optimize");
+    const optimize = PALETTE_COMMANDS.find((c) => c.id === "pie.optimize");
     assert.ok(optimize);
     assert.deepEqual(executeParams(optimize, "file:///w/slow.cpp"), {
       command: "pie.optimize",
       arguments: ["file:///w/slow.cpp"],
     });
-    const check = PALETTE_COMMANDS.find((c) => c.id === "pie-lsp.checkSpeedup");
+    const check = PALETTE_COMMANDS.find((c) => c.id === "pie.checkSpeedup");
     assert.equal(check && executeParams(check, "file:///a.cpp").command, "pie.checkSpeedup");
   });
 
+  it("passes a lens's or code action's arguments on as the server made them", () => {
+    const optimize = PALETTE_COMMANDS.find((c) => c.id === "pie.optimize");
+    assert.ok(optimize);
+    assert.equal(targetUri(["file:///w/b.cpp", { range: 1 }]), "file:///w/b.cpp");
+    assert.equal(targetUri([]), undefined);
+    assert.equal(targetUri(["not a uri"]), undefined);
+    assert.deepEqual(executeParams(optimize, "file:///w/b.cpp", ["file:///w/b.cpp", 7]).arguments, ["file:///w/b.cpp", 7]);
+    assert.deepEqual(executeParams(optimize, "file:///w/a.cpp", []).arguments, ["file:///w/a.cpp"]);
+  });
+
   it("refuses a client-side command", () => {
-    const log = PALETTE_COMMANDS.find((c) => c.id === "pie-lsp.showLog");
+    const log = PALETTE_COMMANDS.find((c) => c.id === "pie.showLog");
     assert.ok(log);
     assert.throws(() => executeParams(log, "file:///a.cpp"), /not a server command/);
   });
@@ -91,7 +125,10 @@ describe("cannotRun", () => {
 
 describe("missingServerCommands", () => {
   it("lists the commands an older server does not offer", () => {
-    assert.deepEqual(missingServerCommands(["pie.optimize", "pie.applyResult"]), ["pie.checkSpeedup", "pie.saveBaseline"]);
+    assert.deepEqual(
+      missingServerCommands(["pie.optimize", "pie.applyResult"]),
+      SERVER_COMMANDS.filter((c) => c !== "pie.optimize"),
+    );
     assert.deepEqual(missingServerCommands(undefined), [...SERVER_COMMANDS]);
     assert.deepEqual(missingServerCommands([...SERVER_COMMANDS, "pie.applyResult"]), []);
   });

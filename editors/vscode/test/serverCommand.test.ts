@@ -10,6 +10,7 @@ import {
   INSTALL_HINT,
   probeArgs,
   probeServer,
+  remoteHint,
   resolveServerCommand,
   ServerUnavailable,
 } from "../src/serverCommand";
@@ -42,6 +43,21 @@ describe("resolveServerCommand", () => {
     const server = resolveServerCommand({ interpreter: python, serverPath: "  ", env: { PATH: "" } });
     assert.deepEqual(server, { command: python, args: ["-m", "pie_lsp", "serve"], source: "pie.interpreter" });
     assert.deepEqual(probeArgs(server), ["-m", "pie_lsp", "--version"]);
+  });
+
+  it("uses the Python extension's interpreter after the settings and before PATH", () => {
+    const server = resolveServerCommand({ pythonExtension: python, env: { PATH: dir } });
+    assert.deepEqual(server, { command: python, args: ["-m", "pie_lsp", "serve"], source: "Python extension" });
+    const set = resolveServerCommand({ interpreter: pieLsp, pythonExtension: python, env: { PATH: dir } });
+    assert.equal(set.source, "pie.interpreter");
+    // a selected interpreter that is gone: PATH
+    const gone = resolveServerCommand({ pythonExtension: path.join(dir, "nope"), env: { PATH: dir } });
+    assert.equal(gone.source, "PATH");
+  });
+
+  it("says where a remote window reads the interpreter setting from", () => {
+    assert.equal(remoteHint(undefined), undefined);
+    assert.match(remoteHint("ssh-remote") ?? "", /remote window \(ssh-remote\).*Open Remote Settings.*user settings/);
   });
 
   it("falls back to pie-lsp on PATH, skipping empty PATH entries", () => {

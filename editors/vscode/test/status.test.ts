@@ -41,6 +41,19 @@ describe("StatusModel", () => {
     assert.equal(status.result(undefined).text, "$(rocket) PIE 1.80×");
   });
 
+  it("shows each file's own last result once the active editor is known", () => {
+    const status = new StatusModel();
+    status.ready("v");
+    status.result(describeResult({ status: "optimized", speedup: 2.5, label: "2.50× faster" }), "a.cpp", "file:///w/a.cpp");
+    status.result(describeResult({ status: "measured", speedup: 1.2, label: "1.20× faster than HEAD" }), "b.cpp", "file:///w/b.cpp");
+    assert.equal(status.view().text, "$(rocket) PIE 1.20×"); // before any focus: the newest
+    assert.equal(status.focus("file:///w/a.cpp").text, "$(rocket) PIE 2.50×");
+    assert.match(status.view().tooltip, /\(a\.cpp\)/);
+    assert.equal(status.focus("file:///w/c.cpp").text, "$(rocket) PIE"); // nothing run on c.cpp
+    assert.equal(status.focus(null).text, "$(rocket) PIE");
+    assert.equal(status.focus("file:///w/b.cpp").text, "$(rocket) PIE 1.20×");
+  });
+
   it("shows the newest of several concurrent progress reports and ignores unknown tokens", () => {
     const status = new StatusModel();
     status.ready("v");
