@@ -69,11 +69,11 @@ def _keep_best(ls: PieServer, snap: Snapshot | None) -> str:
 def failure(
     ls: PieServer, job: Job, progress: Progress, what: str, snap: Snapshot | None = None
 ) -> dict[str, Any] | None:
-    """The command's answer if the job did not produce a value, else None. A cancelled
+    """The command's answer if the job did not produce a value, else None. A stopped
     optimization (`snap` given) keeps the best result streamed so far, and says so."""
     if job.task.cancelled():
         reason = job.stopped or "cancelled"
-        kept = _keep_best(ls, snap) if reason == "cancelled" else ""
+        kept = _keep_best(ls, snap)
         words = _STOPPED[reason] + kept
         progress.end(words)
         log.info("%s: %s", what, words.lower())
