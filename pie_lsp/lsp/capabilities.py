@@ -36,6 +36,14 @@ def rewrites_by_command(caps: ClientCapabilities) -> bool:
     return isinstance(experimental, dict) and experimental.get("pieApplyByCommand") is True
 
 
+def optimize_lens(caps: ClientCapabilities) -> bool:
+    """The client asked (`experimental.pieOptimizeLens`, as the Neovim plugin does) for a
+    code lens that starts PIE on main's line while there is no result, so that PIE is seen
+    before its first run."""
+    experimental = get_capability(caps, "experimental")
+    return isinstance(experimental, dict) and experimental.get("pieOptimizeLens") is True
+
+
 def apply_edit(caps: ClientCapabilities) -> bool:
     return get_capability(caps, "workspace.apply_edit", False)
 

@@ -86,15 +86,27 @@ def code_actions(
     return actions
 
 
+OPTIMIZE_LENS = "PIE: optimize this program"
+
 _FIRST_LINE = types.Range(
     start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)
 )
 
 
 def code_lenses(
-    result_id: str | None, result: OptimizeResult | None, speedup: SpeedupResult | None, uri: str
+    result_id: str | None,
+    result: OptimizeResult | None,
+    speedup: SpeedupResult | None,
+    uri: str,
+    optimize_at: int | None = None,
 ) -> list[types.CodeLens]:
+    """The lenses of line 1 (the result, the last check); with `optimize_at` (main's line)
+    and no result yet, one that starts optimizing."""
     lenses = []
+    if result is None and optimize_at is not None:
+        where = types.Position(line=optimize_at, character=0)
+        start = types.Command(title=OPTIMIZE_LENS, command=OPTIMIZE, arguments=[uri])
+        lenses.append(types.CodeLens(range=types.Range(start=where, end=where), command=start))
     if result is not None:
         if result.status == "optimized" and result_id is not None:
             command = types.Command(

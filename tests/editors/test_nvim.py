@@ -124,6 +124,15 @@ vim.cmd("edit " .. {lua_string(str(path))})
 local buf = vim.api.nvim_get_current_buf()
 T.attached(buf)
 D.original = T.lines(buf)
+-- before the first run, a lens on main's line says PIE is there
+T.wait("the lens that starts PIE", function()
+  local _, commands = lens_state(buf)
+  return vim.tbl_contains(commands, "pie.optimize")
+end, 15000)
+D.first_lenses = vim.tbl_map(function(lens)
+  return {{ line = lens.range.start.line, title = lens.command and lens.command.title }}
+end, vim.lsp.codelens.get(buf))
+D.main_line = vim.fn.search("^int main", "nw") - 1
 
 -- 1. optimize; the first question is answered "Cancel"
 D.optimize = T.run("PieOptimize")
@@ -140,14 +149,14 @@ vim.lsp.buf.code_action({{
   apply = true,
   filter = function(action) return action.title:find("^Apply") ~= nil end,
 }})
-T.wait("the code action's question", function() return #D.prompts >= 2 end, 15000)
+T.wait("the code action's question", function() return #D.previews >= 2 end, 15000)
 D.after_action_decline = T.lines(buf)
 
 -- 2. :PieApply asks again (the diff and the speedup), answered "Apply"
 D.apply = T.run("PieApply")
 D.after_apply = T.lines(buf)
 T.wait("the apply lens to go: the text changed", function() return not has_apply_lens(buf) end, 15000)
-D.titles_after_apply = lens_state(buf)
+D.titles_after_apply, D.commands_after_apply = lens_state(buf)
 
 -- 3. the edited buffer (not saved) against git HEAD, then saved as the baseline
 D.check = T.run("PieCheckSpeedup")
@@ -158,6 +167,10 @@ D.modified = vim.bo[buf].modified
     original_lines = original.splitlines()
     expected_lines = expected_source.splitlines()
     assert data["original"] == original_lines
+    # discoverable before the first run: a lens on main that runs pie.optimize
+    assert data["first_lenses"] == [
+        {"line": data["main_line"], "title": "PIE: optimize this program"}
+    ]
 
     # optimize: verified, measured, declined; the buffer and the file untouched
     optimize = data["optimize"]
@@ -175,13 +188,16 @@ D.modified = vim.bo[buf].modified
     echoes = "\n".join(data["echoes"])
     assert "PIE: optimizing slow.cpp — Verifying 3 candidates" in echoes
     assert "Verified and measured 3/3" in echoes
-    assert "the rewrite was not applied (declined in Neovim)" in echoes
+    notes = [n["msg"] for n in data["notes"]]
+    # the server's message, in one line with the editor's command for applying it later
+    declined = [n for n in notes if n.startswith("PIE: the rewrite was not applied")]
+    assert declined and all("\n" not in n and len(n) < 80 for n in notes), notes
 
     # what the user saw when asked: the speedup with the diff, and the buffer not yet changed
-    first, from_action, second = data["prompts"]
+    first, from_action, second = data["previews"]
     label = answer["label"]
-    assert first["answer"] == "Cancel" and first["items"] == ["Apply", "Cancel"]
-    assert first["prompt"] == f"PIE: Apply {label.replace(' faster', ' faster rewrite')}?"
+    assert first["keys"] == ["q"] and first["states"][0]["focused"]
+    assert first["label"] == f"Apply {label.replace(' faster', ' faster rewrite')}"
     windows = {w["name"]: w["lines"] for w in first["windows"]}
     assert windows[str(path)] == original_lines
     preview = windows["pie://preview"]
@@ -191,7 +207,7 @@ D.modified = vim.bo[buf].modified
     assert "+    std::ios::sync_with_stdio(false);" in preview
 
     # the lightbulb's ready rewrite goes through the same confirmation
-    assert from_action["prompt"] == first["prompt"] and from_action["answer"] == "Cancel"
+    assert from_action["label"] == first["label"] and from_action["keys"] == ["q"]
     assert data["after_action_decline"] == original_lines
 
     # the result stays on offer: a code lens on line 1 with the speedup
@@ -201,11 +217,13 @@ D.modified = vim.bo[buf].modified
     assert data["status_line"] == f"PIE: {label}"
 
     # applied on confirmation: exactly the program the CLI computed on its own
-    assert second["answer"] == "Apply"
+    assert second["keys"] == ["a"]
     assert {w["name"]: w["lines"] for w in second["windows"]}[str(path)] == original_lines
     assert data["apply"]["result"] == {"applied": True}
     assert data["after_apply"] == expected_lines
-    assert data["titles_after_apply"] == []
+    # no result for the new text: the lens that starts PIE is back, on main's line
+    assert data["titles_after_apply"] == ["PIE: optimize this program"]
+    assert data["commands_after_apply"] == ["pie.optimize"]
 
     # check speedup: the buffer's text against HEAD
     check = data["check"]["result"]

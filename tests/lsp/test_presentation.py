@@ -114,3 +114,13 @@ def test_progress_percentages_follow_the_pipeline() -> None:
     percents = [show.percentage(step) for step in steps]
     assert percents == sorted(percents)
     assert percents[0] > 0 and percents[-1] == 100 and percents[-2] == 95
+
+
+def test_an_optimize_lens_on_main_until_there_is_a_result() -> None:
+    (lens,) = show.code_lenses(None, None, None, "file:///w/a.cpp", optimize_at=4)
+    assert lens.range.start.line == 4 and lens.command is not None
+    assert lens.command.command == "pie.optimize"
+    assert lens.command.arguments == ["file:///w/a.cpp"]
+    assert lens.command.title == show.OPTIMIZE_LENS
+    with_result = show.code_lenses("r1", optimized(), None, "file:///w/a.cpp", optimize_at=4)
+    assert [lens.command.command for lens in with_result if lens.command] == ["pie.applyResult"]

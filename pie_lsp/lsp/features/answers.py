@@ -69,6 +69,7 @@ def code_lens(ls: PieServer, params: types.CodeLensParams) -> list[types.CodeLen
         stored.result if stored else None,
         ls.results.speedup_for_text(uri, sha),
         uri,
+        main_line(document.source) if capabilities.optimize_lens(ls.client_capabilities) else None,
     )
     hot = profile.code_lenses(ls, document)  # a profile's hot functions, when shown inline
     return [*(lenses or []), *hot] if hot else lenses

@@ -1,13 +1,13 @@
 --- Showing pie-lsp's rewrites before they are applied, and asking.
 ---
 --- pie-lsp delivers a rewrite as `workspace/applyEdit` whose change annotation says
---- `needsConfirmation` and whose label carries the proof ("Apply 2.5× faster rewrite on
+--- `needsConfirmation` and whose label carries the proof ("Apply 2.52× faster rewrite on
 --- Skylake (estimate) — 3/3 tests"). Neovim's own handler applies every edit at once and
---- ignores both, so the pie client gets this handler instead: it opens the diff in a preview
---- window with the label on top, asks with `vim.ui.select` (so dressing/telescope/fzf-lua
---- pickers are used when installed), applies only on "Apply", and tells the server what
---- happened. Server requests run inside a coroutine, so the question does not block Neovim
---- while a non-blocking picker is open.
+--- ignores both, so the pie client gets this handler instead: it opens the diff in a
+--- focused floating window sized to it (scrollable, the label on top, the keys in its
+--- footer), applies only on `a` (or Enter), cancels on `q` (Esc, c, or closing the window),
+--- and tells the server what happened. Server requests run inside a coroutine, so Neovim
+--- stays usable while the preview waits for a key.
 
 local M = {}
 
@@ -94,7 +94,12 @@ function M.preview_lines(params, encoding)
   return lines, ticks
 end
 
---- Opens the preview in a split at the bottom; returns its window.
+M.KEYS_APPLY = { "a", "<CR>" }
+M.KEYS_CANCEL = { "q", "<Esc>", "c" }
+
+--- The preview: a focused floating window in the middle of the editor, as large as the
+--- diff up to the screen's size (scroll it with the usual keys: j/k, Ctrl-d/u, G), its keys
+--- in the footer. Returns its window and buffer.
 local function open_preview(lines)
   local buf = vim.api.nvim_create_buf(false, true)
   vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
@@ -102,31 +107,59 @@ local function open_preview(lines)
   vim.bo[buf].modifiable = false
   vim.bo[buf].bufhidden = "wipe"
   pcall(vim.api.nvim_buf_set_name, buf, "pie://preview")
-  local previous = vim.api.nvim_get_current_win()
-  vim.cmd("botright " .. math.min(#lines, math.max(5, math.floor(vim.o.lines / 2))) .. "split")
-  local win = vim.api.nvim_get_current_win()
-  vim.api.nvim_win_set_buf(win, buf)
-  vim.wo[win].number = false
-  vim.wo[win].winfixheight = true
+  local widest = 0
+  for _, line in ipairs(lines) do
+    widest = math.max(widest, vim.fn.strdisplaywidth(line))
+  end
+  -- the screen minus the border (2) and the command line and a margin
+  local room_w = math.max(vim.o.columns - 4, 10)
+  local room_h = math.max(vim.o.lines - vim.o.cmdheight - 4, 3)
+  local footer = " a apply · q cancel · j/k Ctrl-d/u scroll "
+  local width = math.min(math.max(widest, vim.fn.strdisplaywidth(footer), 40), room_w)
+  local height = math.min(#lines, room_h)
+  if vim.fn.strdisplaywidth(footer) > width then
+    footer = " a apply · q cancel "
+  end
+  local win = vim.api.nvim_open_win(buf, true, {
+    relative = "editor",
+    row = math.max(math.floor((vim.o.lines - vim.o.cmdheight - height - 2) / 2), 0),
+    col = math.max(math.floor((vim.o.columns - width - 2) / 2), 0),
+    width = width,
+    height = height,
+    style = "minimal",
+    border = "rounded",
+    title = " PIE rewrite ",
+    title_pos = "center",
+    footer = footer,
+    footer_pos = "center",
+  })
+  vim.wo[win].wrap = false
+  vim.wo[win].cursorline = true
   vim.api.nvim_buf_set_extmark(buf, vim.api.nvim_create_namespace("pie.preview"), 0, 0, {
     end_row = 1,
     hl_group = "Title",
   })
-  if vim.api.nvim_win_is_valid(previous) then
-    vim.api.nvim_set_current_win(previous)
-  end
-  vim.cmd("redraw")
-  return win
+  return win, buf
 end
 
---- Asks `prompt` with vim.ui.select and returns the choice (nil when dismissed). Inside a
---- coroutine (where Neovim runs server requests) it yields until a non-blocking picker
---- answers; elsewhere it waits with vim.wait.
-function M.ask(prompt, items)
+--- Waits for a key in the preview: "Apply" (a, Enter) or "Cancel" (q, Esc, c, or the window
+--- closed). Inside a coroutine (where Neovim runs server requests) it yields, so Neovim
+--- stays usable; elsewhere it waits with vim.wait. Fires `User PiePreview` once the keys
+--- are in place, with data { win, buf, label }.
+function M.decide(win, buf, label, previous)
   local co, is_main = coroutine.running()
-  local answer, done, waiting = nil, false, false
-  vim.ui.select(items, { prompt = prompt, kind = "pie.apply" }, function(choice)
-    answer, done = choice, true
+  local answer, waiting = nil, false
+  local function finish(choice)
+    if answer then
+      return
+    end
+    answer = choice
+    if vim.api.nvim_win_is_valid(win) then
+      pcall(vim.api.nvim_win_close, win, true)
+    end
+    if previous and vim.api.nvim_win_is_valid(previous) then
+      vim.api.nvim_set_current_win(previous)
+    end
     if waiting then
       vim.schedule(function()
         local ok, err = coroutine.resume(co)
@@ -135,14 +168,38 @@ function M.ask(prompt, items)
         end
       end)
     end
-  end)
-  if not done then
+  end
+  for _, key in ipairs(M.KEYS_APPLY) do
+    vim.keymap.set("n", key, function()
+      finish(M.APPLY)
+    end, { buffer = buf, nowait = true, desc = "PIE: apply the rewrite" })
+  end
+  for _, key in ipairs(M.KEYS_CANCEL) do
+    vim.keymap.set("n", key, function()
+      finish(M.CANCEL)
+    end, { buffer = buf, nowait = true, desc = "PIE: cancel" })
+  end
+  vim.api.nvim_create_autocmd("WinClosed", {
+    pattern = tostring(win),
+    once = true,
+    callback = function()
+      vim.schedule(function()
+        finish(M.CANCEL)
+      end)
+    end,
+  })
+  vim.api.nvim_exec_autocmds("User", {
+    pattern = "PiePreview",
+    modeline = false,
+    data = { win = win, buf = buf, label = label },
+  })
+  if not answer then
     if co and not is_main and coroutine.isyieldable() then
       waiting = true
       coroutine.yield()
     else
       vim.wait(24 * 60 * 60 * 1000, function()
-        return done
+        return answer ~= nil
       end, 50)
     end
   end
@@ -161,17 +218,15 @@ function M.handler(opts)
     local label = M.label(params)
     if opts.confirm then
       local lines, ticks = M.preview_lines(params, encoding)
-      local win = open_preview(lines)
-      local choice = M.ask("PIE: " .. label .. "?", { M.APPLY, M.CANCEL })
-      if vim.api.nvim_win_is_valid(win) then
-        vim.api.nvim_win_close(win, true)
-      end
+      local previous = vim.api.nvim_get_current_win()
+      local win, buf = open_preview(lines)
+      local choice = M.decide(win, buf, label, previous)
       if choice ~= M.APPLY then
         return { applied = false, failureReason = "declined in Neovim" }
       end
       for bufnr, tick in pairs(ticks) do
         if vim.api.nvim_buf_get_changedtick(bufnr) ~= tick then
-          vim.notify("PIE: the buffer changed while you decided; the rewrite was not applied",
+          require("pie").say("the buffer changed while you decided; the rewrite was not applied",
             vim.log.levels.WARN)
           return { applied = false, failureReason = "the buffer changed before it was confirmed" }
         end
@@ -185,7 +240,7 @@ function M.handler(opts)
       require("pie").refresh_lenses(vim.uri_to_bufnr(uri))
     end
     local done = label:gsub("^Apply ", "")
-    vim.api.nvim_echo({ { "PIE: applied: " .. done, "MoreMsg" } }, true, {})
+    require("pie").say("applied the " .. done)
     return { applied = true }
   end
 end

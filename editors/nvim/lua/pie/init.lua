@@ -4,8 +4,10 @@
 --- (`vim.lsp.config` + `vim.lsp.enable` on 0.11+, `vim.lsp.start` from a FileType autocmd on
 --- 0.10) and adds :PieOptimize, :PieCheckSpeedup, :PieSaveBaseline, :PieApply, :PieProfile
 --- and :PieCancel.
---- Progress (`$/progress`) is echoed; the speedup shows as a code lens on line 1; rewrites are
---- previewed as a diff with their speedup and applied only when confirmed (see pie.confirm).
+--- Progress (`$/progress`) is echoed on one line; each outcome is one short notification (a
+--- longer text is kept for :PieDetails), so Neovim never stops at "Press ENTER"; the speedup
+--- shows as a code lens on line 1; rewrites are previewed as a diff in a floating window and
+--- applied only when confirmed (see pie.confirm).
 
 local M = {}
 
@@ -17,6 +19,7 @@ M.NAME = "pie"
 --- @field filetypes? string[]      buffers the server attaches to
 --- @field root_markers? string[]   files that mark a project root
 --- @field settings? table          the `pie` settings tree (see `pie-lsp settings`)
+--- @field tests? string             the tests folder (settings.tests.dir), relative to the file
 --- @field confirm? boolean         preview and ask before applying a rewrite (default true)
 --- @field progress? boolean        echo progress messages (default true)
 --- @field codelens? boolean        show the speedup code lens on line 1 (default true)
@@ -31,6 +34,7 @@ M.defaults = {
   filetypes = { "cpp" },
   root_markers = { ".pie-lsp.toml", "pyproject.toml", ".git" },
   settings = {},
+  tests = nil,
   confirm = true,
   progress = true,
   codelens = true,
@@ -44,7 +48,7 @@ M.defaults = {
 M.options = nil
 
 --- Per-buffer state: the last command's answer and the progress being shown.
-M.state = { results = {}, progress = {}, requests = {} }
+M.state = { results = {}, progress = {}, requests = {}, details = nil, exit = nil }
 
 local augroup = vim.api.nvim_create_augroup("pie", { clear = true })
 
@@ -52,8 +56,51 @@ local function has(version)
   return vim.fn.has("nvim-" .. version) == 1
 end
 
+-- Server text names VS Code's actions and the CLI's flags; here the user has commands and
+-- setup() options instead.
+local WORDS = {
+  { "the code action “[^”]*”", ":PieApply" },
+  { "Optimize program %(PIE%)", ":PieOptimize" },
+  { "Check speedup vs HEAD %(PIE%)", ":PieCheckSpeedup" },
+  { "Save speedup baseline %(PIE%)", ":PieSaveBaseline" },
+  { "%(Save speedup baseline%)", "(:PieSaveBaseline)" },
+  { "give %-%-tests DIR %(setting pie%.tests%.dir%)", 'set setup{ tests = "DIR" }' },
+  { "set model%.backend = ", "set setup{ settings = { model = { backend = … } } } to " },
+  { "pie%.model%.backend", "setup{ settings = { model = { backend = … } } }" },
+}
+
+--- `text` in this editor's words: its commands and setup() options.
+function M.editor_words(text)
+  for _, pair in ipairs(WORDS) do
+    text = text:gsub(pair[1], pair[2])
+  end
+  return text
+end
+
+--- One short notification: the first line of `text`, cut to fit the command line (a longer
+--- message would stop Neovim at "Press ENTER"). A longer text is kept for :PieDetails.
+function M.say(text, level)
+  text = M.editor_words((vim.trim(text):gsub("^PIE: ", "")))
+  local lines = vim.split(text, "\n", { trimempty = true })
+  local first = lines[1] or ""
+  local room = math.max(vim.o.columns - 1, 20) - #"PIE: "
+  local more = " (:PieDetails)"
+  if #lines > 1 or vim.fn.strdisplaywidth(first) > room then
+    M.state.details = text
+    local keep = room - vim.fn.strdisplaywidth(more)
+    if vim.fn.strdisplaywidth(first) > keep then
+      first = vim.fn.strcharpart(first, 0, keep - 1) .. "…"
+    end
+    first = first .. more
+  end
+  -- a message right after another (progress, then the outcome) would go on a second line
+  -- and ask for ENTER: redraw first, so this one replaces it
+  vim.cmd("redraw")
+  vim.notify("PIE: " .. first, level or vim.log.levels.INFO)
+end
+
 local function notify(text, level)
-  vim.notify("PIE: " .. text, level or vim.log.levels.INFO)
+  M.say(text, level)
 end
 
 --- The command that starts the server: opts.cmd, else `<interpreter> -m pie_lsp serve`,
@@ -113,7 +160,12 @@ function M.capabilities(extra)
   caps.workspace.codeLens = { refreshSupport = true }
   -- Neovim applies a code action's edit without asking; as a command (pie.applyResult) the
   -- rewrite comes back as an annotated applyEdit, which pie.confirm previews first
-  caps.experimental = vim.tbl_extend("force", caps.experimental or {}, { pieApplyByCommand = true })
+  -- and a lens on main's line before the first run ("PIE: optimize this program"), so that
+  -- PIE can be found without reading the docs
+  caps.experimental = vim.tbl_extend("force", caps.experimental or {}, {
+    pieApplyByCommand = true,
+    pieOptimizeLens = true,
+  })
   return vim.tbl_deep_extend("force", caps, extra or {})
 end
 
@@ -158,6 +210,13 @@ end
 local function handlers(opts)
   return {
     ["workspace/applyEdit"] = require("pie.confirm").handler({ confirm = opts.confirm }),
+    -- Neovim's own handler echoes "LSP[pie][Info] …" with every line of the message: one
+    -- short notification instead
+    ["window/showMessage"] = function(_, params)
+      local levels = { vim.log.levels.ERROR, vim.log.levels.WARN, vim.log.levels.INFO, vim.log.levels.DEBUG }
+      M.say(params.message or "", levels[params.type] or vim.log.levels.INFO)
+      return vim.NIL
+    end,
     ["workspace/codeLens/refresh"] = function(_, _, ctx)
       local client = vim.lsp.get_client_by_id(ctx.client_id)
       for bufnr in pairs(client and client.attached_buffers or {}) do
@@ -179,6 +238,10 @@ function M.client_config(opts)
     capabilities = M.capabilities(opts.capabilities),
     handlers = handlers(opts),
     on_attach = on_attach,
+    on_exit = function(code, signal)
+      -- kept so that a command on a C++ buffer can say the server stopped, and how
+      M.state.exit = { code = code, signal = signal }
+    end,
   }
 end
 
@@ -207,7 +270,10 @@ local function on_progress(event)
     entry.text = text
     M.state.progress[token] = entry
   end
-  if M.options.progress then
+  if M.options.progress and value.kind == "end" then
+    -- the outcome is said once, by the server's message or the plugin: clear the line
+    vim.api.nvim_echo({ { "" } }, false, {})
+  elseif M.options.progress then
     -- a line wider than the screen would stop Neovim at a "Press ENTER" prompt
     local room = math.max(vim.v.echospace - 1, 10)
     local shown = text
@@ -240,6 +306,28 @@ local function notify_server(client, method, params)
   return client.notify(method, params)
 end
 
+--- Why no pie client serves `bufnr`: the wrong filetype, or a server that did not start.
+function M.not_attached_reason(bufnr, ft, served)
+  if not served then
+    return ("this buffer is not C++ (filetype %q): open a .cpp file"):format(ft)
+  end
+  local cmd = M.server_cmd(M.options or M.defaults)
+  if vim.fn.executable(cmd[1]) ~= 1 then
+    return ("the server did not start: %q is not an executable; set `interpreter` or `cmd` "
+      .. "in setup{} (:checkhealth pie)"):format(cmd[1])
+  end
+  local exit = M.state.exit
+  if exit then
+    return ("the server did not start or stopped (exit code %d%s); see :checkhealth pie and %s")
+      :format(exit.code or -1, (exit.signal or 0) ~= 0 and (", signal " .. exit.signal) or "",
+        vim.lsp.get_log_path())
+  end
+  if M.options == nil then
+    return 'require("pie").setup{} has not been called (:checkhealth pie)'
+  end
+  return "the server is not attached to this buffer yet; try again, or see :checkhealth pie"
+end
+
 local next_token = 0
 local REQUEST_CANCELLED = -32800
 
@@ -248,14 +336,18 @@ local REQUEST_CANCELLED = -32800
 --- { bufnr, command, result, err } when the answer arrives.
 function M.execute(command, bufnr, callback)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local ft = vim.bo[bufnr].filetype
+  local served = M.options == nil or vim.tbl_contains(M.options.filetypes, ft)
+  local name = vim.api.nvim_buf_get_name(bufnr)
+  if served and (name == "" or vim.fn.filereadable(name) == 0) then
+    -- the tests are found next to the file, and the results are kept for it
+    notify(name == "" and "save the file first (:w name.cpp): its tests are found next to it"
+      or "save the file first (:w): its tests are found next to it", vim.log.levels.WARN)
+    return nil
+  end
   local client = M.client(bufnr)
   if not client then
-    local ft = vim.bo[bufnr].filetype
-    notify(
-      ("pie-lsp is not attached to this buffer (filetype %q); open a C++ file, and see "
-        .. ":checkhealth pie if the server does not start"):format(ft),
-      vim.log.levels.ERROR
-    )
+    notify(M.not_attached_reason(bufnr, ft, served), vim.log.levels.ERROR)
     return nil
   end
   -- our own progress token: :PieCancel cancels through it, and the server then answers
@@ -302,7 +394,7 @@ function M.execute(command, bufnr, callback)
   end
   local ok, id = request(client, "workspace/executeCommand", params, finish, bufnr)
   if not ok then
-    notify("the server is not running; see :checkhealth pie and the LSP log (" .. vim.lsp.get_log_path() .. ")", vim.log.levels.ERROR)
+    notify("the server stopped; see :checkhealth pie and " .. vim.lsp.get_log_path(), vim.log.levels.ERROR)
     return nil
   end
   request_id = id
@@ -399,6 +491,42 @@ function M.show_profile(bufnr, result)
   })
 end
 
+--- The whole of the last message that did not fit on one line, in a floating window
+--- (q or Esc closes it).
+function M.details()
+  local text = M.state.details
+  if not text then
+    notify("no longer message to show")
+    return
+  end
+  local lines = vim.split(text, "\n")
+  local buf = vim.api.nvim_create_buf(false, true)
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
+  vim.bo[buf].modifiable = false
+  vim.bo[buf].bufhidden = "wipe"
+  local width = math.min(vim.o.columns - 4, 100)
+  local height = math.min(#lines * 2, vim.o.lines - vim.o.cmdheight - 4)
+  local win = vim.api.nvim_open_win(buf, true, {
+    relative = "editor",
+    row = 1,
+    col = math.max(math.floor((vim.o.columns - width - 2) / 2), 0),
+    width = width,
+    height = math.max(height, 1),
+    style = "minimal",
+    border = "rounded",
+    title = " PIE ",
+    footer = " q close ",
+    footer_pos = "center",
+  })
+  vim.wo[win].wrap = true
+  vim.wo[win].linebreak = true
+  for _, key in ipairs({ "q", "<Esc>" }) do
+    vim.keymap.set("n", key, function()
+      pcall(vim.api.nvim_win_close, win, true)
+    end, { buffer = buf, nowait = true })
+  end
+end
+
 local COMMANDS = {
   PieOptimize = { "pie.optimize", "Find a faster, test-verified version of this C++ program" },
   PieCheckSpeedup = { "pie.checkSpeedup", "Measure this buffer against git HEAD or the saved baseline" },
@@ -420,6 +548,9 @@ local function register_commands()
       end
     end)
   end, { desc = "Where this program's time goes: estimated Skylake cycles per line (pie.profile)" })
+  vim.api.nvim_create_user_command("PieDetails", function()
+    M.details()
+  end, { desc = "Show the whole of the last PIE message" })
   vim.api.nvim_create_user_command("PieCancel", function()
     if M.cancel(0) == 0 then
       notify("nothing is running for this buffer")
@@ -437,7 +568,12 @@ function M.setup(opts)
   if opts.cmd ~= nil and (type(opts.cmd) ~= "table" or #opts.cmd == 0) then
     error('pie.setup: cmd must be a list such as { "pie-lsp", "serve" }')
   end
+  if opts.tests ~= nil then
+    -- shorthand for settings = { tests = { dir = … } }
+    opts.settings = vim.tbl_deep_extend("force", opts.settings or {}, { tests = { dir = opts.tests } })
+  end
   M.options = opts
+  M.state.exit = nil
   vim.api.nvim_clear_autocmds({ group = augroup })
   register_commands()
   vim.api.nvim_create_autocmd("LspProgress", { group = augroup, callback = on_progress })
