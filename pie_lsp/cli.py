@@ -109,6 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="git revision or file (default: saved baseline, else HEAD)",
     )
     _add_common(check)
+    check.add_argument(
+        "--lines",
+        action="store_true",
+        help="also profile both versions: which lines got cheaper or dearer (estimate)",
+    )
 
     baseline = sub.add_parser(
         "baseline",
@@ -312,13 +317,25 @@ def cmd_check(args: argparse.Namespace, out: Console, err: Console) -> int:
             name, text = resolve_baseline(args.file, args.against, cache_dir(settings.cache))
             baseline = Program.from_text(args.file, text)
             with _TerminalProgress(not args.json and err.is_terminal) as report:
-                return await pipeline.check_speedup(job, baseline, name, report)
+                result = await pipeline.check_speedup(job, baseline, name, report)
+            if not args.lines:
+                return result, None
+            from pie_lsp.profile import compare_versions
 
-    result = asyncio.run(run())
+            return result, (name, await compare_versions(pipeline, job, baseline))
+
+    result, lines = asyncio.run(run())
     if args.json:
-        print(dumps(result))
+        from pie_lsp.profile import changes_json
+
+        extra = {"line_changes": changes_json(lines[1])} if lines else {}
+        print(json.dumps({**json.loads(dumps(result)), **extra}, indent=2, ensure_ascii=False))
     else:
         render_speedup(result, out)
+        if lines:
+            from pie_lsp.profile import render_changes
+
+            render_changes(lines[1], lines[0], out)
     return 0
 
 

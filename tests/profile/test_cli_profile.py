@@ -43,3 +43,29 @@ def test_profile_with_another_tests_folder_and_errors(tmp_path: Path) -> None:
     assert json.loads(done.stdout)["lines"][0]["line"] == 13
     nothing = pie("profile", str(tmp_path / "nope.cpp"))
     assert nothing.returncode == 1 and "no such file" in nothing.stderr
+
+
+def test_check_lines_names_the_lines_that_got_cheaper(tmp_path: Path) -> None:
+    shutil.copytree(EXAMPLES / "prefix_sums", tmp_path / "ps")
+    path = tmp_path / "ps" / "slow.cpp"
+    baseline = tmp_path / "baseline.cpp"
+    shutil.copy(path, baseline)
+    text = path.read_text()
+    faster = text.replace("cout << sum << endl;", "cout << sum << '\\n';").replace(
+        "    cin >> n;", "    ios::sync_with_stdio(false);\n    cin.tie(nullptr);\n    cin >> n;"
+    )
+    path.write_text(faster)
+    cache = f"cache.dir={tmp_path / 'cache'}"
+    done = pie("check", str(path), "--against", str(baseline), "--lines", "--json", "--set", cache)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    changes = {row["text"].strip(): row for row in data["line_changes"]}
+    reading = changes["for (int i = 0; i < n; i++) cin >> a[i];"]
+    assert reading["change"] == "cheaper" and reading["line"] == 13
+    assert reading["baseline_line"] == 11
+    assert reading["after_cycles"] < 0.5 * reading["before_cycles"]
+    printing = changes["cout << sum << '\\n';"]  # a replaced line: compared with the old one
+    assert printing["change"] == "cheaper" and printing["baseline_line"] == 15
+    human = pie("check", str(path), "--against", str(baseline), "--lines", "--set", cache)
+    assert human.returncode == 0, human.stderr
+    assert "Lines against" in human.stdout and "cheaper" in human.stdout

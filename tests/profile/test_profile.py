@@ -7,6 +7,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from attrs import evolve
 
 from pie_lsp.build import Builder
 from pie_lsp.cache import Cache
@@ -14,9 +15,12 @@ from pie_lsp.errors import PieError
 from pie_lsp.pipeline import Pipeline
 from pie_lsp.profile import (
     KEYS,
+    Cost,
+    LineCost,
     Profile,
     Profiler,
     attribute,
+    compare,
     debug_flags,
     library_of,
     parse_addr2line,
@@ -232,3 +236,24 @@ def test_a_program_failing_its_tests_is_refused(settings: Settings, tmp_path: Pa
     )
     with pytest.raises(PieError, match="fails its own test 1"):
         asyncio.run(_profile(settings, path))
+
+
+def _profile_of(cycles: dict[int, float]) -> Profile:
+    cost = Cost(cycles=0.0, share=0.0, instructions=0, l1_misses=0, ll_misses=0, mispredicts=0)
+    lines = tuple(LineCost(line, "main", evolve(cost, cycles=c)) for line, c in cycles.items())
+    total = sum(cycles.values())
+    return Profile("p.cpp", "l", 1, total, total, lines, (), ())
+
+
+def test_compare_matches_moved_lines_and_groups_replaced_blocks() -> None:
+    old = "a\nb\nc\nd\n"
+    new = "x\na\nb\nC\nd\n"  # a line inserted above, c replaced by C
+    before = _profile_of({1: 100.0, 2: 500.0, 3: 300.0, 4: 100.0})
+    after = _profile_of({1: 50.0, 2: 60.0, 3: 500.0, 4: 10.0, 5: 100.0})
+    rows = {row.text: row for row in compare(old, before, new, after)}
+    assert set(rows) == {"x", "C", "a"}  # b and d did not change
+    assert (rows["C"].line, rows["C"].baseline_line, rows["C"].before) == (4, 3, 300.0)
+    assert rows["C"].kind == "cheaper" and rows["C"].change == -290.0
+    assert (rows["x"].before, rows["x"].after, rows["x"].kind) == (0.0, 50.0, "dearer")
+    assert (rows["a"].line, rows["a"].baseline_line, rows["a"].change) == (2, 1, -40.0)
+    assert next(iter(rows)) == "C"  # biggest change first
