@@ -17,6 +17,7 @@ from pie_lsp.models.rules.local_copy import LocalCopy
 from pie_lsp.models.rules.loop_power import LoopPower
 from pie_lsp.models.rules.map_to_unordered import MapToUnordered
 from pie_lsp.models.rules.memoize_recursion import MemoizeRecursion
+from pie_lsp.models.rules.pair_counting import PairCounting
 from pie_lsp.models.rules.prefix_sums import PrefixSums
 from pie_lsp.models.rules.prime_sieve import PrimeSieve
 from pie_lsp.models.rules.range_for_copy import RangeForCopy
@@ -51,6 +52,7 @@ ALL_RULES: tuple[Rule, ...] = (
     MemoizeRecursion(),
     LoopPower(),
     PrimeSieve(),
+    PairCounting(),
 )
 RULE_NAMES = tuple(rule.name for rule in ALL_RULES)
 BY_NAME = {rule.name: rule for rule in ALL_RULES}
