@@ -19,6 +19,7 @@ from pathlib import Path
 from attrs import frozen
 
 from pie_lsp.errors import PieError, ToolMissing
+from pie_lsp.preamble import pch_args
 
 CPP_SUFFIXES = frozenset({".cpp", ".cc", ".cxx", ".c++", ".cp", ".hpp", ".hh", ".hxx", ".h"})
 MAX_SOURCE_BYTES = 1_000_000
@@ -143,19 +144,28 @@ class Parsed:
         self.source = program.text.encode()
         index = _index()
         options = ci.TranslationUnit.PARSE_PRECOMPILED_PREAMBLE
+        args = clang_args(compiler)
         with _CLANG_LOCK:
-            try:
-                self.tu = index.parse(  # type: ignore[attr-defined]
-                    self.filename,
-                    args=clang_args(compiler),
-                    unsaved_files=[(self.filename, program.text)],
-                    options=options,
-                )
-            except ci.TranslationUnitLoadError as exc:
-                raise PieError(
-                    f"{program.path}: libclang could not parse the file: {exc}",
-                    hint="check that it is C++",
-                ) from exc
+            # the leading system includes from a PCH on disk, when there is one (preamble.py)
+            pch = pch_args(index, program.text, args)
+            for extra in [pch, []] if pch else [[]]:
+                try:
+                    self.tu = index.parse(  # type: ignore[attr-defined]
+                        self.filename,
+                        args=args + extra,
+                        unsaved_files=[(self.filename, program.text)],
+                        options=options,
+                    )
+                except ci.TranslationUnitLoadError as exc:
+                    if extra:
+                        continue
+                    raise PieError(
+                        f"{program.path}: libclang could not parse the file: {exc}",
+                        hint="check that it is C++",
+                    ) from exc
+                # any error at all: parse again without the PCH (a stale PCH is an error)
+                if not extra or not any(d.severity >= 3 for d in self.tu.diagnostics):
+                    break
         self.errors = self._errors()
 
     def _errors(self) -> list[str]:
