@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -43,9 +44,11 @@ def leading_includes(text: str) -> list[str]:
 
 
 def _directory() -> Path:
+    """$PIE_PCH_DIR (the test suite shares one for its run), else <cache>/pch."""
     from pie_lsp.cache import default_cache_dir  # (cache imports settings; keep it lazy)
 
-    return default_cache_dir() / "pch"
+    override = os.environ.get("PIE_PCH_DIR")
+    return Path(override) if override else default_cache_dir() / "pch"
 
 
 def _library_identity() -> str:

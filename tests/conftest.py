@@ -42,12 +42,21 @@ int main() {
 """
 
 
+@pytest.fixture(scope="session")
+def _session_pch_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One directory of precompiled headers for the whole run (pie_lsp/preamble.py)."""
+    return tmp_path_factory.mktemp("pch")
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    _session_pch_dir: Path,
 ) -> None:
     """No test reads or writes the user's real cache."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+    monkeypatch.setenv("PIE_PCH_DIR", str(_session_pch_dir))
 
 
 @pytest.fixture
