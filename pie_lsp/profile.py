@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 import struct
 import time
@@ -36,7 +37,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from attrs import define, evolve, field, frozen
+from attrs import asdict, define, evolve, field, frozen
 
 from pie_lsp.build import Binary, Builder, build_flags
 from pie_lsp.cache import digest
@@ -53,6 +54,8 @@ from pie_lsp.program import Program
 from pie_lsp.sandbox import Limits
 from pie_lsp.tasks import task_group
 from pie_lsp.verify import TestCase, TestSuite, Verifier
+
+log = logging.getLogger(__name__)
 
 # Part of every profile cache key: bump when the attribution changes.
 PROFILE_VERSION = 1
@@ -421,8 +424,6 @@ class Profile:
         return next((line for line in self.lines if line.line == number), None)
 
     def to_json(self) -> dict[str, Any]:
-        from attrs import asdict
-
         data = asdict(self)
         data["user_share"] = self.user_share
         return data
@@ -675,22 +676,83 @@ def _addr2line() -> str:
     return path
 
 
+# -- aimed rewrites ---------------------------------------------------------------------------
+
+
+def hotspots_text(profile: Profile, source: str, lines: int = 3, min_share: float = 0.05) -> str:
+    """What a prompt's `{hotspots}` says (pie_lsp/models/prompts.py): the hottest function
+    and its hottest lines with their shares, or "" when the profile has no lines."""
+    if not profile.lines or not profile.functions:
+        return ""
+    text = source.splitlines()
+    hottest = profile.functions[0]
+    rows = [r for r in profile.lines[:lines] if r.cost.share >= min_share] or [profile.lines[0]]
+    out = [
+        f"Most of its run time ({hottest.cost.share:.0%}, estimated on a simulated Skylake) "
+        f"is in {hottest.name}; the hottest lines:"
+    ]
+    for row in rows:
+        code = text[row.line - 1].strip() if 0 < row.line <= len(text) else ""
+        out.append(f"- line {row.line} ({row.cost.share:.0%}): {code}")
+    return "\n".join(out) + "\n"
+
+
+def touched_lines(original: str, rewritten: str) -> set[int]:
+    """The 1-based lines of `original` a rewrite replaces or deletes; an insertion touches
+    the line it follows (a statement added before a loop is about that loop's neighbour)."""
+    import difflib
+
+    old, new = original.splitlines(), rewritten.splitlines()
+    touched: set[int] = set()
+    for tag, a0, a1, _, _ in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if tag in ("replace", "delete"):
+            touched.update(range(a0 + 1, a1 + 1))
+        elif tag == "insert" and a0 > 0:
+            touched.add(a0)
+    return touched
+
+
+@frozen
+class AimedRewrite:
+    """A rewrite the embedded rules offer, and the hot lines it changes."""
+
+    origin: str
+    description: str
+    hot_lines: tuple[int, ...]  # hottest first
+    share: float  # of the program's cycles on those lines
+
+
+def aimed(
+    profile: Profile, original: str, rewrites: Iterable[tuple[str, str, str]]
+) -> list[AimedRewrite]:
+    """Which hot lines each (origin, description, source) rewrite touches, the rewrites
+    touching the most cycles first."""
+    out = []
+    for origin, description, source in rewrites:
+        touched = touched_lines(original, source)
+        rows = [row for row in profile.lines if row.line in touched]
+        out.append(
+            AimedRewrite(
+                origin, description, tuple(r.line for r in rows), sum(r.cost.share for r in rows)
+            )
+        )
+    return sorted(out, key=lambda r: (-r.share, r.origin))
+
+
+async def rules_rewrites(settings: Any, program: Program) -> list[tuple[str, str, str]]:
+    """The embedded rules' rewrites of a program (libclang, no model, nothing run)."""
+    from pie_lsp.models import make_backend
+
+    rules = evolve(settings, model=evolve(settings.model, backend="rules"))
+    backend = make_backend(rules)
+    try:
+        generated = await backend.generate(program, rules.model.samples, lambda _: None)
+    finally:
+        await backend.aclose()
+    return [(c.origin, c.description, c.source) for c in generated.candidates]
+
+
 # -- the command line -------------------------------------------------------------------------
-
-
-async def profile_file(pipeline: Any, path: Path, tests: Path | None = None) -> Profile:
-    """Profile the program at `path` on its tests (resolved as every command resolves them)."""
-    job_for = getattr(pipeline, "job_for", None)
-    if job_for is not None:  # the pipeline's one place that turns a file into a job
-        job = await asyncio.to_thread(job_for, path, None, tests)
-        program, suite = job.program, job.suite
-    else:
-        from pie_lsp.verify import find_tests
-
-        setting = pipeline.settings.tests.dir
-        program = Program.from_file(path)
-        suite = find_tests(path, tests or (path.parent / setting if setting else None))
-    return await Profiler.for_pipeline(pipeline).profile(program, suite)
 
 
 def _mega(cycles: float) -> str:
@@ -780,12 +842,19 @@ def run_command(
     from pie_lsp.pipeline import Pipeline
     from pie_lsp.text import markup
 
-    async def run() -> Profile:
+    async def run() -> tuple[Profile, list[AimedRewrite]]:
         async with Pipeline(settings) as pipeline:
-            return await profile_file(pipeline, path, tests)
+            job = await asyncio.to_thread(pipeline.job_for, path, None, tests)
+            profile = await Profiler.for_pipeline(pipeline).profile(job.program, job.suite)
+            try:
+                offered = await rules_rewrites(settings, job.program)
+            except PieError as exc:  # the profile stands without them
+                log.warning("no rules' rewrites for %s: %s", path, exc.message)
+                offered = []
+            return profile, aimed(profile, job.program.text, offered)
 
     try:
-        profile = asyncio.run(run())
+        profile, rewrites = asyncio.run(run())
     except PieError as exc:
         if as_json:
             print(json.dumps({"status": "error", "error": exc.message, "hint": exc.hint}))
@@ -795,10 +864,30 @@ def run_command(
                 err.print(f"[yellow]hint:[/] {markup(exc.hint)}")
         return 1
     if as_json:
-        print(json.dumps({"status": "ok", **profile.to_json()}, indent=2, ensure_ascii=False))
+        data = {"status": "ok", **profile.to_json()}
+        data["rewrites"] = [asdict(r) for r in rewrites]
+        print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         render(profile, path.read_text("utf-8", "replace"), settings.profile.lines, out)
+        render_rewrites(rewrites, out)
     return 0
+
+
+def render_rewrites(rewrites: Sequence[AimedRewrite], console: Any) -> None:
+    """The rules' rewrites with the hot lines each changes."""
+    from pie_lsp.text import markup
+
+    if not rewrites:
+        return
+    console.print("[bold]Rewrites the embedded rules offer[/] (pie-lsp optimize verifies them):")
+    for r in rewrites:
+        where = (
+            f"changes line{'s' if len(r.hot_lines) > 1 else ''} "
+            f"{', '.join(map(str, r.hot_lines))} ({r.share:.0%} of the cycles)"
+            if r.hot_lines
+            else "changes no line with cycles"
+        )
+        console.print(f"  {markup(r.origin)}: {markup(r.description)} — {where}")
 
 
 # -- after an edit: which lines got cheaper or dearer -----------------------------------------

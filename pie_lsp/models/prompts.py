@@ -1,8 +1,10 @@
 """Prompt templates: PIE's performance-conditioned format, retrieval few-shot, and chat.
 
 Templates are text files in `model/prompts/` (or any file the settings name) with the
-placeholders `{program}` (required), `{score}` and `{examples}`; other braces are left
-alone, so a template may contain C++. Next to a template `NAME.txt` may live:
+placeholders `{program}` (required), `{score}`, `{examples}` and `{hotspots}` (where the
+program's time goes, from its profile: `pie_lsp.profile.hotspots_text`; empty without
+one); other braces are left alone, so a template may contain C++.
+Next to a template `NAME.txt` may live:
 - `NAME.example.txt`: how one retrieved example is written (`{slow}` and `{fast}`, no
   other placeholder); examples replace `{examples}`, joined by blank lines and followed by
   one, the most similar last (nearest the program). Without it, fewshot's format is used;
@@ -42,8 +44,8 @@ _STOPS: dict[str, tuple[str, ...]] = {
     "chat": (),
 }
 
-_PLACEHOLDER = re.compile(r"\{(program|score|examples|slow|fast)\}")
-_TEMPLATE_PLACEHOLDERS = ("program", "score", "examples")
+_PLACEHOLDER = re.compile(r"\{(program|score|examples|hotspots|slow|fast)\}")
+_TEMPLATE_PLACEHOLDERS = ("program", "score", "examples", "hotspots")
 _EXAMPLE_PLACEHOLDERS = ("slow", "fast")
 
 
@@ -200,9 +202,16 @@ def _check(settings: PromptSettings) -> None:
         )
 
 
-def build_prompt(program: str, settings: PromptSettings, api: OpenAIApi, model: str = "") -> Prompt:
+def build_prompt(
+    program: str,
+    settings: PromptSettings,
+    api: OpenAIApi,
+    model: str = "",
+    hotspots: str = "",
+) -> Prompt:
     """The prompt for `program` under the settings, for a completions or chat API and the
-    named model (which picks the PIE template under "auto")."""
+    named model (which picks the PIE template under "auto"); `hotspots` fills a template's
+    `{hotspots}` (the hot function and lines, `pie_lsp.profile.hotspots_text`)."""
     from pie_lsp.models import retrieval
 
     _check(settings)
@@ -222,7 +231,13 @@ def build_prompt(program: str, settings: PromptSettings, api: OpenAIApi, model: 
         ]
         rendered = "\n\n".join(parts) + "\n\n" if parts else ""
     text = fill(
-        template.text, {"program": body, "score": str(settings.score), "examples": rendered}
+        template.text,
+        {
+            "program": body,
+            "score": str(settings.score),
+            "examples": rendered,
+            "hotspots": hotspots,
+        },
     )
     notes: list[str] = []
     if template.name in ("pie-conditioned", "pie-plain") and len(program) > PIE_TRAINING_LIMIT:

@@ -23,6 +23,9 @@ def test_profile_json_and_table(tmp_path: Path) -> None:
     assert hottest["cost"]["share"] > 0.5 and hottest["library_cycles"]
     assert abs(data["total_cycles"] / data["estimate_cycles"] - 1) < 0.01
     assert data["functions"][0]["name"] == "main"
+    # the rules' rewrites, with the hot lines each changes: s += in place changes line 12
+    appends = [r for r in data["rewrites"] if r["origin"] == "rules:string-append"]
+    assert appends and appends[0]["hot_lines"] == [12] and appends[0]["share"] > 0.5
     # the table: hot lines with their source text, from the cache this time
     human = pie("profile", str(path), "--set", cache)
     assert human.returncode == 0, human.stderr

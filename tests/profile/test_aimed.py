@@ -1,0 +1,92 @@
+"""Rewrites aimed at the hot code: the `{hotspots}` prompt placeholder (byte-exact) and
+which hot lines a rewrite touches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pie_lsp.models.prompts import build_prompt
+from pie_lsp.profile import (
+    Cost,
+    FunctionCost,
+    LineCost,
+    Profile,
+    aimed,
+    hotspots_text,
+    touched_lines,
+)
+from pie_lsp.settings import PromptSettings
+
+SOURCE = """#include <cstdio>
+int main() {
+    long long s = 0;
+    for (int i = 0; i < 1000; i++) s += i % 7;
+    std::printf("%lld\\n", s);
+}
+"""
+
+
+def _cost(share: float) -> Cost:
+    return Cost(share * 1e6, share, 0, 0, 0, 0)
+
+
+PROFILE = Profile(
+    path="p.cpp",
+    label="estimate",
+    tests=1,
+    total_cycles=1e6,
+    estimate_cycles=1e6,
+    lines=(
+        LineCost(4, "main", _cost(0.7)),
+        LineCost(5, "main", _cost(0.25)),
+        LineCost(3, "main", _cost(0.01)),
+    ),
+    functions=(FunctionCost("main", 2, _cost(0.96)),),
+    libraries=(),
+)
+
+
+def test_hotspots_text() -> None:
+    assert hotspots_text(PROFILE, SOURCE) == (
+        "Most of its run time (96%, estimated on a simulated Skylake) is in main; the "
+        "hottest lines:\n"
+        "- line 4 (70%): for (int i = 0; i < 1000; i++) s += i % 7;\n"
+        '- line 5 (25%): std::printf("%lld\\n", s);\n'
+    )
+    empty = Profile("p.cpp", "e", 1, 0.0, 0.0, (), (), ())
+    assert hotspots_text(empty, SOURCE) == ""
+
+
+def test_a_template_names_the_hot_function_and_lines_byte_for_byte(tmp_path: Path) -> None:
+    template = tmp_path / "aimed.txt"
+    template.write_text(
+        "Make this C++ program faster.\n{hotspots}Keep its output.\n```cpp\n{program}\n```\n"
+    )
+    settings = PromptSettings(template=str(template))
+    prompt = build_prompt(SOURCE, settings, "chat", hotspots=hotspots_text(PROFILE, SOURCE))
+    assert prompt.text == (
+        "Make this C++ program faster.\n"
+        "Most of its run time (96%, estimated on a simulated Skylake) is in main; the "
+        "hottest lines:\n"
+        "- line 4 (70%): for (int i = 0; i < 1000; i++) s += i % 7;\n"
+        '- line 5 (25%): std::printf("%lld\\n", s);\n'
+        "Keep its output.\n"
+        "```cpp\n" + SOURCE.rstrip() + "\n```\n"
+    )
+    # without a profile the placeholder is empty, not left in the text
+    plain = build_prompt(SOURCE, settings, "chat")
+    assert plain.text == (
+        "Make this C++ program faster.\nKeep its output.\n```cpp\n" + SOURCE.rstrip() + "\n```\n"
+    )
+
+
+def test_rewrites_report_the_hot_lines_they_touch() -> None:
+    loop = SOURCE.replace("s += i % 7;", "s += i - i / 7 * 7;")
+    header = SOURCE.replace("#include <cstdio>\n", "#include <cstdio>\n#include <cstdint>\n")
+    assert touched_lines(SOURCE, loop) == {4}
+    assert touched_lines(SOURCE, header) == {1}  # an insertion touches the line before it
+    rows = aimed(PROFILE, SOURCE, [("rules:b", "header", header), ("rules:a", "loop", loop)])
+    assert [(r.origin, r.hot_lines, r.share) for r in rows] == [
+        ("rules:a", (4,), 0.7),
+        ("rules:b", (), 0.0),
+    ]
