@@ -69,7 +69,7 @@ class Skipped:
 
 
 @frozen
-class TestFile:
+class CaseFile:
     name: str
     input: bytes
     output: bytes
@@ -84,7 +84,7 @@ class Task:
     origin: str
     source: str
     reference: str | None
-    tests: tuple[TestFile, ...]
+    tests: tuple[CaseFile, ...]
 
     def digest(self) -> str:
         """Identifies the inputs, so a resumed run can tell a changed problem from the same."""
@@ -244,7 +244,7 @@ def make_task(problem: Problem) -> Task | Skipped:
     try:
         suite = load_suite(problem.tests_dir)
         tests = tuple(
-            TestFile(c.name, c.input.read_bytes(), c.expected.read_bytes()) for c in suite.cases
+            CaseFile(c.name, c.input.read_bytes(), c.expected.read_bytes()) for c in suite.cases
         )
     except OSError as exc:
         return Skipped(problem.id, problem.problem_id, problem.origin, f"tests unreadable: {exc}")

@@ -136,15 +136,19 @@ def result_record(
         # the original did not build or failed its own tests: nothing to evaluate against
         reason = result.error or "the original could not be built or tested"
         return {**record, "status": "skipped", "reason": reason}
+    if result.status == "error":
+        # the original passed; then the run failed (a model server down...): the metrics
+        # count it as a failure, and --resume runs it again
+        return {**record, "status": "error", "reason": result.error or "failed"}
     min_speedup = config.settings.min_speedup
     correct = [c for c in result.candidates if _correct(c)]
     best = max(correct, key=lambda c: c.speedup or 0.0, default=None)
     first = _first(result.candidates, order)
-    k_speedup = result.speedup if result.status != "error" else None
+    k_speedup = result.speedup
     one_speedup = first.speedup if first is not None and _correct(first) else None
     record.update(
         status="done",
-        reason=result.error or "",
+        reason="",
         result=result.status,
         best_origin=result.best_origin,
         speedup_k=k_speedup if correct else None,
