@@ -43,6 +43,7 @@ from pie_lsp.build import Binary, Builder, build_flags
 from pie_lsp.cache import digest
 from pie_lsp.errors import OriginalFailsTests, PieError, ToolMissing
 from pie_lsp.measure import MeasureFailed, Measurement
+from pie_lsp.measure.divisions import DEFAULT_MICRO_OPS, LOOP_MICRO_OPS, SETUP_MICRO_OPS
 from pie_lsp.measure.estimate import (
     CACHEGRIND_EVENTS,
     EXCLUDED_FUNCTIONS,
@@ -58,11 +59,15 @@ from pie_lsp.verify import TestCase, TestSuite, Verifier
 log = logging.getLogger(__name__)
 
 # Part of every profile cache key: bump when the attribution changes.
-PROFILE_VERSION = 1
-# What one cost vector holds: valgrind's events, then executed instructions per class.
-KEYS: tuple[str, ...] = (*CACHEGRIND_EVENTS, *INSTRUCTION_CLASSES)
+PROFILE_VERSION = 2
+# What one cost vector holds: valgrind's events, executed instructions per class, and
+# gem5's micro-ops of the integer divisions (what the estimate prices divisions by).
+KEYS: tuple[str, ...] = (*CACHEGRIND_EVENTS, *INSTRUCTION_CLASSES, "div_uops")
 _IR = KEYS.index("Ir")
 _CLASS_INDEX = {name: KEYS.index(name) for name in INSTRUCTION_CLASSES}
+_DIV_UOPS = KEYS.index("div_uops")
+# the pie-div tool's log: address (0: unknown), kind, divisions, loop iterations
+_DIVISION = re.compile(r"pie-div (0x[0-9a-f]+|0) (u32|s32|u64|s64) (\d+) (\d+)")
 # The builder compiles every program as this file (build.py): its frames are the user's.
 SOURCE_NAME = "prog.cpp"
 
@@ -254,8 +259,22 @@ def library_of(function: str) -> str:
 Destination = tuple[str, int, str]  # (function of the line, line, library reached) or above
 
 
+def division_micro_ops(log: str) -> dict[int, float]:
+    """gem5's micro-ops of the divisions at each address, from the pie-div tool's log (the
+    estimate's division profile, measure/divisions.py); address 0: not known."""
+    out: dict[int, float] = defaultdict(float)
+    for match in _DIVISION.finditer(log):
+        address, kind = int(match.group(1), 16), match.group(2)
+        count, loops = int(match.group(3)), int(match.group(4))
+        out[address] += SETUP_MICRO_OPS[kind] * count + LOOP_MICRO_OPS * loops
+    return dict(out)
+
+
 def attribute(
-    run: CallgrindRun, where: Mapping[int, tuple[int, str]], classes: Mapping[int, str]
+    run: CallgrindRun,
+    where: Mapping[int, tuple[int, str]],
+    classes: Mapping[int, str],
+    division_uops: Mapping[int, float] | None = None,
 ) -> dict[str, dict[str, Vector]]:
     """Raw counts per destination: `lines` keyed "LINE\\tFUNCTION\\tLIBRARY" (LIBRARY empty
     for the line's own instructions, else the library its calls spent them in),
@@ -265,6 +284,23 @@ def attribute(
         vector = run.self_cost.get(address)
         if vector is not None:
             vector[_CLASS_INDEX[name]] = vector[_IR]
+            if name in ("div64", "div32"):  # the estimate's short form, without a profile
+                vector[_DIV_UOPS] = DEFAULT_MICRO_OPS * vector[_IR]
+    if division_uops is not None:
+        # the division profile's micro-ops where it names the address; the rest (address
+        # unknown, or not seen by callgrind) spread over the divisions by their executions
+        dividing = [a for a, v in run.self_cost.items() if v[_DIV_UOPS] > 0]
+        for address in dividing:
+            run.self_cost[address][_DIV_UOPS] = 0.0
+        spare = 0.0
+        for address, uops in division_uops.items():
+            if address in run.self_cost and address in classes:
+                run.self_cost[address][_DIV_UOPS] += uops
+            else:
+                spare += uops
+        executions = sum(run.self_cost[a][_IR] for a in dividing)
+        for address in dividing if executions > 0 else ():
+            run.self_cost[address][_DIV_UOPS] += spare * run.self_cost[address][_IR] / executions
 
     # functions with code on lines of the user's file; their other addresses (no line,
     # e.g. padding) go to the nearest line of the same function
@@ -301,7 +337,7 @@ def attribute(
     for (caller, site, callee), inclusive in run.calls.items():
         if callee != caller and callee not in user_lines:
             weights = list(inclusive)
-            for index in _CLASS_INDEX.values():
+            for index in (*_CLASS_INDEX.values(), _DIV_UOPS):
                 weights[index] = inclusive[_IR]  # calls carry no class counts: by Ir
             incoming[callee].append((caller, site, weights))
 
@@ -567,7 +603,7 @@ class Profiler:
         """The pipeline's own estimate when it measures with it, else a new one beside it."""
         measurer = pipeline.measurer
         if not isinstance(measurer, EstimateMeasurer):
-            measurer = EstimateMeasurer(
+            measurer = EstimateMeasurer.from_settings(
                 pipeline.settings, pipeline.sandbox, pipeline.cache, pipeline.slots
             )
         return cls(pipeline.builder, measurer, pipeline.verifier, pipeline.test_limits())
@@ -603,12 +639,14 @@ class Profiler:
                 f"({why} differs), so its lines would not describe what the estimate measured",
                 hint="remove flags that change code with debug info from pie.build.flags",
             )
+        # the estimate first: whether it profiled a test's divisions says whether its lines
+        # need the division profile too
+        estimate: Measurement = await self.measurer.measure(plain, suite.cases)
         async with task_group() as group:
-            measured = group.create_task(self.measurer.measure(plain, suite.cases))
             raws = [
-                group.create_task(self.raw(program, plain, debug, case)) for case in suite.cases
+                group.create_task(self.raw(program, plain, debug, case, timing.detail))
+                for case, timing in zip(suite.cases, estimate.tests, strict=True)
             ]
-        estimate: Measurement = measured.result()
         profile = price(
             [task.result()[0] for task in raws],
             self.measurer.costs,
@@ -624,10 +662,17 @@ class Profiler:
         )
 
     async def raw(
-        self, program: Program, plain: Binary, debug: Binary, case: TestCase
+        self,
+        program: Program,
+        plain: Binary,
+        debug: Binary,
+        case: TestCase,
+        estimated: Mapping[str, float],
     ) -> tuple[dict[str, dict[str, Vector]], bool]:
-        """Raw counts per line of one test, and whether they came from the cache."""
-        key = self.key(program, plain, case)
+        """Raw counts per line of one test, and whether they came from the cache.
+        `estimated`: the estimate's counts of the test (with a division profile or not)."""
+        profiled = any(name.startswith("div_") and name.endswith("_loops") for name in estimated)
+        key = self.key(program, plain, case) + f":{profiled}"
         cached = self.builder.cache.get(key)
         if isinstance(cached, dict):
             return cached, True
@@ -635,8 +680,13 @@ class Profiler:
             text = await self.measurer.callgrind_output(debug, case)
             run = parse_callgrind(text)
             where = await self.lines_of(debug, run.self_cost, len(program.text.splitlines()))
+            uops = (
+                division_micro_ops(await self.measurer.division_log(debug, case))
+                if profiled
+                else None
+            )
         executed = {a: int(v[_IR]) for a, v in run.self_cost.items()}
-        raw = attribute(run, where, self.measurer.classes(debug, executed))
+        raw = attribute(run, where, self.measurer.classes(debug, executed), uops)
         self.builder.cache.set(key, raw)
         return raw, False
 

@@ -525,6 +525,11 @@ class EstimateMeasurer(Measurer):
     async def division_profile(self, binary: Binary, case: TestCase) -> dict[str, float]:
         """gem5's micro-ops of the run's divisions (divisions.py): a second run of the
         program under the pie-div valgrind tool (only divisions instrumented)."""
+        return divisions.counts_from_log(await self.division_log(binary, case))
+
+    async def division_log(self, binary: Binary, case: TestCase) -> str:
+        """The pie-div tool's log of one run (per division address: kind, count, loop
+        iterations): what `division_profile` sums, and what the profile maps to lines."""
         built = divisions.tool_directory(
             str(self.cache.directory), self.settings.build.compiler, self.valgrind
         )
@@ -550,7 +555,7 @@ class EstimateMeasurer(Measurer):
                     else "see the log for valgrind's output",
                     details=run.stderr_tail(20),
                 )
-            return divisions.counts_from_log(log.read_text())
+            return log.read_text()
 
     async def callgrind_output(self, binary: Binary, case: TestCase) -> str:
         """callgrind's output file of one run (uncached), its output checked against the

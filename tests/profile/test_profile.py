@@ -257,3 +257,33 @@ def test_compare_matches_moved_lines_and_groups_replaced_blocks() -> None:
     assert (rows["x"].before, rows["x"].after, rows["x"].kind) == (0.0, 50.0, "dearer")
     assert (rows["a"].line, rows["a"].baseline_line, rows["a"].change) == (2, 1, -40.0)
     assert next(iter(rows)) == "C"  # biggest change first
+
+
+DIVIDING = """#include <cstdio>
+int main() {
+    long long mod, n;
+    if (std::scanf("%lld %lld", &mod, &n) != 2) return 1;
+    long long f = 1, s = 0;
+    for (long long i = 1; i <= n; i++) {
+        f = f * i % mod;
+        s = (s + f) % mod;
+    }
+    std::printf("%lld\\n", s);
+}
+"""
+
+
+def test_divisions_are_priced_per_line_as_the_estimate_prices_them(
+    settings: Settings, tmp_path: Path
+) -> None:
+    from ..conftest import write_program
+
+    mod, n, f, s = 1000000007, 100000, 1, 0
+    for i in range(1, n + 1):
+        f = f * i % mod
+        s = (s + f) % mod
+    path = write_program(tmp_path / "div", DIVIDING, {"1": (f"{mod} {n}\n", f"{s}\n")})
+    profile = asyncio.run(_profile(settings, path))
+    # enough divisions for the estimate's division profile: its micro-ops per address
+    assert {profile.lines[0].line, profile.lines[1].line} == {7, 8}
+    assert profile.total_cycles == pytest.approx(profile.estimate_cycles, rel=0.01)
