@@ -58,6 +58,7 @@ class HoistInvariantCall(Rule):
     )
     triggers = re.compile(r"\b(count|find|accumulate|max_element|min_element)\b")
     compile_checked = True
+    version = 2  # 2: an iterator compared with v.end() no longer counts as changing v
     ARITY: ClassVar[dict[str, int]] = {
         "count": 3,
         "find": 3,
@@ -83,6 +84,9 @@ class HoistInvariantCall(Rule):
             "mismatch",
             "search",
             "is_sorted",
+            # comparing an iterator (`find(...) != v.end()`) reads nothing through it
+            "operator==",
+            "operator!=",
         }
     )
     READ_METHODS = frozenset({"size", "length", "empty", "max_size", "capacity"})

@@ -49,6 +49,7 @@ class PrefixSums(Rule):
 
     name = "prefix-sums"
     summary = "answer range sums recomputed in a loop from prefix sums built once before it"
+    version = 2  # 2: an iterator compared with a.end() no longer counts as changing a
     triggers = re.compile(r"\+=")
 
     def find(self, code: Code) -> list[Rewrite]:

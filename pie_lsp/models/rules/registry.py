@@ -13,6 +13,7 @@ from pie_lsp.models.rules.equal_pairs import EqualPairs
 from pie_lsp.models.rules.hoist_invariant_call import HoistInvariantCall
 from pie_lsp.models.rules.hoist_loop_bound import HoistLoopBound
 from pie_lsp.models.rules.int_pow import IntPow
+from pie_lsp.models.rules.linear_search import LinearSearch
 from pie_lsp.models.rules.local_copy import LocalCopy
 from pie_lsp.models.rules.loop_power import LoopPower
 from pie_lsp.models.rules.map_to_unordered import MapToUnordered
@@ -53,6 +54,7 @@ ALL_RULES: tuple[Rule, ...] = (
     LoopPower(),
     PrimeSieve(),
     PairCounting(),
+    LinearSearch(),
 )
 RULE_NAMES = tuple(rule.name for rule in ALL_RULES)
 BY_NAME = {rule.name: rule for rule in ALL_RULES}
