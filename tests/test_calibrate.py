@@ -424,3 +424,28 @@ def test_replace_section_keeps_every_other_byte() -> None:
     assert out.startswith('{\n  "core":   {"a": 1},\n') and out.endswith('"tail": [1,2]\n}\n')
     added = replace_section('{\n  "core": {}\n}\n', "estimate", {"v": 1})
     assert json.loads(added) == {"core": {}, "estimate": {"v": 1}}
+
+
+def test_rendered_report_names_split_tables_literally(
+    synthetic: tuple[Path, dict[str, float]],
+) -> None:
+    """Table names like "gem5.csv [held out]" are text, not rich markup (rich dropped them)."""
+    from attrs import evolve
+    from rich.console import Console
+
+    from pie_lsp.calibrate import calibrate
+    from pie_lsp.calibrate_report import render_calibration
+
+    folder, _ = synthetic
+    settings = Settings()
+    settings.cache.dir = str(folder / "cache")
+    table = read_table(folder / "gem5.csv")
+    counts = asyncio.run(measure_counts([table], settings))
+    fit, held = evolve(table, part="fit"), evolve(table, part="held out")
+    machine_path = REPO / "simulator" / "skylake.json"
+    result = calibrate([fit], [held], counts, load_machine(machine_path), machine_path)
+    console = Console(record=True, width=300)
+    render_calibration(result, console)
+    text = console.export_text()
+    assert "gem5.csv [fit] (fit)" in text and "gem5.csv [held out] (held out)" in text
+    assert "worst pair" in text and "div_uops" in text

@@ -10,8 +10,8 @@ divisions and of microcode loop iterations; `micro_ops` turns them into gem5's c
 The tool is compiled once per valgrind installation (with the configured compiler, against
 the headers and static libraries Debian's `valgrind` package ships) into the cache
 directory. Only divisions are instrumented, so the run costs a fraction of callgrind's; it
-is skipped when the callgrind run executed at most `PROFILE_MIN_DIVISIONS` divisions
-(glibc's start-up executes six), whose micro-ops are then taken as the short form.
+is skipped when divisions cannot matter (`needs_profile`: at most 64 of them, or fewer than
+one per thousand instructions), and their micro-ops are then taken as the short form.
 """
 
 from __future__ import annotations
@@ -32,8 +32,14 @@ VERSION = 1
 TOOL = "pie-div"
 PLATFORM = "amd64-linux"
 SOURCE = Path(__file__).with_name("pie_div.c")
-# Fewer divisions than this in a run: no second run (their micro-ops cannot matter).
+# A run is profiled when it executes more than this many divisions (glibc's start-up
+# executes six)...
 PROFILE_MIN_DIVISIONS = 64
+# ...and at least one per this many instructions. Below, a division's loop could cost at
+# most ~40 cycles more than the short form assumed, i.e. under 4% of the run, and typically
+# (short quotients) under 0.5%, while the second run would cost as much as the program's
+# divisions could matter (prefix_sums: 4,000 divisions in 14.7 M instructions, +1 s).
+PROFILE_INSTRUCTIONS_PER_DIVISION = 1000
 
 # gem5's micro-ops per division outside the loop, by kind (multiply_and_divide.py, register
 # forms; a memory operand adds one load, which callgrind counts as a memory access):
@@ -72,6 +78,14 @@ def counts_from_log(text: str) -> dict[str, float]:
         counts[f"div_{kind}"] = float(n)
         counts[f"div_{kind}_loops"] = float(loops)
     return counts
+
+
+def needs_profile(divisions: float, instructions: float) -> bool:
+    """Whether a run's divisions are many enough, and dense enough, to profile."""
+    return (
+        divisions > PROFILE_MIN_DIVISIONS
+        and divisions * PROFILE_INSTRUCTIONS_PER_DIVISION >= instructions
+    )
 
 
 def counts_without_profile(divisions: float) -> dict[str, float]:

@@ -436,6 +436,7 @@ class EstimateMeasurer(Measurer):
             json.dumps(self.division_command()),
             divisions.SOURCE.read_bytes(),
             str(divisions.PROFILE_MIN_DIVISIONS),
+            str(divisions.PROFILE_INSTRUCTIONS_PER_DIVISION),
         )
 
     def config_digest(self) -> str:
@@ -496,10 +497,10 @@ class EstimateMeasurer(Measurer):
     async def division_counts(
         self, binary: Binary, case: TestCase, counts: Mapping[str, float]
     ) -> dict[str, float]:
-        """gem5's micro-ops of the run's divisions: profiled when there are enough of them
-        to matter (divisions.py), else the short form each (uncached)."""
+        """gem5's micro-ops of the run's divisions: profiled when they can matter
+        (divisions.needs_profile), else the short form each (uncached)."""
         executed = counts["div64"] + counts["div32"]
-        if executed > divisions.PROFILE_MIN_DIVISIONS:
+        if divisions.needs_profile(executed, counts["Ir"]):
             return await self.division_profile(binary, case)
         return divisions.counts_without_profile(executed)
 
