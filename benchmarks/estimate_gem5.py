@@ -41,7 +41,7 @@ async def main(args: argparse.Namespace) -> int:
     sandbox = Sandbox(settings.sandbox.isolate)
     slots = asyncio.Semaphore(args.jobs)
     builder = Builder(settings.build, sandbox, cache)
-    measurer = Gem5Measurer(settings, sandbox, cache, slots)
+    measurer = Gem5Measurer.from_settings(settings, sandbox, cache, slots)
     done = done_rows(args.table)
     jobs = []
     folders = sorted(p for p in args.programs.iterdir() if (p / "tests").is_dir())

@@ -126,7 +126,9 @@ class Runner:
         self.cache = Cache(CacheSettings(enabled=False))  # measure for real every time
         sandbox = Sandbox(settings.sandbox.isolate)
         self.builder = Builder(settings.build, sandbox, self.cache)
-        self.measurer = Gem5Measurer(settings, sandbox, self.cache, asyncio.Semaphore(jobs))
+        self.measurer = Gem5Measurer.from_settings(
+            settings, sandbox, self.cache, asyncio.Semaphore(jobs)
+        )
         self.csv_path = csv_path
         self.binaries: dict[Path, asyncio.Task[Binary]] = {}
         self.build_slots = asyncio.Semaphore(jobs)  # g++ shares the cores with gem5

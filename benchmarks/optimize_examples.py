@@ -89,8 +89,10 @@ async def estimator_cost(example: Path, identity_runs: int) -> dict[str, Any]:
     sandbox, cache, slots = Sandbox(), Cache(settings.cache), asyncio.Semaphore(1)
     binary = await Builder(settings.build, sandbox, cache).build(example.read_text())
     case = find_tests(example).cases[-1]  # the largest input
-    native = await NativeMeasurer(settings, sandbox, cache, slots).measure_one(binary, case)
-    estimate = EstimateMeasurer(settings, sandbox, cache, slots)
+    native = await NativeMeasurer.from_settings(settings, sandbox, cache, slots).measure_one(
+        binary, case
+    )
+    estimate = EstimateMeasurer.from_settings(settings, sandbox, cache, slots)
     walls, counts = [], []
     for _ in range(identity_runs):
         start = time.perf_counter()

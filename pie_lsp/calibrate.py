@@ -101,7 +101,7 @@ async def measure_counts(
     sandbox = Sandbox(settings.sandbox.isolate)
     slots = asyncio.Semaphore(settings.effective_jobs())
     builder = Builder(settings.build, sandbox, cache)
-    measurer = EstimateMeasurer(settings, sandbox, cache, slots)
+    measurer = EstimateMeasurer.from_settings(settings, sandbox, cache, slots)
     binaries: dict[Path, asyncio.Future[Binary]] = {}
 
     def binary(source: Path) -> asyncio.Future[Binary]:

@@ -164,7 +164,7 @@ def check_gem5(settings: Settings) -> Check:
 
     sandbox, cache = Sandbox(settings.sandbox.isolate), Cache(CacheSettings(enabled=False))
     try:  # found, but is it a gem5 for X86 that starts?
-        measurer = gem5.Gem5Measurer(settings, sandbox, cache, asyncio.Semaphore(1))
+        measurer = gem5.Gem5Measurer.from_settings(settings, sandbox, cache, asyncio.Semaphore(1))
     except PieError as exc:
         return Check(name, False, exc.message, exc.hint, required=False)
 

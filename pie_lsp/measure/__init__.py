@@ -20,7 +20,7 @@ from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from attrs import field, frozen
 
@@ -28,10 +28,10 @@ from pie_lsp.assets import asset
 from pie_lsp.build import Binary
 from pie_lsp.cache import Cache, digest
 from pie_lsp.errors import PieError, ToolMissing
-from pie_lsp.sandbox import Sandbox
-from pie_lsp.settings import Settings
+from pie_lsp.sandbox import Limits, Sandbox
+from pie_lsp.settings import BuildSettings, Settings, SimulatorSettings
 from pie_lsp.tasks import task_group
-from pie_lsp.verify import TestCase
+from pie_lsp.verify import TestCase, run_limits
 
 
 class MeasureFailed(PieError):
@@ -146,12 +146,30 @@ class Measurer(ABC):
     short: ClassVar[str]
 
     def __init__(
-        self, settings: Settings, sandbox: Sandbox, cache: Cache, slots: asyncio.Semaphore
+        self,
+        simulator: SimulatorSettings,
+        limits: Limits,
+        build: BuildSettings,
+        sandbox: Sandbox,
+        cache: Cache,
+        slots: asyncio.Semaphore,
     ) -> None:
-        self.settings = settings
+        """A backend with its own settings (`pie.simulator`), the base limits of a test run
+        (verify.run_limits, derived with attrs.evolve), and how binaries are built (gem5
+        needs static ones; the estimate builds its valgrind tool with the same compiler)."""
+        self.simulator = simulator
+        self.base_limits = limits
+        self.build = build
         self.sandbox = sandbox
         self.cache = cache
         self.slots = slots
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, sandbox: Sandbox, cache: Cache, slots: asyncio.Semaphore
+    ) -> Self:
+        """The backend with its parts of a whole settings tree."""
+        return cls(settings.simulator, run_limits(settings), settings.build, sandbox, cache, slots)
 
     @abstractmethod
     def config_digest(self) -> str:
@@ -193,7 +211,7 @@ def make_measurer(
         found = gem5.find_gem5(settings.simulator.gem5)
         if found is not None:
             try:
-                return gem5.Gem5Measurer(settings, sandbox, cache, slots)
+                return gem5.Gem5Measurer.from_settings(settings, sandbox, cache, slots)
             except ToolMissing:
                 if backend == "gem5":
                     raise
@@ -203,5 +221,5 @@ def make_measurer(
             raise gem5.gem5_missing_error(settings.simulator.gem5)
         backend = "estimate"
     if backend == "native":
-        return NativeMeasurer(settings, sandbox, cache, slots)
-    return EstimateMeasurer(settings, sandbox, cache, slots)
+        return NativeMeasurer.from_settings(settings, sandbox, cache, slots)
+    return EstimateMeasurer.from_settings(settings, sandbox, cache, slots)

@@ -49,7 +49,7 @@ from pie_lsp.measure import MeasureFailed, Measurer, TestTiming, divisions, load
 from pie_lsp.measure.bound import MEASURE_WALL, bounded, timed_out_reason
 from pie_lsp.measure.divisions import DEFAULT_MICRO_OPS
 from pie_lsp.sandbox import Limits
-from pie_lsp.verify import TestCase, compare_outputs, run_limits
+from pie_lsp.verify import TestCase, compare_outputs
 
 # The model's version: part of every label and cache key. 1 was cachegrind totals only,
 # 2 added instruction classes and gem5's CPU for glibc, 3 prices gem5's division micro-ops.
@@ -404,7 +404,7 @@ class EstimateMeasurer(Measurer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.machine = load_machine(self.settings.simulator.estimate.params)
+        self.machine = load_machine(self.simulator.estimate.params)
         self.costs: dict[str, float] = dict(self.machine["estimate"]["costs"])
         self.tunables = glibc_tunables(self.machine)
         self.startup = startup_instructions(self.machine)
@@ -505,10 +505,12 @@ class EstimateMeasurer(Measurer):
         return divisions.counts_without_profile(executed)
 
     def valgrind_limits(self) -> Limits:
+        base = self.base_limits
         return evolve(
-            run_limits(self.settings),
-            timeout=self.settings.simulator.estimate.timeout,
-            memory_mb=self.settings.tests.memory_mb * 2 + 1024,  # valgrind's own share
+            base,
+            timeout=self.simulator.estimate.timeout,
+            # valgrind's own share
+            memory_mb=None if base.memory_mb is None else base.memory_mb * 2 + 1024,
         )
 
     def division_command(self) -> list[str]:
@@ -532,7 +534,7 @@ class EstimateMeasurer(Measurer):
         """The pie-div tool's log of one run (per division address: kind, count, loop
         iterations): what `division_profile` sums, and what the profile maps to lines."""
         built = divisions.tool_directory(
-            str(self.cache.directory), self.settings.build.compiler, self.valgrind
+            str(self.cache.directory), self.build.compiler, self.valgrind
         )
         limits, _ = bounded(self.valgrind_limits(), case.name)
         with self.sandbox.scratch("estimate") as work:

@@ -50,7 +50,7 @@ from pie_lsp.measure.gem5_locate import (
 )
 from pie_lsp.measure.gem5_output import RESULT_NAME, RunLimits, interpret
 from pie_lsp.sandbox import Limits, RunResult, Sandbox
-from pie_lsp.verify import TestCase, run_limits
+from pie_lsp.verify import TestCase
 
 # find_gem5 and gem5_missing_error are exported: "is there a gem5, and if not, what to do"
 # is asked of the backend (make_measurer, doctor, the benchmarks), not of how it is found.
@@ -89,8 +89,8 @@ class Gem5Measurer(Measurer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        g = self.settings.simulator.gem5
-        if not self.settings.build.static:
+        g = self.simulator.gem5
+        if not self.build.static:
             raise PieError(
                 "gem5 runs statically linked programs only, but pie.build.static is false",
                 hint="set pie.build.static = true (the default), or use --simulator estimate",
@@ -110,7 +110,7 @@ class Gem5Measurer(Measurer):
                 )
             check_executable_format(self.gem5, where)
         self.config_path = Path(g.config) if g.config else asset("simulator", CONFIG_NAME)
-        params = self.settings.simulator.estimate.params
+        params = self.simulator.estimate.params
         self.machine_path = Path(params) if params else asset("simulator", MACHINE_NAME)
         try:
             self.config_text = self.config_path.read_bytes()
@@ -149,15 +149,14 @@ class Gem5Measurer(Measurer):
         )
 
     def limits(self) -> Limits:
-        g, tests = self.settings.simulator.gem5, self.settings.tests
+        g, base = self.simulator.gem5, self.base_limits
         memory = int(self.machine.get("memory", {}).get("size_mb", 8192)) + GEM5_OVERHEAD_MB
-        base = run_limits(self.settings)
         return evolve(
             base,
             timeout=g.timeout * WALL_FACTOR,
             # gem5 maps the whole simulated memory; a container client needs no limit
             memory_mb=None if self.prefix else memory,
-            file_size_mb=max(base.file_size_mb, tests.output_limit_mb),
+            file_size_mb=max(base.file_size_mb, base.output_bytes // (1024 * 1024)),
         )
 
     def environment(self) -> dict[str, str]:
@@ -170,7 +169,7 @@ class Gem5Measurer(Measurer):
     def command(self, workdir: Path, container: str = "pie-gem5") -> list[str]:
         """The gem5 command line for one run in `workdir` (all paths inside it)."""
         out = workdir / "m5out"
-        timeout = int(self.settings.simulator.gem5.timeout + 0.999)
+        timeout = int(self.simulator.gem5.timeout + 0.999)
         return [
             *fill_prefix(self.prefix, workdir, container),
             self.gem5,
@@ -216,7 +215,7 @@ class Gem5Measurer(Measurer):
             limits = self.limits()
             try:
                 async with current_activity().track(
-                    f"test {case.name}", self.settings.simulator.gem5.timeout
+                    f"test {case.name}", self.simulator.gem5.timeout
                 ):
                     run = await self.run_sandbox.run(
                         self.command(work, container),
@@ -244,6 +243,6 @@ class Gem5Measurer(Measurer):
 
     def interpret(self, case: TestCase, work: Path, run: RunResult) -> TestTiming:
         """A TestTiming from what gem5 left in `work`, or MeasureFailed saying why not."""
-        g = self.settings.simulator.gem5
+        g = self.simulator.gem5
         script = g.config or str(self.config_path)
         return interpret(case, work, run, RunLimits(g.timeout, WALL_FACTOR, script))

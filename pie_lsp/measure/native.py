@@ -16,7 +16,7 @@ from pie_lsp.build import Binary
 from pie_lsp.cache import digest
 from pie_lsp.measure import MeasureFailed, Measurer, TestTiming
 from pie_lsp.measure.bound import MEASURE_WALL, bounded, timed_out_reason
-from pie_lsp.verify import TestCase, compare_outputs, run_limits
+from pie_lsp.verify import TestCase, compare_outputs
 
 
 class NativeMeasurer(Measurer):
@@ -25,13 +25,13 @@ class NativeMeasurer(Measurer):
     short = "this machine (native)"
 
     def config_digest(self) -> str:
-        native = self.settings.simulator.native
+        native = self.simulator.native
         return digest(str(native.repeats), str(native.warmup))
 
     async def measure_one(self, binary: Binary, case: TestCase) -> TestTiming:
-        native = self.settings.simulator.native
+        native = self.simulator.native
         # a candidate's limit is the original's time
-        limits, is_bound = bounded(run_limits(self.settings), case.name)
+        limits, is_bound = bounded(self.base_limits, case.name)
         samples: list[float] = []
         longest = 0.0
         expected = case.expected.read_text("utf-8", "replace")

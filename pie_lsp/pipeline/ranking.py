@@ -86,7 +86,7 @@ def make_ranker(
     from pie_lsp.measure.estimate import EstimateMeasurer
 
     try:
-        ranker = EstimateMeasurer(settings, sandbox, cache, slots)
+        ranker = EstimateMeasurer.from_settings(settings, sandbox, cache, slots)
     except PieError as exc:
         return measurer, (
             f"every candidate is measured in gem5: the estimate cannot rank them ({exc.message})"

@@ -74,7 +74,7 @@ async def test_same_binary_same_counts_every_run(doubler: Path, settings: Settin
     cache = Cache(settings.cache)
     binary = await Builder(settings.build, sandbox, cache).build(DOUBLER)
     case = find_tests(doubler).cases[0]
-    measurer = EstimateMeasurer(settings, sandbox, cache, asyncio.Semaphore(2))
+    measurer = EstimateMeasurer.from_settings(settings, sandbox, cache, asyncio.Semaphore(2))
     runs = await asyncio.gather(*(measurer.counts(binary, case) for _ in range(3)))
     # Every count is identical, except that the branch predictor's state after glibc's
     # start-up (which varies under valgrind, docs/ESTIMATE.md) can move a misprediction
@@ -95,7 +95,7 @@ async def test_counts_are_cached_and_costs_applied_after(doubler: Path, settings
     cache = Cache(settings.cache)
     binary = await Builder(settings.build, sandbox, cache).build(DOUBLER)
     case = find_tests(doubler).cases[0]
-    measurer = EstimateMeasurer(settings, sandbox, cache, asyncio.Semaphore(1))
+    measurer = EstimateMeasurer.from_settings(settings, sandbox, cache, asyncio.Semaphore(1))
     first = await measurer.measure_test(binary, case)
     # other costs (a refit) must reuse the cached counts, not rerun valgrind
     machine = json.loads(json.dumps(measurer.machine))
@@ -103,7 +103,7 @@ async def test_counts_are_cached_and_costs_applied_after(doubler: Path, settings
     params = Path(settings.cache.dir or ".") / "machine.json"
     params.write_text(json.dumps(machine))
     settings.simulator.estimate.params = str(params)
-    refit = EstimateMeasurer(settings, sandbox, cache, asyncio.Semaphore(1))
+    refit = EstimateMeasurer.from_settings(settings, sandbox, cache, asyncio.Semaphore(1))
     misses = cache.misses
     second = await refit.measure_test(binary, case)
     assert cache.misses == misses
@@ -124,7 +124,7 @@ def test_a_new_division_profiler_reprices_without_new_callgrind_runs(
     from pie_lsp.measure import divisions
 
     sandbox, cache = Sandbox(), Cache(settings.cache)
-    measurer = EstimateMeasurer(settings, sandbox, cache, asyncio.Semaphore(1))
+    measurer = EstimateMeasurer.from_settings(settings, sandbox, cache, asyncio.Semaphore(1))
     before = (measurer.counts_digest(), measurer.divisions_digest(), measurer.config_digest())
     changed = Path(settings.cache.dir or ".") / "pie_div.c"
     changed.write_bytes(divisions.SOURCE.read_bytes() + b"\n/* changed */\n")
@@ -145,7 +145,7 @@ async def test_crash_under_valgrind_is_a_measure_failure(
     )
     sandbox, cache = Sandbox(), Cache(settings.cache)
     binary = await Builder(settings.build, sandbox, cache).build(path.read_text())
-    measurer = EstimateMeasurer(settings, sandbox, cache, asyncio.Semaphore(1))
+    measurer = EstimateMeasurer.from_settings(settings, sandbox, cache, asyncio.Semaphore(1))
     with pytest.raises(MeasureFailed, match="test 1 under valgrind"):
         await measurer.measure_one(binary, find_tests(path).cases[0])
 
@@ -238,7 +238,7 @@ async def test_division_and_multiplication_are_counted_per_execution(
     path = write_program(tmp_path, DIVIDER, {"1": (f"{n} 1000\n", f"{expected}\n")})
     sandbox, cache = Sandbox(), Cache(settings.cache)
     binary = await Builder(settings.build, sandbox, cache).build(path.read_text())
-    measurer = EstimateMeasurer(settings, sandbox, cache, asyncio.Semaphore(1))
+    measurer = EstimateMeasurer.from_settings(settings, sandbox, cache, asyncio.Semaphore(1))
     counts = await measurer.counts(binary, find_tests(path).cases[0])
     # one 64-bit division per iteration (the `% (m + i % 3)`; `i % 3` is a multiply by a
     # constant), so at least n; glibc's start-up and printf add a few of their own
@@ -262,7 +262,7 @@ async def test_glibc_takes_gem5s_string_routines(settings: Settings) -> None:
     sandbox, cache = Sandbox(), Cache(settings.cache)
     binary = await Builder(settings.build, sandbox, cache).build((folder / "prog.cpp").read_text())
     case = next(c for c in find_tests(folder / "prog.cpp").cases if c.name == "1")
-    measurer = EstimateMeasurer(settings, sandbox, cache, asyncio.Semaphore(1))
+    measurer = EstimateMeasurer.from_settings(settings, sandbox, cache, asyncio.Semaphore(1))
     timing = measurer.timing("1", await measurer.counts(binary, case))
     gem5 = GEM5_STRINGS_INSTRUCTIONS["1"]
     assert timing.instructions is not None
@@ -272,7 +272,7 @@ async def test_glibc_takes_gem5s_string_routines(settings: Settings) -> None:
     params = Path(settings.cache.dir or ".") / "host.json"
     params.write_text(json.dumps(host))
     settings.simulator.estimate.params = str(params)
-    unmasked = EstimateMeasurer(settings, sandbox, cache, asyncio.Semaphore(1))
+    unmasked = EstimateMeasurer.from_settings(settings, sandbox, cache, asyncio.Semaphore(1))
     assert unmasked.counts_digest() != measurer.counts_digest()  # a cache key of its own
     other = unmasked.timing("1", await unmasked.counts(binary, case))
     assert other.instructions is not None
@@ -331,7 +331,7 @@ async def test_division_micro_ops_follow_the_quotient(tmp_path: Path, settings: 
     path = write_program(tmp_path, QUOTIENTS, tests)
     sandbox, cache = Sandbox(), Cache(settings.cache)
     binary = await Builder(settings.build, sandbox, cache).build(path.read_text())
-    measurer = EstimateMeasurer(settings, sandbox, cache, asyncio.Semaphore(1))
+    measurer = EstimateMeasurer.from_settings(settings, sandbox, cache, asyncio.Semaphore(1))
     cases = {c.name: c for c in find_tests(path).cases}
     counts = {name: await measurer.counts(binary, cases[name]) for name in ("1", "2")}
     for name, (count, base, d) in (("1", small), ("2", large)):
@@ -364,15 +364,6 @@ def test_division_log_is_priced_as_gem5s_micro_ops() -> None:
     assert counts["div_uops"] == 24 * 10 + 5 * 12 + 5 * 6 + 5 * 8
 
 
-def test_division_profile_only_where_divisions_are_dense() -> None:
-    from pie_lsp.measure.divisions import counts_without_profile, needs_profile
-
-    assert needs_profile(65, 65_000) and needs_profile(4_000, 4_000_000)
-    assert not needs_profile(64, 100)  # glibc's start-up alone
-    assert not needs_profile(4_000, 14_700_000)  # prefix_sums: under one per 1,000
-    assert counts_without_profile(6) == {"div_uops": 60.0}
-
-
 PAIRS = STRINGS  # benchmarks/estimate_pairs
 GEM5_PAIRS = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "estimate_pairs_gem5.csv"
 
@@ -393,7 +384,7 @@ async def test_runtime_modulus_pair_agrees_with_gem5(settings: Settings) -> None
         }
     sandbox, cache = Sandbox(), Cache(settings.cache)
     builder = Builder(settings.build, sandbox, cache)
-    measurer = EstimateMeasurer(settings, sandbox, cache, asyncio.Semaphore(1))
+    measurer = EstimateMeasurer.from_settings(settings, sandbox, cache, asyncio.Semaphore(1))
     cycles: dict[str, float] = {}
     for source in ("slow.cpp", "fast.cpp"):
         binary = await builder.build((program / source).read_text())

@@ -159,7 +159,9 @@ def _measurer(settings: Settings, gem5: Path | str, **gem5_settings: Any) -> Gem
     settings.simulator.gem5.path = str(gem5)
     for key, value in gem5_settings.items():
         setattr(settings.simulator.gem5, key, value)
-    return Gem5Measurer(settings, Sandbox(), Cache(settings.cache), asyncio.Semaphore(2))
+    return Gem5Measurer.from_settings(
+        settings, Sandbox(), Cache(settings.cache), asyncio.Semaphore(2)
+    )
 
 
 def gem5_descendants(marker: str) -> list[int]:
@@ -213,7 +215,9 @@ def test_container_command_fills_the_placeholders(
     ]
     settings.simulator.gem5.prefix = prefix
     settings.simulator.gem5.path = "/gem5/build/X86/gem5.opt"
-    measurer = Gem5Measurer(settings, Sandbox(), Cache(settings.cache), asyncio.Semaphore(1))
+    measurer = Gem5Measurer.from_settings(
+        settings, Sandbox(), Cache(settings.cache), asyncio.Semaphore(1)
+    )
     work = Path("/tmp/pie-lsp-0/gem5____-abcdefgh")
     argv = measurer.command(work, "pie-gem5-123")
     uid, gid = os.getuid(), os.getgid()
@@ -245,7 +249,7 @@ def test_container_prefix_errors_are_clear(settings: Settings) -> None:
     settings.simulator.gem5.prefix = ["docker", "run", "-v", "{home}:{home}", "img"]
     settings.simulator.gem5.path = "/gem5/gem5.opt"
     with pytest.raises(PieError, match=r"unknown placeholder \{home\}") as info:
-        Gem5Measurer(settings, Sandbox(), Cache(settings.cache), asyncio.Semaphore(1))
+        Gem5Measurer.from_settings(settings, Sandbox(), Cache(settings.cache), asyncio.Semaphore(1))
     assert "{workdir}" in info.value.hint
 
 

@@ -22,7 +22,7 @@ async def test_reports_median_and_min_of_repeats(doubler: Path, settings: Settin
     settings.simulator.native.repeats = 3
     sandbox, cache = Sandbox(), Cache(settings.cache)
     binary = await Builder(settings.build, sandbox, cache).build(DOUBLER)
-    measurer = NativeMeasurer(settings, sandbox, cache, asyncio.Semaphore(1))
+    measurer = NativeMeasurer.from_settings(settings, sandbox, cache, asyncio.Semaphore(1))
     timing = await measurer.measure_one(binary, find_tests(doubler).cases[0])
     assert timing.detail["runs"] == 3
     assert 0 < timing.detail["min_seconds"] <= timing.seconds == timing.detail["median_seconds"]
@@ -47,7 +47,7 @@ async def test_every_timed_run_is_checked(doubler: Path, settings: Settings) -> 
     settings.simulator.native.warmup, settings.simulator.native.repeats = 0, 30
     sandbox, cache = Sandbox(), Cache(settings.cache)
     binary = await Builder(settings.build, sandbox, cache).build(RUN_TO_RUN)
-    measurer = NativeMeasurer(settings, sandbox, cache, asyncio.Semaphore(1))
+    measurer = NativeMeasurer.from_settings(settings, sandbox, cache, asyncio.Semaphore(1))
     with pytest.raises(MeasureFailed) as info:
         await measurer.measure_one(binary, find_tests(doubler).cases[0])
     assert "another output on timing run " in info.value.message

@@ -431,7 +431,7 @@ def test_native_measurement_is_bounded_by_the_originals_time(
     async def measure() -> str:
         sandbox, cache = Sandbox(), Cache(settings.cache)
         binary = await Builder(settings.build, sandbox, cache).build(spin)
-        measurer = NativeMeasurer(settings, sandbox, cache, asyncio.Semaphore(1))
+        measurer = NativeMeasurer.from_settings(settings, sandbox, cache, asyncio.Semaphore(1))
         bound = MeasureBound(2.0, 1.0, {case.name: 0.25})
         with measurement_bound(bound), pytest.raises(MeasureFailed) as info:
             await measurer.measure_one(binary, case)
