@@ -60,6 +60,7 @@ end
 --- The preview's state: which window has the focus, its size, what it shows.
 local function preview_state(win, buf)
   local config = vim.api.nvim_win_get_config(win)
+  vim.cmd("redraw")  -- the view (top and bottom lines) follows the cursor at a redraw
   local info = vim.fn.getwininfo(win)[1]
   return {
     focused = vim.api.nvim_get_current_win() == win,

@@ -201,7 +201,7 @@ D.modified = vim.bo[buf].modified
     windows = {w["name"]: w["lines"] for w in first["windows"]}
     assert windows[str(path)] == original_lines
     preview = windows["pie://preview"]
-    assert preview[0] == f"PIE: Apply {label.replace(' faster', ' faster rewrite')}"
+    assert " ".join(preview[:2]) == f"PIE: Apply {label.replace(' faster', ' faster rewrite')}"
     assert "-        cout << sum << endl;" in preview
     assert "+        cout << sum << '\\n';" in preview
     assert "+    std::ios::sync_with_stdio(false);" in preview
@@ -340,27 +340,33 @@ def test_a_server_that_cannot_start_is_explained(private_tmp: Path) -> None:
     base = getattr(sys, "_base_executable", None) or shutil.which("python3")
     python_without_pie.write_text(f'#!/bin/sh\nexec {base} -I "$@"\n')
     python_without_pie.chmod(0o755)
+    source = private_tmp / "a.cpp"
+    source.write_text("int main() { return 0; }\n")
     body = f"""
 require("pie").setup({{ interpreter = "/nonexistent/python" }})
 vim.cmd("checkhealth pie")
 D.missing = T.lines(0)
+D.details_missing = require("pie").state.details
 vim.cmd("bwipeout!")
 require("pie").setup({{ interpreter = {lua_string(str(python_without_pie))} }})
 vim.cmd("checkhealth pie")
 D.no_module = T.lines(0)
+-- a C++ file: the server is started, fails (no pie_lsp), and a command says so
+vim.cmd("edit " .. {lua_string(str(source))})
+T.wait("the server to exit", function() return require("pie").state.exit ~= nil end, 30000)
+vim.cmd("PieOptimize")
 """
     data = run_nvim(private_tmp, body)
     notes = [n["msg"] for n in data["notes"]]
-    assert any(
-        'cannot start the server: "/nonexistent/python" is not an executable' in note
-        for note in notes
-    ), notes
+    assert any('cannot start: "/nonexistent/python" is not executable' in n for n in notes), notes
+    assert "set `interpreter` or `cmd`" in data["details_missing"]  # :PieDetails
     missing = health_text(data, "missing")
     assert 'ERROR "/nonexistent/python" is not an executable' in missing
     assert "interpreter = " in missing  # the advice names the setting
     no_module = health_text(data, "no_module")
     assert "No module named pie_lsp" in no_module
     assert f"{python_without_pie} -m pip install /path/to/pie-lsp" in no_module
+    assert notes[-1].startswith("PIE: the server did not start or stopped (exit code 1"), notes
 
 
 def test_vim_lsp_start_registration_and_buffers_it_does_not_serve(private_tmp: Path) -> None:
@@ -383,4 +389,117 @@ vim.cmd("PieOptimize")
     assert data["save"]["result"]["status"] == "saved"
     assert data["attached_to_text"] is False
     notes = [n["msg"] for n in data["notes"]]
-    assert any('pie-lsp is not attached to this buffer (filetype "text")' in n for n in notes)
+    assert 'PIE: this buffer is not C++ (filetype "text"): open a .cpp file' in notes
+
+
+def many_outputs(folder: Path, cases: int = 24) -> Path:
+    """A program whose rewrite touches more lines than an 80×24 screen has: one `endl` per
+    case of a switch (each becomes '\\n'), with three tests."""
+    lines = [
+        "#include <iostream>",
+        "using namespace std;",
+        "",
+        "int main() {",
+        "    int n;",
+        "    cin >> n;",
+        "    for (int i = 0; i < n; i++) {",
+        f"        switch (i % {cases}) {{",
+    ]
+    lines += [f"        case {k}: cout << i + {k} << endl; break;" for k in range(cases)]
+    lines += ["        }", "    }", "    return 0;", "}", ""]
+    path = folder / "many.cpp"
+    path.write_text("\n".join(lines))
+    tests = folder / "many.tests"
+    tests.mkdir()
+    for number, n in enumerate((2000, 4000, 6000), start=1):
+        (tests / f"input.{number}.txt").write_text(f"{n}\n")
+        expected = "".join(f"{i + i % cases}\n" for i in range(n))
+        (tests / f"output.{number}.txt").write_text(expected)
+    return path
+
+
+def test_the_preview_at_80x24_scrolls_applies_and_cancels_without_press_enter(
+    private_tmp: Path,
+) -> None:
+    work = private_tmp / "work"
+    work.mkdir()
+    path = many_outputs(work)
+    original = path.read_text().splitlines()
+    (work / "notests.cpp").write_text("int main() { return 0; }\n")
+    git_repo(work)
+    body = f"""
+{setup_lua(private_tmp / "cache")}
+D.size = {{ vim.o.columns, vim.o.lines }}
+vim.cmd("edit " .. {lua_string(str(path))})
+local buf = vim.api.nvim_get_current_buf()
+T.attached(buf)
+-- 1. the preview: scrolled, then cancelled; 2. :PieApply: scrolled, then applied
+D.optimize = T.run("PieOptimize")
+D.after_cancel = T.lines(buf)
+D.apply = T.run("PieApply")
+D.after_apply = T.lines(buf)
+D.current_is_file = vim.api.nvim_get_current_buf() == buf
+-- 3. more outcomes, each one short notification: check, save, a file without tests,
+-- a buffer never saved
+D.check = T.run("PieCheckSpeedup")
+D.save = T.run("PieSaveBaseline")
+vim.cmd("edit " .. {lua_string(str(work / "notests.cpp"))})
+T.attached(0)
+D.notests = T.run("PieOptimize")
+D.notests_details = require("pie").state.details
+vim.cmd("enew")
+vim.bo.filetype = "cpp"
+vim.api.nvim_buf_set_lines(0, 0, -1, false, {{ "int main() {{ return 0; }}" }})
+vim.cmd("PieOptimize")
+T.screen("unsaved")
+D.messages = vim.api.nvim_exec2("messages", {{ output = true }}).output
+"""
+    data = run_nvim(private_tmp, body, answers=[["<C-d>", "G", "q"], ["<C-d>", "a"]], ui=(80, 24))
+    assert data["size"] == [80, 24]
+    assert data["optimize"]["result"]["status"] == "optimized", data["optimize"]
+
+    cancelled, applied = data["previews"]
+    first, after_page, after_end = cancelled["states"]
+    # a focused float inside the screen, as tall as the screen allows: the diff is longer
+    assert first["focused"] and first["relative"] == "editor"
+    assert first["line_count"] > 24 and first["height"] <= 24 - 4 and first["width"] <= 80 - 2
+    assert first["topline"] == 1
+    assert after_page["topline"] > 1  # Ctrl-d scrolled it
+    assert after_end["botline"] == first["line_count"]  # G reached the last line
+    screen = data["screens"]["preview 1"]
+    assert any("a apply · q cancel" in row for row in screen), screen
+    assert any("PIE: Apply" in row for row in screen), screen
+    assert any("-        case 0: cout << i + 0 << endl; break;" in row for row in screen)
+    # the label whole, on two lines (it is wider than the window)
+    assert any(
+        "PIE: Apply 1." in row and "faster rewrite on Skylake (estimate)" in row for row in screen
+    )
+    assert any("— 3/3 tests + " in row and "derived inputs" in row for row in screen), screen
+    at_end = data["screens"]["preview 1 after G"]
+    assert any("+        case 23: cout << i + 23 << '\\n'; break;" in row for row in at_end)
+    assert data["after_cancel"] == original
+
+    # applied from the preview with `a`, after scrolling; the focus is back in the file
+    assert applied["keys"] == ["<C-d>", "a"] and applied["states"][1]["topline"] > 1
+    assert data["apply"]["result"] == {"applied": True}
+    assert not any("endl" in line for line in data["after_apply"])
+    assert any("sync_with_stdio(false)" in line for line in data["after_apply"])
+    assert data["current_is_file"] is True
+
+    # every outcome said in one line that fits, and Neovim never asked for ENTER
+    assert data["hit_enter"] == [], "\n\n".join("\n".join(s) for s in data["hit_enter"])
+    notes = [n["msg"] for n in data["notes"]]
+    assert all("\n" not in n and len(n) <= 79 for n in notes), notes
+    assert any(n.startswith("PIE: the rewrite was not applied (declined") for n in notes), notes
+    assert any(n.startswith("PIE: applied the ") for n in notes), notes
+    assert any("faster than" in n or "same speed as" in n for n in notes), "\n".join(notes)
+    assert any(n.startswith("PIE: saved the current many.cpp") for n in notes), notes
+    # first contact: the fix in this editor's words, and an unsaved buffer told to save
+    assert data["notests"]["result"]["status"] == "error"
+    assert any(n.startswith("PIE: optimizing notests.cpp: no tests found") for n in notes)
+    details = data["notests_details"]  # what :PieDetails shows
+    assert 'set setup{ tests = "DIR" }' in details and "--tests" not in details, details
+    assert "save the file first (:w name.cpp)" in notes[-1]
+    assert "\n" not in data["messages"].strip() or all(
+        len(line) <= 79 for line in data["messages"].splitlines()
+    )

@@ -72,7 +72,9 @@ end
 --- The preview: a unified diff per document, under the label.
 --- @return string[] lines, table<integer, integer> ticks  (changedtick per buffer at preview time)
 function M.preview_lines(params, encoding)
-  local lines = { "PIE: " .. M.label(params), "" }
+  -- the label on two lines, the speedup and then the tests: narrow screens show it whole
+  local speed, tests = M.label(params):match("^(.-) (— .*)$")
+  local lines = speed and { "PIE: " .. speed, tests, "" } or { "PIE: " .. M.label(params), "" }
   local ticks = {}
   for _, uri in ipairs(uris_of(params.edit)) do
     local bufnr = vim.uri_to_bufnr(uri)
@@ -136,7 +138,7 @@ local function open_preview(lines)
   vim.wo[win].wrap = false
   vim.wo[win].cursorline = true
   vim.api.nvim_buf_set_extmark(buf, vim.api.nvim_create_namespace("pie.preview"), 0, 0, {
-    end_row = 1,
+    end_row = (lines[2] or "") == "" and 1 or 2,
     hl_group = "Title",
   })
   return win, buf

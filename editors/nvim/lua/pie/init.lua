@@ -313,8 +313,8 @@ function M.not_attached_reason(bufnr, ft, served)
   end
   local cmd = M.server_cmd(M.options or M.defaults)
   if vim.fn.executable(cmd[1]) ~= 1 then
-    return ("the server did not start: %q is not an executable; set `interpreter` or `cmd` "
-      .. "in setup{} (:checkhealth pie)"):format(cmd[1])
+    return ("the server cannot start: %q is not executable (:checkhealth pie)\nset "
+      .. "`interpreter` or `cmd` in require('pie').setup{}"):format(cmd[1])
   end
   local exit = M.state.exit
   if exit then
@@ -581,9 +581,10 @@ function M.setup(opts)
   local config = M.client_config(opts)
   local executable = config.cmd[1]
   if vim.fn.executable(executable) ~= 1 then
+    -- the fix (setup{ interpreter = … }) is in :checkhealth pie and :PieDetails
     notify(
-      ("cannot start the server: %q is not an executable (set `interpreter` or `cmd` in "
-        .. "require('pie').setup, or put pie-lsp on PATH); see :checkhealth pie"):format(executable),
+      ("cannot start: %q is not executable (:checkhealth pie)\nset `interpreter` or `cmd` in "
+        .. "require('pie').setup{}, or put pie-lsp on PATH"):format(executable),
       vim.log.levels.WARN
     )
   end
