@@ -127,7 +127,7 @@ class LinearSearch(Rule):
         vector = self._member_of(begin, "begin")
         if vector is None or self._member_of(end, "end") is None:
             return None
-        if key(self._member_of(end, "end")) != key(vector):  # type: ignore[arg-type]
+        if key(self._member_of(end, "end")) != key(vector):
             return None
         type_ = vector.type
         if type_.kind in (TK.LVALUEREFERENCE, TK.RVALUEREFERENCE, TK.POINTER):

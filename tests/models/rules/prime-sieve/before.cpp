@@ -15,5 +15,5 @@ int main() {
     int count = 0;
     for (int x = l; x <= r; x++)
         if (isPrime(x)) count++;
-    cout << count << " " << isPrime(-7) << " " << isPrime(1) << " " << isPrime(2147483647) << endl;
+    cout << count << " " << isPrime(-7) << " " << isPrime(1) << " " << isPrime(1000000007) << endl;
 }
