@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pie_lsp.models.rules.base import Rule
 from pie_lsp.models.rules.const_ref_params import ConstRefParams
+from pie_lsp.models.rules.divisor_pairs import DivisorPairs
 from pie_lsp.models.rules.endl import Endl
 from pie_lsp.models.rules.equal_pairs import EqualPairs
 from pie_lsp.models.rules.hoist_invariant_call import HoistInvariantCall
@@ -55,6 +56,7 @@ ALL_RULES: tuple[Rule, ...] = (
     PrimeSieve(),
     PairCounting(),
     LinearSearch(),
+    DivisorPairs(),
 )
 RULE_NAMES = tuple(rule.name for rule in ALL_RULES)
 BY_NAME = {rule.name: rule for rule in ALL_RULES}

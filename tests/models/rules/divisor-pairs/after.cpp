@@ -1,0 +1,14 @@
+#include <cstdio>
+
+int main() {
+    int q;
+    scanf("%d", &q);
+    while (q--) {
+        long long n;
+        scanf("%lld", &n);
+        long long count = 0, sum = 0;
+        for (long long d = 1; d <= (n) / d; d++) if (n % d == 0) { count++; sum += d; const long long pie_partner_1 = (n) / d; if (pie_partner_1 != d) { count++; sum += pie_partner_1; } }
+        printf("%lld %lld\n", count, sum);
+    }
+    return 0;
+}

@@ -1,0 +1,10 @@
+#include <iostream>
+
+int main() {
+    int n;
+    std::cin >> n;
+    unsigned weighted = 0;
+    int divisors = 0;
+    for (int d = 1; d <= (n) / d; d++) if (!(n % d)) { ++divisors; weighted += d * 7u + 1; const int pie_partner_1 = (n) / d; if (pie_partner_1 != d) { ++divisors; weighted += pie_partner_1 * 7u + 1; } }
+    std::cout << divisors << " " << weighted << "\n";
+}
