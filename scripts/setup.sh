@@ -3,7 +3,8 @@
 # (as root, or through sudo), create a virtual environment, and install pie-lsp into it.
 #
 #   scripts/setup.sh          runtime: the package and what the default pipeline needs
-#   scripts/setup.sh --dev    also the test tools (pytest, ruff, mypy, Neovim, Node.js)
+#   scripts/setup.sh --dev    also the test tools (pytest, ruff, mypy, Neovim, Node.js, and a
+#                             real VS Code: code-server with chromium, scripts/install_code_server.sh)
 #
 # Environment: PIE_VENV (default: .venv in the repository), PYTHON (default: python3).
 set -euo pipefail
@@ -67,4 +68,8 @@ fi
 say "installing pie-lsp$extra into $VENV"
 # pip's own progress goes to stderr; a failure still fails this script (pipefail)
 "$VENV/bin/python" -m pip install -q -e "$ROOT$extra" 2>&1 | { grep -v '^WARNING: Location' || true; } >&2
+if [ "$DEV" = 1 ]; then
+    # a real VS Code for tests/editors/test_code_server.py (code-server, chromium)
+    "$ROOT/scripts/install_code_server.sh" >/dev/null
+fi
 "$VENV/bin/pie-lsp" --version >&2
