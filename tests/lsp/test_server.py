@@ -19,7 +19,14 @@ from pytest_lsp import LanguageClient
 from pie_lsp.pipeline import OptimizeResult, Pipeline
 from pie_lsp.settings import Settings
 
-from ..conftest import DOUBLER, EXAMPLES, processes_in, wait_until, write_program
+from ..conftest import (
+    DOUBLER,
+    EXAMPLES,
+    processes_in,
+    wait_until,
+    wait_until_gone,
+    write_program,
+)
 from .conftest import (
     SPIN,
     SPIN_TESTS,
@@ -249,13 +256,7 @@ async def test_cancel_stops_the_work_and_kills_every_child(
         )
         assert await running == {"status": "cancelled"}
 
-    left = processes_in(private_tmp)
-    for _ in range(100):
-        if not left:
-            break
-        await asyncio.sleep(0.1)
-        left = processes_in(private_tmp)
-    assert left == [], f"processes left running after cancel: {left}"
+    await wait_until_gone(str(private_tmp))  # every process in its scratch directories
     await wait_until(
         lambda: session.progress_for(types.WorkDoneProgressEnd), 10, "the progress to end"
     )
@@ -399,7 +400,7 @@ async def test_configuration_changes_are_pulled_and_checked(
     client: LanguageClient = session.client
     client.set_configuration({"tests": {"dir": "more-cases"}}, section="pie")
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
-    await asyncio.sleep(0.5)
+    # no pause: a command sent after the change waits for the settings it pulls
     assert (await session.execute("pie.optimize", uri))["testsTotal"] == 4
 
     client.set_configuration({"tests": {"timeout": -1}}, section="pie")

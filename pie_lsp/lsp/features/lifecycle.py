@@ -54,11 +54,17 @@ async def initialized(ls: PieServer, params: types.InitializedParams) -> None:
 async def did_change_configuration(
     ls: PieServer, params: types.DidChangeConfigurationParams
 ) -> None:
-    if capabilities.configuration(ls.client_capabilities):
-        await ls.pull_configuration()
-    else:
-        ls.settings.set_configuration(params.settings)
-    ls.refresh_settings()
+    # a command sent after this notification waits for the new settings (wait_settings):
+    # this task starts first, so it clears the event before the command can look
+    ls.settings_ready.clear()
+    try:
+        if capabilities.configuration(ls.client_capabilities):
+            await ls.pull_configuration()
+        else:
+            ls.settings.set_configuration(params.settings)
+        ls.refresh_settings()
+    finally:
+        ls.settings_ready.set()
     log.info("settings changed")
 
 

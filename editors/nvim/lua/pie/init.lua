@@ -434,15 +434,15 @@ function M.cancel(bufnr)
   for id, running in pairs(M.state.requests) do
     local client = vim.lsp.get_client_by_id(running.client_id)
     if running.bufnr == bufnr and client then
-      notify_server(client, "window/workDoneProgress/cancel", { token = running.token })
       count = count + 1
-      -- work that had not begun yet has no progress to cancel: cancel the request itself
-      vim.defer_fn(function()
-        if M.state.requests[id] == running then
-          cancel_request(client, id)
-          running.finish({ code = REQUEST_CANCELLED, message = "cancelled" }, nil)
-        end
-      end, 5000)
+      if M.state.progress[tostring(running.token)] then
+        -- begun: the server stops its processes and answers the request ("cancelled")
+        notify_server(client, "window/workDoneProgress/cancel", { token = running.token })
+      else
+        -- not begun yet, so no progress to cancel: cancel the request itself, now
+        cancel_request(client, id)
+        running.finish({ code = REQUEST_CANCELLED, message = "cancelled" }, nil)
+      end
     end
   end
   return count
