@@ -15,7 +15,7 @@ from pathlib import Path
 
 from attrs import frozen
 
-from pie_lsp.cache import Cache
+from pie_lsp.cache import Cache, digest
 from pie_lsp.errors import BuildFailed, ToolMissing
 from pie_lsp.sandbox import Limits, Sandbox
 from pie_lsp.settings import BuildSettings
@@ -104,6 +104,11 @@ class Builder:
         self.sandbox = sandbox
         self.cache = cache
         self.identity = compiler_identity(settings.compiler)
+
+    def config_digest(self) -> str:
+        """Everything besides the source that changes a binary: the compiler's identity
+        and the flags (part of the pipeline's result key)."""
+        return digest(self.identity.describe(), *build_flags(self.settings))
 
     async def build(
         self, source: str, *, label: str = "program", filename: str | None = None

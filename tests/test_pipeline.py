@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
+from attrs import evolve
 
 from pie_lsp.cache import Cache
 from pie_lsp.models.base import Candidate, Generation, ModelBackend, Progress
@@ -198,6 +199,11 @@ def test_result_key_follows_the_measurers_config_digest(tmp_path: Path, settings
     refit = Pipeline(settings, backend=ScriptedModel())
     assert refit.measurer.config_digest() != first.measurer.config_digest()
     assert refit.result_key(job) != first.result_key(job)
+    # the builder's digest: other flags build other binaries, so another result
+    other = evolve(settings, build=evolve(settings.build, flags=["-O2", "-std=c++17"]))
+    rebuilt = Pipeline(other, backend=ScriptedModel())
+    assert rebuilt.builder.config_digest() != refit.builder.config_digest()
+    assert rebuilt.result_key(job) != refit.result_key(job)
 
 
 class ClosingModel(ScriptedModel):

@@ -30,7 +30,7 @@ from pathlib import Path
 from attrs import evolve
 
 from pie_lsp import __version__
-from pie_lsp.build import Binary, Builder, build_flags
+from pie_lsp.build import Binary, Builder
 from pie_lsp.cache import Cache, digest
 from pie_lsp.errors import BuildFailed, OriginalFailsTests, PieError
 from pie_lsp.job import Job, make_job
@@ -116,8 +116,7 @@ class Pipeline:
             __version__,
             program.text,
             suite.digest(),
-            self.builder.identity.describe(),
-            *build_flags(s.build),
+            self.builder.config_digest(),
             self.measurer.name,
             self.measurer.config_digest(),  # the estimate's includes its costs
             self.ranker.name,
