@@ -131,6 +131,12 @@ def render(result: OptimizeResult, console: Console) -> None:
         console.print("[bold]Why nothing faster was found:[/]", highlight=False)
         for line in result.why_not:
             console.print(f"  {markup(line)}", highlight=False)
+        if result.model == "rules":  # the why names settings; here they are flags too
+            console.print(
+                "  From the command line: --model openai --model-url URL --model-name NAME "
+                "(or --model transformers --model-path DIR).",
+                highlight=False,
+            )
     style = "bold green" if result.status == "optimized" else "bold yellow"
     cached = " [dim](cached)[/]" if result.cached else ""
     console.print(f"[{style}]{markup(result.summary())}[/]{cached}", highlight=False)

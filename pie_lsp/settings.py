@@ -493,6 +493,12 @@ def load(directory: Path | None = None, *layers: Mapping[str, Any] | None) -> Se
     merged = clean(file_layer)
     if source is not None:
         merged = _anchor_paths(merged, source.parent)
+        try:  # the file on its own first, so that a bad value in it is reported with its name
+            structure(merged)
+        except SettingsError as exc:
+            raise SettingsError(
+                f"{source}: {exc.message}", hint=f"{exc.hint} (in {source.name})"
+            ) from exc
     for layer in layers:
         if layer:
             merged = merge(merged, clean(layer))

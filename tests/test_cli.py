@@ -192,6 +192,15 @@ def test_bad_setting_is_named(tmp_path: Path) -> None:
     assert done.returncode == 1 and "timeot" in done.stderr
 
 
+def test_a_bad_value_in_a_settings_file_names_the_file(tmp_path: Path) -> None:
+    path = copy_example("prefix_sums", tmp_path)
+    settings = path.parent / ".pie-lsp.toml"
+    settings.write_text("[tests]\ntimeout = -3\n")
+    done = pie("optimize", str(path))
+    assert done.returncode == 1
+    assert f"{settings}: invalid pie-lsp settings: pie.tests.timeout must be > 0" in done.stderr
+
+
 def test_settings_command_lists_every_key() -> None:
     done = pie("settings", "--json")
     keys = {row["key"] for row in json.loads(done.stdout)}

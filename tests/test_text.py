@@ -110,3 +110,17 @@ def test_speedup_results_say_same_speed() -> None:
         current_timings=(),
     )
     assert result.label() == "same speed as HEAD on Skylake (estimate) — 3/3 tests"
+
+
+def test_not_optimized_says_whether_anything_was_tried() -> None:
+    from pie_lsp.pipeline import CandidateResult, OptimizeResult
+
+    nothing = OptimizeResult(
+        status="not-optimized", path="/w/a.cpp", model="rules", simulator_label="estimate"
+    )
+    assert nothing.summary() == "not optimized: no rule applies to this program (estimate)"
+    rejected = CandidateResult("rules:endl", "", "x", "rejected", reason="wrong output")
+    tried = OptimizeResult(
+        status="not-optimized", path="/w/a.cpp", model="rules", candidates=[rejected]
+    )
+    assert tried.summary().startswith("not optimized: no correct candidate")

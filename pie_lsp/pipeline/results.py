@@ -132,7 +132,14 @@ class OptimizeResult:
             return f"error: {self.error}"
         if self.status == "optimized" and self.speedup:
             return f"{speed(self.speedup)} ({self.measured_with()}) — {self.tests_phrase()}"
-        best = f"best candidate {times(self.speedup)}" if self.speedup else "no correct candidate"
+        if self.speedup:
+            best = f"best candidate {times(self.speedup)}"
+        elif self.candidates:
+            best = "no correct candidate"
+        elif self.model == "rules":  # why_not: the rules checked, what may find more
+            best = "no rule applies to this program"
+        else:
+            best = f"the {self.model or 'model'} backend proposed no rewrite"
         return f"not optimized: {best} ({self.measured_with()})"
 
     def label(self) -> str:
