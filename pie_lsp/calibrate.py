@@ -74,6 +74,7 @@ __all__ = [
     "spearman",
     "speedup_error",
     "split_table",
+    "total_runs",
     "write_costs",
 ]
 
