@@ -1024,6 +1024,15 @@ def changes_json(changes: Sequence[LineChange]) -> list[dict[str, Any]]:
     ]
 
 
+def changes_phrase(changes: Sequence[LineChange], count: int = 3) -> str:
+    """The biggest line changes in a few words: "line 13 −71%, line 17 −42%"."""
+    parts = []
+    for row in changes[:count]:
+        how = f"{row.after / row.before - 1:+.0%}" if row.before > 0 else "new"
+        parts.append(f"line {row.line} {how}".replace("-", "−"))
+    return ", ".join(parts)
+
+
 def render_changes(changes: Sequence[LineChange], baseline_name: str, console: Any) -> None:
     """The lines that got cheaper or dearer than in the baseline, as a table."""
     from rich.table import Table

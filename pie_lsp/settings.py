@@ -269,7 +269,8 @@ class ProfileSettings:
     inline: bool = setting(
         False,
         "Show a computed profile in the editor: hints on the hottest lines and a lens on the "
-        "hottest functions (the command computes it; nothing runs on its own).",
+        "hottest functions (the command computes it; nothing runs on its own); Check speedup "
+        "then also profiles both versions and names the lines that got cheaper or dearer.",
     )
     lines: int = setting(5, "Hot lines shown (editor hints, CLI table).")
     min_share: float = setting(

@@ -88,3 +88,23 @@ async def test_inline_display_is_off_by_default(
     assert answer["hints"] == []
     assert await hints(session, uri) == []
     assert await session.hover(uri, 12) is None
+
+
+async def test_check_speedup_names_the_lines_that_got_cheaper(
+    start_session: StartSession, tmp_path: Path
+) -> None:
+    path = copy_example("prefix_sums", tmp_path)
+    slow = path.read_text()
+    session = await start_session(
+        tmp_path, init_options=options(tmp_path / "cache", profile={"inline": True})
+    )
+    uri = session.open(path)
+    assert (await session.execute("pie.saveBaseline", uri))["status"] == "saved"
+    session.change(uri, slow.replace("cout << sum << endl;", "cout << sum << '\\n';"))
+    answer = await session.execute("pie.checkSpeedup", uri)
+    assert answer["status"] == "measured", answer
+    by_line = {row["line"]: row for row in answer["lines"]}
+    assert by_line[15]["change"] == "cheaper" and by_line[15]["baseline_line"] == 15
+    assert by_line[15]["after_cycles"] < by_line[15]["before_cycles"]
+    said = [m for m in session.message_texts(types.MessageType.Info) if "faster than" in m]
+    assert said and "line 15 −" in said[-1]

@@ -29,6 +29,7 @@ from pie_lsp.lsp.results import StoredResult
 from pie_lsp.lsp.server import PieServer, current_request
 from pie_lsp.lsp.snapshots import Snapshot, take
 from pie_lsp.pipeline import OptimizeResult, Pipeline, SpeedupResult, Step
+from pie_lsp.profile import changes_json
 from pie_lsp.program import Program
 from pie_lsp.settings import Settings
 from pie_lsp.text import times
@@ -97,15 +98,25 @@ async def check_speedup(ls: PieServer, target: DocumentArgument) -> dict[str, An
     from pie_lsp.baseline import resolve_baseline
 
     snap = take(ls, target.uri, command_ids.CHECK_SPEEDUP)
+    changes: list[Any] = []  # with pie.profile.inline: the lines that got cheaper or dearer
 
     async def work(progress: Progress) -> SpeedupResult:
+        from pie_lsp.profile import compare_versions
+
         settings, pipeline, request = await prepare(ls, snap)
         name, text = await asyncio.to_thread(
             resolve_baseline, snap.path, None, cache_dir(settings.cache)
         )
         baseline = Program.from_text(snap.path, text)
         report = ls.worker.call(asyncio.get_running_loop(), progress.step)
-        return await ls.worker.run(lambda: pipeline.check_speedup(request, baseline, name, report))
+        result = await ls.worker.run(
+            lambda: pipeline.check_speedup(request, baseline, name, report)
+        )
+        if settings.profile.inline:
+            progress.message("Profiling both versions…")
+            found = await ls.worker.run(lambda: compare_versions(pipeline, request, baseline))
+            changes.extend(found)
+        return result
 
     what = f"checking the speed of {snap.path.name}"
     job, progress = await run_job(ls, "check", snap, f"PIE: {what}", work)
@@ -119,6 +130,10 @@ async def check_speedup(ls: PieServer, target: DocumentArgument) -> dict[str, An
     text = f"PIE: {snap.path.name}: {result.label()}"
     if result.failures:
         text += f"; failing (not timed): {'; '.join(result.failures[:3])}"
+    if changes:
+        from pie_lsp.profile import changes_phrase
+
+        text += f"; {changes_phrase(changes)}"
     ls.show(types.MessageType.Warning if result.failures else types.MessageType.Info, text)
     log.info("%s", text)
     return {
@@ -128,6 +143,7 @@ async def check_speedup(ls: PieServer, target: DocumentArgument) -> dict[str, An
         "baseline": result.baseline_name,
         "testsPassed": result.tests_passed,
         "testsTotal": result.tests_total,
+        "lines": changes_json(changes),
     }
 
 
