@@ -287,3 +287,13 @@ def test_divisions_are_priced_per_line_as_the_estimate_prices_them(
     # enough divisions for the estimate's division profile: its micro-ops per address
     assert {profile.lines[0].line, profile.lines[1].line} == {7, 8}
     assert profile.total_cycles == pytest.approx(profile.estimate_cycles, rel=0.01)
+
+
+def test_two_uncached_profiles_give_the_same_numbers(settings: Settings) -> None:
+    settings.cache.enabled = False  # each profile builds, runs and attributes anew
+    path = EXAMPLES / "word_count" / "slow.cpp"
+    first = asyncio.run(_profile(settings, path))
+    second = asyncio.run(_profile(settings, path))
+    assert not first.cached and not second.cached
+    assert first.lines == second.lines and first.libraries == second.libraries
+    assert first.total_cycles == second.total_cycles
