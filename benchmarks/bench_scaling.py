@@ -81,7 +81,7 @@ def overhead(task: Task, count: int) -> dict[str, Any]:
         n_workers=1,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        dashboard_address=":0",
         silence_logs=logging.ERROR,
     )
     client = Client(cluster)

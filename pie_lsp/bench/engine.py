@@ -105,7 +105,9 @@ class DaskEngine:
                 n_workers=workers,
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                # the scheduler's HTTP server runs even without a dashboard: on a free
+                # port, not 8787 (taken by any other cluster on the machine, with a warning)
+                dashboard_address=":0",
                 silence_logs=logging.ERROR,
             )
             self.client = Client(self.cluster)
