@@ -11,7 +11,8 @@ correct candidate faster than the best so far, when the model budget
 (pie_lsp.models.budget) is spent, or when the backend has nothing more to offer (rules
 learn nothing from feedback).
 
-Streaming: whenever the best correct, faster candidate improves, `more_rounds` reports a
+Streaming: whenever the best correct, faster candidate improves (in round 1, offered by
+the pipeline as each candidate is measured, or in a later round), `Stream` reports a
 `Step("partial", …)` carrying a ranked snapshot of the result so far (its label says
 "so far, still searching…"); the language server shows it at once and a later snapshot
 or the final result replaces it.
@@ -77,12 +78,38 @@ def publish(pipeline: Pipeline, search: Search, report: Reporter, original: Meas
         report(Step("partial", snapshot.label(), result=snapshot))
 
 
+class Stream:
+    """Streams the result so far each time a candidate beats the best correct, faster one
+    (only with `model.rounds` > 1: with one round the final result comes next anyway).
+    The pipeline offers it every candidate of round 1 as it is measured; `more_rounds`
+    those of the later rounds."""
+
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        search: Search,
+        report: Reporter,
+        original: Awaitable[Measurement],
+    ) -> None:
+        self.pipeline, self.search, self.report = pipeline, search, report
+        self.original = original
+        self.enabled = pipeline.settings.model.rounds > 1
+        self.best = 0.0
+
+    async def offer(self, candidate: CandidateResult) -> None:
+        """Stream the result so far if `candidate` (already in the search) is the best."""
+        speedup = candidate.speedup or 0.0
+        if not self.enabled or candidate.status != "faster" or speedup <= self.best:
+            return
+        self.best = speedup
+        publish(self.pipeline, self.search, self.report, await self.original)
+
+
 async def more_rounds(
     pipeline: Pipeline,
     search: Search,
     evaluate: Callable[[Candidate], Coroutine[Any, Any, CandidateResult]],
-    original: Awaitable[Measurement],
-    report: Reporter,
+    stream: Stream,
 ) -> None:
     """Rounds 2 … `model.rounds` after the pipeline's first: new candidates are screened
     into `search` and, built, verified and measured by `evaluate`, added to its evaluated;
@@ -94,10 +121,9 @@ async def more_rounds(
     search.rounds = 1
     if settings.rounds <= 1:
         return
-    base = await original
+    report = stream.report
+    base = await stream.original
     best = best_speedup(evaluated)
-    if best:
-        publish(pipeline, search, report, base)
     budget = current_budget()
     for number in range(2, settings.rounds + 1):
         if budget.spent():
@@ -141,9 +167,9 @@ async def more_rounds(
             for future in asyncio.as_completed(tasks):
                 done = await future
                 evaluated.append(done)
-                if done.status == "faster" and (done.speedup or 0.0) > best:
-                    best = done.speedup or 0.0
-                    publish(pipeline, search, report, base)
+                if done.status == "faster":
+                    best = max(best, done.speedup or 0.0)
+                await stream.offer(done)
         if best <= before:
             search.notes.append(
                 f"rounds: round {number} brought no better correct candidate, so the search "

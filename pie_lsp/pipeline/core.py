@@ -57,7 +57,7 @@ from pie_lsp.pipeline.results import (
 from pie_lsp.pipeline.search import Search
 from pie_lsp.pipeline.speedup import check_speedup
 from pie_lsp.program import Program
-from pie_lsp.rounds import more_rounds, rounds_digest
+from pie_lsp.rounds import Stream, more_rounds, rounds_digest
 from pie_lsp.sandbox import Limits, Sandbox
 from pie_lsp.settings import Settings
 from pie_lsp.tasks import task_group
@@ -301,9 +301,12 @@ class Pipeline:
             fresh = search.add(generation.candidates)
             count = len(fresh)
             report(Step("verify", f"Verifying {count} candidates…", 0, count))
+            # a better result so far reaches the editor at once (rounds.py)
+            stream = Stream(self, search, report, original_task)
             while True:
                 for future in asyncio.as_completed([evaluate(c) for c in fresh]):
                     search.evaluated.append(await future)
+                    await stream.offer(search.evaluated[-1])
                     finished += 1
                     message = f"Verified and measured {finished}/{count}"
                     report(Step("measure", message, finished, count))
@@ -325,8 +328,7 @@ class Pipeline:
                 lambda c: self._evaluate(
                     c, suite, original_binary, original_outcomes, original_task, progress
                 ),
-                original_task,
-                report,
+                stream,
             )
             original = await original_task
         if self.ranking_note:

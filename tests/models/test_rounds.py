@@ -252,3 +252,18 @@ def test_cli_rounds_flag_and_the_cost_in_the_json(tmp_path: Path) -> None:
     assert result["rounds"] == 3 and result["model_calls"] == len(server.posts()) == 3
     assert result["tokens"] > 0 and result["partial"] is False
     assert "model: 3 model calls" in " ".join(result["notes"])
+
+
+async def test_round_ones_better_candidate_streams_before_round_two_is_asked(
+    tmp_path: Path,
+) -> None:
+    path = range_sum_tests(tmp_path / "ranges")
+    with serving({"learner": by_content([(SHOWN_SPEEDUPS, FAST)], MEDIUM)}) as server:
+        steps: list[Step] = []
+        result = await optimize(settings_for(server, tmp_path, rounds=3), path, steps)
+    assert result.optimized_source == FAST and result.rounds == 3
+    partial = [i for i, s in enumerate(steps) if s.stage == "partial"]
+    origins = [r.best_origin for i in partial if (r := steps[i].result) is not None]
+    assert origins == ["openai:sample-0", "openai:r2-sample-0"]
+    asked_round_2 = next(i for i, s in enumerate(steps) if s.message.startswith("Round 2/3"))
+    assert partial[0] < asked_round_2  # streamed during round 1, not after it
