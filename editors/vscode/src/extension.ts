@@ -19,7 +19,9 @@ import {
   ExecuteCommandRequest,
   LanguageClient,
   State,
+  WorkDoneProgressCancelNotification,
   type LanguageClientOptions,
+  type ProgressToken,
   type ServerOptions,
 } from "vscode-languageclient/node";
 
@@ -43,7 +45,7 @@ import {
   type ServerCommand,
 } from "./serverCommand";
 import { answerConfiguration, needsRestart, SECTION, serverKeys, serverSettings, type JsonObject } from "./settings";
-import { StatusModel, type StatusView } from "./status";
+import { StatusModel, type ProgressValue, type StatusView } from "./status";
 
 const HOW_TO_INSTALL = "How to install";
 const OPEN_SETTINGS = "Open settings";
@@ -90,11 +92,61 @@ function readmeOf(extensionUri: vscode.Uri): vscode.Uri | undefined {
   return undefined;
 }
 
+/**
+ * The server's cancellable work as a notification with a Cancel button. vscode-languageclient
+ * shows `$/progress` in the window's status area only, where VS Code offers no way to cancel;
+ * the notification sends `window/workDoneProgress/cancel`, as the server expects.
+ */
+class ProgressNotifications {
+  private readonly open = new Map<string, { report: (message?: string, percentage?: number) => void; end: () => void }>();
+
+  constructor(private readonly cancel: (token: ProgressToken) => void) {}
+
+  update(token: ProgressToken, value: ProgressValue): void {
+    const key = String(token);
+    if (value.kind === "begin") {
+      if (!value.cancellable || this.open.has(key)) {
+        return;
+      }
+      void vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `PIE: ${value.title}`, cancellable: true },
+        (progress, cancelled) =>
+          new Promise<void>((resolve) => {
+            let shown = 0;
+            const report = (message?: string, percentage?: number): void => {
+              const increment = percentage !== undefined && percentage > shown ? percentage - shown : undefined;
+              shown = Math.max(shown, percentage ?? 0);
+              progress.report({ message, increment });
+            };
+            cancelled.onCancellationRequested(() => this.cancel(token));
+            this.open.set(key, { report, end: resolve });
+            report(value.message, value.percentage);
+          }),
+      );
+    } else if (value.kind === "report") {
+      this.open.get(key)?.report(value.message, value.percentage);
+    } else {
+      this.open.get(key)?.end();
+      this.open.delete(key);
+    }
+  }
+
+  dispose(): void {
+    for (const entry of this.open.values()) {
+      entry.end();
+    }
+    this.open.clear();
+  }
+}
+
 class PieExtension implements vscode.Disposable {
   private client?: LanguageClient;
   private readonly output = vscode.window.createOutputChannel("PIE");
   private readonly item = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);
   private readonly status = new StatusModel();
+  private readonly notifications = new ProgressNotifications((token) => {
+    void this.client?.sendNotification(WorkDoneProgressCancelNotification.type, { token });
+  });
   private readonly keys: string[];
   private starting?: Promise<void>;
 
@@ -107,6 +159,7 @@ class PieExtension implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.notifications.dispose();
     this.item.dispose();
     this.output.dispose();
   }
@@ -185,6 +238,7 @@ class PieExtension implements vscode.Disposable {
           this.tracked(command, args, () => Promise.resolve(next(command, args) as unknown)),
         handleWorkDoneProgress: (token, params, next) => {
           this.show(this.status.progress(token, params));
+          this.notifications.update(token, params);
           next(token, params);
         },
         workspace: {
