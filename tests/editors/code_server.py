@@ -19,9 +19,7 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -239,9 +237,3 @@ def settings_for(root: Path) -> dict[str, Any]:
         "chat.disableAIFeatures": True,
         "workbench.secondarySideBar.defaultVisibility": "hidden",
     }
-
-
-def session_root() -> Iterator[Path]:
-    root = Path(tempfile.mkdtemp(prefix="pie-code-server-"))
-    yield root
-    shutil.rmtree(root, ignore_errors=True)

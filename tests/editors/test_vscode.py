@@ -197,7 +197,7 @@ async def test_the_server_serves_the_palette_commands(
 ) -> None:
     client, initialized = vscode_session
     commands = palette_server_commands()
-    assert commands == ["pie.optimize", "pie.checkSpeedup", "pie.saveBaseline"]
+    assert {"pie.optimize", "pie.checkSpeedup", "pie.saveBaseline"} <= set(commands)
     provider = initialized.capabilities.execute_command_provider
     assert provider is not None
     assert set(commands) <= set(provider.commands)
