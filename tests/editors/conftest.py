@@ -26,8 +26,9 @@ NVIM = Path(sys.executable).with_name("nvim")
 PYTHON = sys.executable
 
 # Runs before each test's Lua: loads the plugin, records what the user would see (messages,
-# echoes, vim.ui.select prompts with the windows on screen) and answers the prompts from
-# ANSWERS. The test's body runs under xpcall; T.data is written as JSON and Neovim quits.
+# echoes, the preview with the windows on screen, vim.ui.select prompts) and answers the
+# preview by typing the keys of ANSWERS ("Apply" = a, "Cancel" = q, or a list of keys) into
+# it. The test's body runs under xpcall; T.data is written as JSON and Neovim quits.
 PRELUDE = r"""
 local OUT, PLUGIN, ANSWERS = %(out)s, %(plugin)s, vim.json.decode(%(answers)s)
 vim.opt.rtp:prepend(PLUGIN)
@@ -257,7 +258,7 @@ def lua_string(text: str) -> str:
 def run_nvim(
     workdir: Path,
     body: str,
-    answers: Sequence[str] = (),
+    answers: Sequence[str | Sequence[str]] = (),
     timeout: float = 240,
     env: dict[str, str] | None = None,
     ui: tuple[int, int] | None = None,

@@ -1,8 +1,9 @@
 """The Neovim plugin (editors/nvim) driven in a real headless Neovim against the real server.
 
-Each test starts `nvim --headless --clean` with the plugin on the runtimepath; the plugin
-starts `python -m pie_lsp serve` as any user's Neovim would. The only stand-in is the user:
-vim.ui.select is answered from a script (and records what was on screen when it asked).
+Each test starts `nvim --headless --clean` (or `nvim --embed` with an 80×24 screen attached)
+with the plugin on the runtimepath; the plugin starts `python -m pie_lsp serve` as any
+user's Neovim would. The only stand-in is the user: the preview's keys are typed from a
+script, which records what was on screen when it was shown.
 """
 
 from __future__ import annotations
