@@ -364,6 +364,15 @@ def test_division_log_is_priced_as_gem5s_micro_ops() -> None:
     assert counts["div_uops"] == 24 * 10 + 5 * 12 + 5 * 6 + 5 * 8
 
 
+def test_division_profile_only_where_divisions_are_dense() -> None:
+    from pie_lsp.measure.divisions import counts_without_profile, needs_profile
+
+    assert needs_profile(65, 65_000) and needs_profile(4_000, 4_000_000)
+    assert not needs_profile(64, 100)  # glibc's start-up alone
+    assert not needs_profile(4_000, 14_700_000)  # prefix_sums: under one per 1,000
+    assert counts_without_profile(6) == {"div_uops": 60.0}
+
+
 PAIRS = STRINGS  # benchmarks/estimate_pairs
 GEM5_PAIRS = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "estimate_pairs_gem5.csv"
 
