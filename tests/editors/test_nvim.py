@@ -448,6 +448,10 @@ vim.cmd("edit " .. {lua_string(str(work / "notests.cpp"))})
 T.attached(0)
 D.notests = T.run("PieOptimize")
 D.notests_details = require("pie").state.details
+vim.cmd("PieDetails")
+T.screen("details")
+vim.api.nvim_feedkeys("q", "x", false)
+D.details_closed = #vim.api.nvim_tabpage_list_wins(0) == 1
 vim.cmd("enew")
 vim.bo.filetype = "cpp"
 vim.api.nvim_buf_set_lines(0, 0, -1, false, {{ "int main() {{ return 0; }}" }})
@@ -500,6 +504,9 @@ D.messages = vim.api.nvim_exec2("messages", {{ output = true }}).output
     assert any(n.startswith("PIE: optimizing notests.cpp: no tests found") for n in notes)
     details = data["notests_details"]  # what :PieDetails shows
     assert 'set setup{ tests = "DIR" }' in details and "--tests" not in details, details
+    shown = " ".join(" ".join(row.strip("│ ") for row in data["screens"]["details"]).split())
+    assert "no tests found" in shown and 'set setup{ tests = "DIR" }' in shown, shown
+    assert data["details_closed"] is True
     assert "save the file first (:w name.cpp)" in notes[-1]
     assert "\n" not in data["messages"].strip() or all(
         len(line) <= 79 for line in data["messages"].splitlines()

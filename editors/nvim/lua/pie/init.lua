@@ -505,7 +505,12 @@ function M.details()
   vim.bo[buf].modifiable = false
   vim.bo[buf].bufhidden = "wipe"
   local width = math.min(vim.o.columns - 4, 100)
-  local height = math.min(#lines * 2, vim.o.lines - vim.o.cmdheight - 4)
+  -- as many rows as the wrapped text takes, up to the screen
+  local rows = 0
+  for _, line in ipairs(lines) do
+    rows = rows + math.max(1, math.ceil(vim.fn.strdisplaywidth(line) / width))
+  end
+  local height = math.min(rows, vim.o.lines - vim.o.cmdheight - 4)
   local win = vim.api.nvim_open_win(buf, true, {
     relative = "editor",
     row = 1,
@@ -520,6 +525,10 @@ function M.details()
   })
   vim.wo[win].wrap = true
   vim.wo[win].linebreak = true
+  if vim.api.nvim_win_text_height then  -- 0.10+: the rows the wrapped text really takes
+    local needed = vim.api.nvim_win_text_height(win, {}).all
+    vim.api.nvim_win_set_height(win, math.max(1, math.min(needed, vim.o.lines - vim.o.cmdheight - 4)))
+  end
   for _, key in ipairs({ "q", "<Esc>" }) do
     vim.keymap.set("n", key, function()
       pcall(vim.api.nvim_win_close, win, true)
