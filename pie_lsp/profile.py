@@ -20,8 +20,14 @@ cost line per executed instruction; each instruction is then:
 Every instruction is priced with the estimate's costs (`features`, the machine file's
 `estimate.costs`), so lines, library rows and the per-run constant add up to the estimate
 of the program; glibc's start-up difference (`startup_instructions`) is taken off the
-library rows, where it runs. Raw counts per line are cached (keyed by the estimate's counts
-digest, the binary, the source and the input) and priced when read, like the estimate's.
+library rows, where it runs; integer divisions are priced per gem5 micro-op as the estimate
+prices them (per address, from its division profile when it took one). Raw counts per line
+are cached (keyed by the estimate's counts digest, the binary, the source and the input)
+and priced when read, like the estimate's.
+
+Built on it: `compare` (which lines got cheaper or dearer between two versions: `pie-lsp
+check --lines`, Check speedup in the editor), `hotspots_text` (a prompt's `{hotspots}`),
+`aimed` (which hot lines a rewrite touches), and `pie-lsp profile` (`run_command`).
 """
 
 from __future__ import annotations
@@ -59,7 +65,7 @@ from pie_lsp.verify import TestCase, TestSuite, Verifier
 log = logging.getLogger(__name__)
 
 # Part of every profile cache key: bump when the attribution changes.
-PROFILE_VERSION = 2
+PROFILE_VERSION = 3
 # What one cost vector holds: valgrind's events, executed instructions per class, and
 # gem5's micro-ops of the integer divisions (what the estimate prices divisions by).
 KEYS: tuple[str, ...] = (*CACHEGRIND_EVENTS, *INSTRUCTION_CLASSES, "div_uops")
@@ -68,6 +74,8 @@ _CLASS_INDEX = {name: KEYS.index(name) for name in INSTRUCTION_CLASSES}
 _DIV_UOPS = KEYS.index("div_uops")
 # the pie-div tool's log: address (0: unknown), kind, divisions, loop iterations
 _DIVISION = re.compile(r"pie-div (0x[0-9a-f]+|0) (u32|s32|u64|s64) (\d+) (\d+)")
+# callgrind's mark of a function entered again below itself: "(below main)'2"
+_RECURSION = re.compile(r"'\d+$")
 # The builder compiles every program as this file (build.py): its frames are the user's.
 SOURCE_NAME = "prog.cpp"
 
@@ -385,7 +393,7 @@ def attribute(
         for destination, fractions in distribution(fn, set()).items():
             part = [v * f for v, f in zip(vector, fractions, strict=True)]
             if destination == _UNREACHED:
-                put("libraries", fn, part)
+                put("libraries", _RECURSION.sub("", fn), part)
             elif destination == _DROPPED:
                 put("dropped", fn, part)
             else:
