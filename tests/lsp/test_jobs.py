@@ -14,9 +14,11 @@ async def test_a_new_job_for_the_same_key_supersedes_and_waits_for_the_old_one()
     jobs = Jobs(4)
     events: list[str] = []
     release = asyncio.Event()
+    started = asyncio.Event()
 
     async def old() -> str:
         try:
+            started.set()
             await release.wait()
             return "old"
         finally:
@@ -29,7 +31,7 @@ async def test_a_new_job_for_the_same_key_supersedes_and_waits_for_the_old_one()
         return "new"
 
     first = jobs.submit(("optimize", "a.cpp"), old)
-    await asyncio.sleep(0.01)
+    await started.wait()  # running when the new one comes
     second = jobs.submit(("optimize", "a.cpp"), new)
     await second.wait()
 
@@ -42,14 +44,19 @@ async def test_a_new_job_for_the_same_key_supersedes_and_waits_for_the_old_one()
 async def test_other_keys_are_not_superseded() -> None:
     jobs = Jobs(4)
     release = asyncio.Event()
+    started: list[None] = []
+    all_started = asyncio.Event()
 
     async def work() -> None:
+        started.append(None)
+        if len(started) == 3:
+            all_started.set()
         await release.wait()
 
     a = jobs.submit(("optimize", "a.cpp"), work)
     b = jobs.submit(("check", "a.cpp"), work)
     c = jobs.submit(("optimize", "b.cpp"), work)
-    await asyncio.sleep(0.01)
+    await all_started.wait()
     assert {job.stopped for job in (a, b, c)} == {None}
     release.set()
     await asyncio.gather(a.wait(), b.wait(), c.wait())
@@ -61,33 +68,46 @@ async def test_parallelism_is_bounded_and_queued_jobs_are_told() -> None:
     running = 0
     peak = 0
     queued: list[int] = []
+    release = asyncio.Event()
+    two_running = asyncio.Event()
 
     async def work() -> None:
         nonlocal running, peak
         running += 1
         peak = max(peak, running)
-        await asyncio.sleep(0.05)
+        if running == 2:
+            two_running.set()
+        await release.wait()
         running -= 1
 
     submitted = [
         jobs.submit(("optimize", f"{i}.cpp"), work, on_queued=functools.partial(queued.append, i))
         for i in range(5)
     ]
+    await two_running.wait()
+    for _ in range(10):  # every task that could start has had its turn
+        await asyncio.sleep(0)
+    assert running == 2 and queued == [2, 3, 4]
+    release.set()
     await asyncio.gather(*(job.wait() for job in submitted))
     assert peak == 2
-    assert queued == [2, 3, 4]
 
 
 async def test_cancel_by_request_id_and_by_progress_token() -> None:
     jobs = Jobs(4)
+    started: list[None] = []
+    all_started = asyncio.Event()
 
     async def forever() -> None:
+        started.append(None)
+        if len(started) == 3:
+            all_started.set()
         await asyncio.Event().wait()
 
     by_id = jobs.submit(("optimize", "a.cpp"), forever, request_id=7, token="t-a")
     by_token = jobs.submit(("optimize", "b.cpp"), forever, request_id=8, token="t-b")
     untouched = jobs.submit(("optimize", "c.cpp"), forever, request_id=9, token="t-c")
-    await asyncio.sleep(0.01)
+    await all_started.wait()
 
     assert jobs.cancel_request(7)
     assert jobs.cancel_token("t-b")
@@ -133,15 +153,17 @@ async def test_set_parallel_applies_to_new_jobs() -> None:
     jobs = Jobs(1)
     jobs.set_parallel(3)
     running = 0
-    peak = 0
+    release = asyncio.Event()
+    three_running = asyncio.Event()
 
     async def work() -> None:
-        nonlocal running, peak
+        nonlocal running
         running += 1
-        peak = max(peak, running)
-        await asyncio.sleep(0.05)
-        running -= 1
+        if running == 3:
+            three_running.set()  # only possible with three slots
+        await release.wait()
 
     submitted = [jobs.submit(("k", i), work) for i in range(3)]
+    await asyncio.wait_for(three_running.wait(), 60)
+    release.set()
     await asyncio.gather(*(job.wait() for job in submitted))
-    assert peak == 3
