@@ -71,6 +71,7 @@ async def test_initialize_advertises_commands_and_logs(
         "pie.checkSpeedup",
         "pie.saveBaseline",
         "pie.applyResult",
+        "pie.profile",
     }
     assert isinstance(caps.code_action_provider, types.CodeActionOptions)
     assert list(caps.code_action_provider.code_action_kinds or []) == [
