@@ -40,7 +40,9 @@ def rejected(command: str, arguments: list[Any] | None) -> str:
 @pytest.mark.parametrize(
     "argument", [URI, {"uri": URI}, {"textDocument": {"uri": URI}}, {"uri": URI, "x": 1}]
 )
-@pytest.mark.parametrize("command", ["pie.optimize", "pie.checkSpeedup", "pie.saveBaseline"])
+@pytest.mark.parametrize(
+    "command", ["pie.optimize", "pie.checkSpeedup", "pie.saveBaseline", "pie.profile"]
+)
 def test_every_shape_of_a_document_argument(command: str, argument: Any) -> None:
     assert structured(command, [argument]) == (DocumentArgument(URI),)
 
