@@ -429,7 +429,7 @@ class LineCost:
 @frozen
 class FunctionCost:
     name: str
-    line: int  # its first line with code
+    line: int  # where it is defined (the debug info's first line with code, before that)
     cost: Cost
 
 
@@ -577,6 +577,19 @@ def price(
     )
 
 
+def definition_line(text: str, function: FunctionCost) -> int:
+    """The 1-based line where `function` is defined: its name followed by `(` on its first
+    line with code or the lines above it (the debug info gives the first line with code)."""
+    bare = function.name.split("(")[0].split("<")[0].split("::")[-1].split()[-1:]
+    lines = text.splitlines()
+    if bare:
+        pattern = re.compile(rf"\b{re.escape(bare[0])}\s*\(")
+        for number in range(min(function.line, len(lines)), max(0, function.line - 30), -1):
+            if pattern.search(lines[number - 1]):
+                return number
+    return function.line
+
+
 # -- running it -------------------------------------------------------------------------------
 
 
@@ -663,8 +676,12 @@ class Profiler:
             label=self.measurer.label,
             estimate_cycles=sum(t.cycles or 0.0 for t in estimate.tests),
         )
+        functions = tuple(
+            evolve(fn, line=definition_line(program.text, fn)) for fn in profile.functions
+        )
         return evolve(
             profile,
+            functions=functions,
             seconds=time.perf_counter() - started,
             cached=all(task.result()[1] for task in raws),
         )

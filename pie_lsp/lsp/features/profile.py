@@ -13,7 +13,6 @@ profile.
 from __future__ import annotations
 
 import logging
-import re
 import weakref
 from collections import OrderedDict
 from typing import Any
@@ -29,7 +28,6 @@ from pie_lsp.lsp.progress import Progress
 from pie_lsp.lsp.server import PieServer
 from pie_lsp.lsp.snapshots import take
 from pie_lsp.profile import (
-    FunctionCost,
     LineCost,
     Profile,
     Profiler,
@@ -82,19 +80,6 @@ def shown_for(ls: PieServer, document: TextDocument) -> StoredProfile | None:
 
 def hot_lines(stored: StoredProfile) -> list[LineCost]:
     return stored.profile.hot_lines(stored.options.lines, stored.options.min_share)
-
-
-def definition_line(text: str, function: FunctionCost) -> int:
-    """The 1-based line where `function` is defined: its name followed by `(` on its first
-    line with code or the lines above it (the debug info gives the first line with code)."""
-    bare = function.name.split("(")[0].split("<")[0].split("::")[-1].split()[-1:]
-    lines = text.splitlines()
-    if bare:
-        pattern = re.compile(rf"\b{re.escape(bare[0])}\s*\(")
-        for number in range(min(function.line, len(lines)), max(0, function.line - 30), -1):
-            if pattern.search(lines[number - 1]):
-                return number
-    return function.line
 
 
 # -- the command ------------------------------------------------------------------------------
@@ -212,7 +197,7 @@ def code_lenses(ls: PieServer, document: TextDocument) -> list[types.CodeLens]:
     for fn in stored.profile.functions[:3]:
         if fn.cost.share < stored.options.min_share:
             continue
-        line = definition_line(document.source, fn) - 1
+        line = fn.line - 1
         title = f"PIE profile: {fn.cost.share:.0%} of the cycles · {cycles_text(fn.cost.cycles)}"
         lenses.append(
             types.CodeLens(
