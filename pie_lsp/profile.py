@@ -577,13 +577,24 @@ def price(
     )
 
 
+def _bare_name(function: str) -> str:
+    """ "count_at_most" of "count_at_most(std::vector<int>, int)" (or of "ns::f<T>(...)")."""
+    parts = (
+        function.split("(", maxsplit=1)[0]
+        .split("<", maxsplit=1)[0]
+        .rsplit("::", maxsplit=1)[-1]
+        .split()
+    )
+    return parts[-1] if parts else ""
+
+
 def definition_line(text: str, function: FunctionCost) -> int:
     """The 1-based line where `function` is defined: its name followed by `(` on its first
     line with code or the lines above it (the debug info gives the first line with code)."""
-    bare = function.name.split("(")[0].split("<")[0].split("::")[-1].split()[-1:]
+    bare = _bare_name(function.name)
     lines = text.splitlines()
     if bare:
-        pattern = re.compile(rf"\b{re.escape(bare[0])}\s*\(")
+        pattern = re.compile(rf"\b{re.escape(bare)}\s*\(")
         for number in range(min(function.line, len(lines)), max(0, function.line - 30), -1):
             if pattern.search(lines[number - 1]):
                 return number
@@ -801,10 +812,18 @@ def aimed(
     profile: Profile, original: str, rewrites: Iterable[tuple[str, str, str]]
 ) -> list[AimedRewrite]:
     """Which hot lines each (origin, description, source) rewrite touches, the rewrites
-    touching the most cycles first."""
+    touching the most cycles first. Changing a function's definition line (its parameters)
+    touches the lines that call it too: a by-value parameter's copy is made, and charged,
+    at the call."""
+    text = original.splitlines()
     out = []
     for origin, description, source in rewrites:
         touched = touched_lines(original, source)
+        for fn in profile.functions:
+            name = _bare_name(fn.name)
+            if fn.line in touched and name:
+                calls = re.compile(rf"\b{re.escape(name)}\s*\(")
+                touched |= {i + 1 for i, line in enumerate(text) if calls.search(line)}
         rows = [row for row in profile.lines if row.line in touched]
         out.append(
             AimedRewrite(
@@ -957,10 +976,10 @@ def render_rewrites(rewrites: Sequence[AimedRewrite], console: Any) -> None:
     console.print("[bold]Rewrites the embedded rules offer[/] (pie-lsp optimize verifies them):")
     for r in rewrites:
         where = (
-            f"changes line{'s' if len(r.hot_lines) > 1 else ''} "
+            f"touches line{'s' if len(r.hot_lines) > 1 else ''} "
             f"{', '.join(map(str, r.hot_lines))} ({r.share:.0%} of the cycles)"
             if r.hot_lines
-            else "changes no line with cycles"
+            else "touches no line with cycles"
         )
         console.print(f"  {markup(r.origin)}: {markup(r.description)} — {where}")
 

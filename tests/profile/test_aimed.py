@@ -90,3 +90,34 @@ def test_rewrites_report_the_hot_lines_they_touch() -> None:
         ("rules:a", (4,), 0.7),
         ("rules:b", (), 0.0),
     ]
+
+
+CALLED = """#include <vector>
+int count(std::vector<int> v) {
+    return (int)v.size();
+}
+int main() {
+    std::vector<int> v(1000);
+    long long t = 0;
+    for (int i = 0; i < 100; i++) t += count(v);
+    return (int)(t & 1);
+}
+"""
+
+
+def test_a_changed_definition_touches_the_lines_that_call_it() -> None:
+    profile = Profile(
+        "p.cpp",
+        "estimate",
+        1,
+        1e6,
+        1e6,
+        lines=(LineCost(8, "main", _cost(0.8)), LineCost(3, "count", _cost(0.05))),
+        functions=(FunctionCost("main", 5, _cost(0.9)), FunctionCost("count(int)", 2, _cost(0.05))),
+        libraries=(),
+    )
+    by_reference = CALLED.replace(
+        "int count(std::vector<int> v)", "int count(const std::vector<int>& v)"
+    )
+    (row,) = aimed(profile, CALLED, [("rules:const-ref-params", "by reference", by_reference)])
+    assert row.hot_lines == (8,) and row.share == 0.8  # the copy is made at the call
