@@ -42,9 +42,12 @@ COLD = "word_count"
 class IDE:
     """The browser page with VS Code, and the steps a user takes in it."""
 
-    def __init__(self, page: Page, workspace: Path, expected: dict[str, dict[str, Any]]) -> None:
+    def __init__(
+        self, page: Page, workspace: Path, user_data: Path, expected: dict[str, dict[str, Any]]
+    ) -> None:
         self.page = page
         self.workspace = workspace
+        self.user_data = user_data
         self.expected = expected
         self.panel = page.locator(".part.panel")
         self.preview = self.panel.get_by_role("tree", name="Bulk Edit")
@@ -98,6 +101,11 @@ class IDE:
         assert checked.count() >= 2
         self.panel.get_by_role("button", name="Apply", exact=True).click()
         expect(self.preview).to_be_hidden(timeout=UI_WAIT)
+
+    def machine_settings(self, change: dict[str, Any]) -> None:
+        """Changes the remote (machine) settings, as Open Remote Settings would."""
+        file = self.user_data / "Machine" / "settings.json"
+        file.write_text(json.dumps({**json.loads(file.read_text()), **change}, indent=2))
 
     def saved_text(self, relative: str) -> str:
         """The buffer's text, as saved by the user (Ctrl+S)."""
@@ -168,7 +176,7 @@ def ide() -> Iterator[IDE]:
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.goto(f"{url}/?folder={workspace}")
         page.locator(".monaco-workbench").wait_for(timeout=RUN_WAIT)
-        ide = IDE(page, workspace, expected)
+        ide = IDE(page, workspace, server.user_data, expected)
         ide.open(f"{WARM[0]}/slow.cpp")
         expect(ide.status()).to_have_text(re.compile(r"^\s*PIE\s*$"), timeout=RUN_WAIT)  # ready
         yield ide
@@ -253,6 +261,8 @@ def test_lightbulb_on_main_only_then_hover_and_the_lens_apply(ide: IDE) -> None:
 def test_cancel_from_the_progress_notification(ide: IDE) -> None:
     relative = f"{COLD}/slow.cpp"
     ide.open(relative)
+    # each file shows its own result: nothing was run on this one yet
+    expect(ide.status()).to_have_text(re.compile(r"^\s*PIE\s*$"), timeout=UI_WAIT)
     before = (ide.workspace / relative).read_text()
     ide.palette("PIE: Optimize program")
     toast = ide.page.locator(".notification-toast", has_text="PIE: Optimizing")
@@ -261,3 +271,18 @@ def test_cancel_from_the_progress_notification(ide: IDE) -> None:
     expect(toast).to_be_hidden(timeout=UI_WAIT)
     expect(ide.preview).to_be_hidden()
     assert (ide.workspace / relative).read_text() == before
+
+
+@screenshot_on_failure
+def test_a_wrong_interpreter_is_explained_and_how_to_install_opens(ide: IDE) -> None:
+    """Last in the module: it leaves the server stopped. In code-server, as in any remote
+    window, the interpreter is a remote (machine) setting: the message says so."""
+    ide.open(f"{WARM[0]}/slow.cpp")
+    ide.machine_settings({"pie.interpreter": "/nonexistent/python"})
+    toast = ide.page.locator(".notification-toast", has_text="not an executable file")
+    expect(toast).to_contain_text("pie.interpreter", timeout=RUN_WAIT)
+    expect(toast).to_contain_text("Remote settings")
+    toast.get_by_role("button", name="How to install").click()
+    # the packaged README (vsce names it readme.md) opens in the Markdown preview
+    preview = ide.page.locator(".tab", has_text=re.compile(r"Preview readme\.md", re.IGNORECASE))
+    expect(preview).to_be_visible(timeout=UI_WAIT)
