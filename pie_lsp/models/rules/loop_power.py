@@ -61,17 +61,25 @@ class LoopPower(Rule):
     def find(self, code: Code) -> list[Rewrite]:
         rewrites = []
         names: set[str] = set()
-        for loop, _ in code.for_loops():
+        loops = code.for_loops() + [
+            (c, p) for c, p in code.nodes if c.kind == CK.WHILE_STMT and code.is_written(c, "while")
+        ]
+        for loop, _ in loops:
             match = self._match(code, loop)
             if match is None:
                 continue
-            count, result, base, modulus, product_type = match
+            count, result, base, modulus, product_type, wide, after = match
             end = HoistLoopBound._end(code, loop)
             if end is None:
                 continue
             n, b, p = (code.fresh_name(s, names) for s in ("pie_n", "pie_b", "pie_p"))
             m = f"({code.text(modulus)})"
             r = result.spelling
+
+            def times(x: str, y: str, m: str = m, t: str = product_type, w: bool = wide) -> str:
+                """x * y % m, in 128 bits when m is not known to keep it in 64."""
+                return f"({t})((__int128)({x}) * ({y}) % {m})" if w else f"{x} * {y} % {m}"
+
             at = loop.extent.start.offset
             indent, nl = code.indentation(at), code.newline
             step = indent + "    "
@@ -82,12 +90,13 @@ class LoopPower(Rule):
                     f"{step}if ({n} > 0) {{",
                     f"{step}    {product_type} {b} = ({code.text(base)}) % {m}, {p} = 1 % {m};",
                     f"{step}    while ({n} > 0) {{",
-                    f"{step}        if ({n} & 1) {p} = {p} * {b} % {m};",
-                    f"{step}        {b} = {b} * {b} % {m};",
+                    f"{step}        if ({n} & 1) {p} = {times(p, b)};",
+                    f"{step}        {b} = {times(b, b)};",
                     f"{step}        {n} >>= 1;",
                     f"{step}    }}",
-                    f"{step}    {r} = {r} % {m} * {p} % {m};",
+                    f"{step}    {r} = {times(f'{r} % {m}', p)};",
                     f"{step}}}",
+                    *([f"{step}{after}"] if after else []),
                     f"{indent}}}",
                 ]
             )
@@ -100,12 +109,20 @@ class LoopPower(Rule):
             )
         return rewrites
 
-    def _match(self, code: Code, loop: Cursor) -> tuple[str, Cursor, Cursor, Cursor, str] | None:
-        """(iteration count, r, b, m, product type) of a power loop."""
-        counted = self._counted(code, loop)
+    def _match(
+        self, code: Code, loop: Cursor
+    ) -> tuple[str, Cursor, Cursor, Cursor, str, bool, str] | None:
+        """(iteration count, r, b, m, product type, whether products need 128 bits, what
+        to run after the new loop) of a power loop."""
+        counted = (
+            self._counted(code, loop)
+            if loop.kind == CK.FOR_STMT
+            else self._counted_down(code, loop)
+        )
         if counted is None:
             return None
         counter, count, bound, body = counted
+        after = f"{counter.spelling} = -1;" if loop.kind == CK.WHILE_STMT else ""
         statements = children(body) if body.kind == CK.COMPOUND_STMT else [body]
         update = self._update(statements)
         if update is None:
@@ -121,7 +138,7 @@ class LoopPower(Rule):
             return None
         if strip(base).type.get_canonical().kind not in INTEGERS:
             return None
-        for part in (base, modulus, bound):
+        for part in (base, modulus, *([bound] if bound is not None else [])):
             if not code.is_pure(part) or any(
                 c.kind == CK.DECL_REF_EXPR
                 and c.referenced is not None
@@ -133,10 +150,37 @@ class LoopPower(Rule):
             _names(c, counter) for s in statements for c in s.walk_preorder()
         ):  # the counter only counts
             return None
-        value = self._modulus(code, modulus)
-        if value is None or value == 0 or (abs(value) - 1) ** 2 >= 2**63:
+        if strip(modulus).type.get_canonical().kind not in MODULUS_TYPES:
             return None
-        return count, result, base, modulus, product.type.get_canonical().spelling
+        value = self._modulus(code, modulus)
+        if value == 0:
+            return None
+        wide = value is None or (abs(value) - 1) ** 2 >= 2**63
+        product_type = product.type.get_canonical().spelling
+        return count, result, base, modulus, product_type, wide, after
+
+    @staticmethod
+    def _counted_down(code: Code, loop: Cursor) -> tuple[Cursor, str, None, Cursor] | None:
+        """(e, e, no bound, body) of `while (e--)` for an integer variable e (not a reference):
+        it runs e times (for e ≥ 0; a negative e would run into overflow) and leaves e at
+        -1."""
+        parts = children(loop)
+        if len(parts) != 2:
+            return None
+        condition, body = strip(parts[0]), parts[1]
+        if condition.kind != CK.UNARY_OPERATOR or operator(condition) != "--":
+            return None
+        if code.text(condition).rstrip().endswith("--") is False:
+            return None  # --e runs e - 1 times
+        name = strip(children(condition)[0])
+        variable = name.referenced if name.kind == CK.DECL_REF_EXPR else None
+        if variable is None or variable.kind not in (CK.VAR_DECL, CK.PARM_DECL):
+            return None
+        if variable.type.kind in (TK.LVALUEREFERENCE, TK.RVALUEREFERENCE):
+            return None
+        if variable.type.get_canonical().kind not in INTEGERS - {TK.BOOL}:
+            return None
+        return variable, f"(long long)({variable.spelling})", None, body
 
     @staticmethod
     def _counted(code: Code, loop: Cursor) -> tuple[Cursor, str, Cursor, Cursor] | None:
@@ -223,8 +267,6 @@ class LoopPower(Rule):
     def _modulus(code: Code, modulus: Cursor) -> int | None:
         """m's value: a constant expression, or a global never changed after its
         initializer (`long long mod = 1e9 + 7;` written nowhere)."""
-        if strip(modulus).type.get_canonical().kind not in MODULUS_TYPES:
-            return None
         value = integer_value(modulus)
         if value is not None:
             return value
