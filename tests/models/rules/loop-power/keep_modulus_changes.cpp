@@ -1,10 +1,11 @@
 #include <iostream>
 
-long long mod = 1000000007;
-
 int main() {
-    long long a, e, r = 1;
+    long long a, e, mod, r = 1;
     std::cin >> a >> e >> mod;
-    for (int i = 0; i < e; i++) r = r * a % mod;
+    for (int i = 0; i < e; i++) {
+        r *= a;
+        r %= mod--;
+    }
     std::cout << r << "\n";
 }
