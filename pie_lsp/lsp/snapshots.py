@@ -57,9 +57,15 @@ def take(ls: PieServer, uri: str, command: str) -> Snapshot:
             f"{command}: {Path(document.path).name} is not a C++ file "
             "(.cpp, .cc, .cxx, .hpp…); PIE optimizes C++ programs"
         )
+    path = Path(str(to_fs_path(uri)))
+    if not path.is_file():  # opened under a name not written yet (`code new.cpp`)
+        raise JsonRpcInvalidParams(
+            f"{command}: {path.name} is not saved yet; save it first (its tests are looked "
+            "for next to it)"
+        )
     return Snapshot(
         uri,
-        Path(str(to_fs_path(uri))),
+        path,
         document.source,
         document.version,
         ls.hash_of(document),

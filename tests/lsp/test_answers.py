@@ -155,3 +155,16 @@ def test_the_lightbulb_offers_pie_on_the_first_line_and_mains_only(server: PieSe
     assert "Optimize program (PIE)" in asked(server, uri, 2, None)
     assert answers.main_line("int x;\nint main(int argc, char** argv) {}\n") == 1
     assert answers.main_line("int x;\n") is None
+
+
+def test_a_file_not_saved_yet_is_told_to_be_saved(server: PieServer, tmp_path: Path) -> None:
+    from pygls.exceptions import JsonRpcInvalidParams
+
+    from pie_lsp.lsp.snapshots import take
+
+    uri = (tmp_path / "new.cpp").as_uri()  # open in the editor, never written
+    open_document(server, uri, "int main() { return 0; }\n")
+    with pytest.raises(JsonRpcInvalidParams, match=r"new\.cpp is not saved yet; save it first"):
+        take(server, uri, "pie.optimize")
+    (tmp_path / "new.cpp").write_text("int main() { return 0; }\n")
+    assert take(server, uri, "pie.optimize").path == tmp_path / "new.cpp"
