@@ -13,16 +13,8 @@ from pathlib import Path
 import pytest
 
 from pie_lsp.errors import ToolMissing
-from pie_lsp.sandbox import (
-    MIB,
-    Limits,
-    Method,
-    RunResult,
-    Sandbox,
-    detect_isolation,
-    scratch_base,
-    tool_dirs,
-)
+from pie_lsp.isolation import Method, detect_isolation, tool_dirs
+from pie_lsp.sandbox import MIB, Limits, RunResult, Sandbox, scratch_base
 
 from .conftest import processes_named, unique_marker, wait_until, wait_until_gone
 

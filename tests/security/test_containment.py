@@ -24,12 +24,13 @@ import pytest
 
 from pie_lsp.build import Builder
 from pie_lsp.cache import Cache
+from pie_lsp.isolation import detect_isolation
 from pie_lsp.measure import MeasureFailed
 from pie_lsp.measure.bound import MeasureBound, measurement_bound
 from pie_lsp.measure.native import NativeMeasurer
 from pie_lsp.pipeline import CandidateResult, OptimizeResult, Pipeline
 from pie_lsp.program import MAX_SOURCE_BYTES
-from pie_lsp.sandbox import Sandbox, detect_isolation
+from pie_lsp.sandbox import Sandbox
 from pie_lsp.settings import Settings
 from pie_lsp.verify import find_tests
 
