@@ -114,7 +114,7 @@ def check_libclang(settings: Settings) -> Check:
 
 
 def check_sandbox(settings: Settings) -> Check:
-    from pie_lsp.sandbox import detect_isolation
+    from pie_lsp.isolation import detect_isolation
 
     try:
         iso = detect_isolation(settings.sandbox.isolate)
@@ -209,11 +209,11 @@ def check_model(settings: Settings) -> Check:
         if backend == "openai":
             from pie_lsp.models.openai import OpenAIBackend
 
-            detail = asyncio.run(OpenAIBackend(settings).check())
+            detail = asyncio.run(OpenAIBackend.from_settings(settings).check())
         else:
             from pie_lsp.models.transformers import TransformersBackend
 
-            detail = TransformersBackend(settings).check()
+            detail = TransformersBackend.from_settings(settings).check()
     except PieError as exc:
         return Check(name, False, exc.message, exc.hint)
     return Check(name, True, detail)

@@ -24,21 +24,21 @@ __all__ = [
 
 
 def make_backend(settings: Settings) -> ModelBackend:
-    """The backend the settings name."""
+    """The backend the settings name, with its parts of the tree (`from_settings`)."""
     backend = settings.model.backend
     if backend == "rules":
         from pie_lsp.models.rules import RulesBackend
 
-        return RulesBackend(settings)
+        return RulesBackend.from_settings(settings)
     if backend == "openai":
         from pie_lsp.models.openai import OpenAIBackend
 
-        return OpenAIBackend(settings)
+        return OpenAIBackend.from_settings(settings)
     if backend == "transformers":
         # torch and transformers are imported on first use, not here
         from pie_lsp.models.transformers import TransformersBackend
 
-        return TransformersBackend(settings)
+        return TransformersBackend.from_settings(settings)
     from pie_lsp.errors import ModelError
 
     raise ModelError(

@@ -20,7 +20,7 @@ import hashlib
 import json
 import os
 import time
-from typing import Any
+from typing import Any, Self
 
 import httpx
 
@@ -30,7 +30,7 @@ from pie_lsp.models.budget import current_budget, estimate_tokens
 from pie_lsp.models.prompts import Prompt, build_prompt, prompt_digest
 from pie_lsp.models.sampling import Completion, Sampled, SamplingBackend, sample_each
 from pie_lsp.program import Program
-from pie_lsp.settings import OpenAIApi, OpenAISettings, Settings
+from pie_lsp.settings import ModelSettings, OpenAIApi, OpenAISettings, Settings
 
 _RETRY_STATUS = frozenset({408, 409, 425, 429})
 _FIRST_BACKOFF = 0.5  # seconds; doubles with each retry
@@ -74,9 +74,15 @@ class OpenAIBackend(SamplingBackend):
     name = "openai"
     limit_hint = ": raise pie.model.openai.max_tokens"
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.config: OpenAISettings = settings.model.openai
+    def __init__(self, model: ModelSettings) -> None:
+        """A backend with its own settings, `pie.model` (`openai` and `prompt` of it)."""
+        self.model = model
+        self.config: OpenAISettings = model.openai
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Self:
+        """The backend with its part of a whole settings tree."""
+        return cls(settings.model)
 
     # -- configuration --------------------------------------------------------------------
     @property
@@ -96,7 +102,7 @@ class OpenAIBackend(SamplingBackend):
             c.api,
             repr(c.temperature),
             str(c.max_tokens),
-            prompt_digest(self.settings.model.prompt, c.api, c.model),
+            prompt_digest(self.model.prompt, c.api, c.model),
         ]
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
@@ -349,9 +355,7 @@ class OpenAIBackend(SamplingBackend):
 
     def prompt_for(self, program: Program) -> Prompt:
         self._require_model()
-        return build_prompt(
-            program.text, self.settings.model.prompt, self.config.api, self.config.model
-        )
+        return build_prompt(program.text, self.model.prompt, self.config.api, self.config.model)
 
     async def sample(self, prompt: Prompt, samples: int, progress: Progress) -> Sampled:
         """`samples` completions (fewer only when some requests failed), and notes."""

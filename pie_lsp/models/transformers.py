@@ -18,7 +18,7 @@ import json
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from attrs import frozen
 
@@ -28,7 +28,7 @@ from pie_lsp.models.budget import current_budget, estimate_tokens
 from pie_lsp.models.prompts import Prompt, build_prompt, prompt_digest
 from pie_lsp.models.sampling import Completion, Sampled, SamplingBackend, sample_each
 from pie_lsp.program import Program
-from pie_lsp.settings import Settings, TransformersSettings
+from pie_lsp.settings import ModelSettings, Settings, TransformersSettings
 
 INSTALL_HINT = "pip install torch==2.13.0 'pie-lsp[transformers]'"
 _WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth")
@@ -109,11 +109,17 @@ class TransformersBackend(SamplingBackend):
     name = "transformers"
     limit_hint = ": raise pie.model.transformers.max_new_tokens"
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.config = settings.model.transformers
+    def __init__(self, model: ModelSettings) -> None:
+        """A backend with its own settings, `pie.model` (`transformers` and `prompt` of it)."""
+        self.model = model
+        self.config: TransformersSettings = model.transformers
         self._loaded: _Loaded | None = None
         self._lock = asyncio.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Self:
+        """The backend with its part of a whole settings tree."""
+        return cls(settings.model)
 
     def config_digest(self) -> str:
         c = self.config
@@ -121,7 +127,7 @@ class TransformersBackend(SamplingBackend):
             str(Path(c.path).expanduser().resolve()) if c.path else "",
             repr(c.temperature),
             str(c.max_new_tokens),
-            prompt_digest(self.settings.model.prompt, "completions", c.path),
+            prompt_digest(self.model.prompt, "completions", c.path),
         ]
         # a re-trained checkpoint in the same folder is a different model
         path = Path(c.path).expanduser() if c.path else None
@@ -245,9 +251,7 @@ class TransformersBackend(SamplingBackend):
         return Path(self.config.path).name
 
     def prompt_for(self, program: Program) -> Prompt:
-        return build_prompt(
-            program.text, self.settings.model.prompt, "completions", self.config.path
-        )
+        return build_prompt(program.text, self.model.prompt, "completions", self.config.path)
 
     async def sample(self, prompt: Prompt, samples: int, progress: Progress) -> Sampled:
         progress(f"Loading the checkpoint {self.config.path}…")

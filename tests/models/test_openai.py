@@ -295,7 +295,7 @@ async def test_connection_refused() -> None:
     settings.model.openai.url = url
     settings.model.openai.model = "any"
     with pytest.raises(ModelError) as caught:
-        await OpenAIBackend(settings).generate(program(), 1, lambda _: None)
+        await OpenAIBackend.from_settings(settings).generate(program(), 1, lambda _: None)
     assert f"cannot connect to the model server at {url}" in caught.value.message
     assert "start the server" in caught.value.hint and "--model-url" in caught.value.hint
 
@@ -403,7 +403,7 @@ async def test_url_without_v1_is_explained() -> None:
 
 async def test_missing_model_name() -> None:
     with pytest.raises(ModelError) as caught:
-        await generate(OpenAIBackend(Settings()))
+        await generate(OpenAIBackend.from_settings(Settings()))
     assert "--model-name" in caught.value.hint
 
 
@@ -414,7 +414,7 @@ def test_config_digest_follows_what_changes_answers(monkeypatch: pytest.MonkeyPa
             section, key = dotted.split("__")
             target = settings.model.prompt if section == "prompt" else settings.model.openai
             setattr(target, key, value)
-        return OpenAIBackend(settings).config_digest()
+        return OpenAIBackend.from_settings(settings).config_digest()
 
     base = digest()
     assert base == digest()

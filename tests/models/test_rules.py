@@ -131,7 +131,7 @@ def generate(
 ) -> Generation:
     path = folder / name
     path.write_text(source)
-    backend = RulesBackend(settings or Settings())
+    backend = RulesBackend.from_settings(settings or Settings())
     return asyncio.run(backend.generate(Program.from_file(path), 1, lambda _: None))
 
 
@@ -417,7 +417,7 @@ def test_no_rule_applies_says_what_was_checked(tmp_path: Path) -> None:
     path = tmp_path / "prog.cpp"
     path.write_text('#include <cstdio>\nint main() { printf("hi\\n"); return 0; }\n')
     program = Program.from_file(path)
-    backend = RulesBackend(Settings())
+    backend = RulesBackend.from_settings(Settings())
     generation = asyncio.run(backend.generate(program, 1, lambda _: None))
     assert generation.candidates == [] and generation.notes == []
     why = backend.explain(program, [])
@@ -431,11 +431,30 @@ def test_explain_names_rules_that_matched_but_were_not_faster(tmp_path: Path) ->
     path = tmp_path / "prog.cpp"
     path.write_text(MIXED_STDIO)
     program = Program.from_file(path)
-    backend = RulesBackend(Settings())
+    backend = RulesBackend.from_settings(Settings())
     asyncio.run(backend.generate(program, 1, lambda _: None))
     why = backend.explain(program, [Outcome("rules:endl", "not-faster", 1.02, "below")])
     assert "Matched but not 1.10× faster: endl (1.02×)." in why
     assert all("None of them matched" not in line for line in why)
+
+
+def test_the_backend_takes_its_parts_of_the_settings(tmp_path: Path) -> None:
+    """`from_settings` passes `pie.model`, the compiler and `min_speedup`, nothing else:
+    `explain` words the threshold the tree sets, and settings the backend does not read
+    (the simulator's) leave its digest alone."""
+    path = tmp_path / "prog.cpp"
+    path.write_text(MIXED_STDIO)
+    program = Program.from_file(path)
+    settings = Settings()
+    settings.min_speedup = 1.5
+    backend = RulesBackend.from_settings(settings)
+    assert (backend.options, backend.compiler) == (settings.model.rules, settings.build.compiler)
+    asyncio.run(backend.generate(program, 1, lambda _: None))
+    why = backend.explain(program, [Outcome("rules:endl", "not-faster", 1.2, "below")])
+    assert "Matched but not 1.50× faster: endl (1.20×)." in why
+    other = Settings()
+    other.simulator.backend = "native"
+    assert RulesBackend.from_settings(other).config_digest() == backend.config_digest()
 
 
 def test_refine_combines_the_fastest_rules_once(tmp_path: Path) -> None:
@@ -444,7 +463,7 @@ def test_refine_combines_the_fastest_rules_once(tmp_path: Path) -> None:
     program = Program.from_file(path)
     settings = Settings()
     settings.model.rules.search_seconds = 1e6  # not the subject here, and CI can be slow
-    backend = RulesBackend(settings)
+    backend = RulesBackend.from_settings(settings)
     generation = asyncio.run(backend.generate(program, 1, lambda _: None))
     speedups = {"rules:endl": 1.5, "rules:sync-stdio": 1.3, "rules:int-pow": 1.2}
     outcomes = [
@@ -468,7 +487,7 @@ def test_refine_respects_the_time_budget(tmp_path: Path) -> None:
     program = Program.from_file(path)
     settings = Settings()
     settings.model.rules.search_seconds = 0
-    backend = RulesBackend(settings)
+    backend = RulesBackend.from_settings(settings)
     generation = asyncio.run(backend.generate(program, 1, lambda _: None))
     outcomes = [Outcome(c.origin, "faster", 2.0) for c in generation.candidates]
     assert asyncio.run(backend.refine(program, outcomes)) == []
@@ -486,7 +505,7 @@ def test_enabled_and_disabled(tmp_path: Path) -> None:
     generation = generate(SHOWCASE, tmp_path, only)
     assert [c.origin for c in generation.candidates] == ["rules:sync-stdio"]
     assert "checked" not in " ".join(generation.notes)
-    digests = {RulesBackend(s).config_digest() for s in (Settings(), only)}
+    digests = {RulesBackend.from_settings(s).config_digest() for s in (Settings(), only)}
     assert len(digests) == 2
 
 
@@ -494,7 +513,7 @@ def test_unknown_rule_name_is_a_settings_error() -> None:
     settings = Settings()
     settings.model.rules.disabled = ["endl", "no-such-rule"]
     with pytest.raises(SettingsError, match="no-such-rule"):
-        RulesBackend(settings)
+        RulesBackend.from_settings(settings)
 
 
 class _Insert(Rule):
@@ -513,7 +532,7 @@ class _Insert(Rule):
 
 
 def generate_with(rules: list[Rule], source: str, folder: Path) -> Generation:
-    backend = RulesBackend(Settings())
+    backend = RulesBackend.from_settings(Settings())
     backend.rules = rules
     path = folder / "prog.cpp"
     path.write_text(source)
@@ -522,7 +541,7 @@ def generate_with(rules: list[Rule], source: str, folder: Path) -> Generation:
 
 def test_rewrite_that_does_not_compile_is_rejected(tmp_path: Path) -> None:
     generation = generate_with(
-        [_Insert("broken", "this is not C++;"), *RulesBackend(Settings()).rules[:2]],
+        [_Insert("broken", "this is not C++;"), *RulesBackend.from_settings(Settings()).rules[:2]],
         MIXED_STDIO,
         tmp_path,
     )
@@ -558,7 +577,7 @@ class _Crash(_Insert):
 
 
 def test_a_rule_that_crashes_costs_only_itself(tmp_path: Path) -> None:
-    endl = [rule for rule in RulesBackend(Settings()).rules if rule.name == "endl"]
+    endl = [rule for rule in RulesBackend.from_settings(Settings()).rules if rule.name == "endl"]
     generation = generate_with([_Crash("crash", ""), *endl], MIXED_STDIO, tmp_path)
     assert [c.origin for c in generation.candidates] == ["rules:endl"]
     assert generation.notes == [
@@ -579,7 +598,7 @@ async def test_generate_keeps_the_event_loop_running(tmp_path: Path) -> None:
             ticks += 1
 
     ticker = asyncio.create_task(tick())
-    generation = await RulesBackend(Settings()).generate(
+    generation = await RulesBackend.from_settings(Settings()).generate(
         Program.from_file(path), 8, messages.append
     )
     await asyncio.sleep(0)  # deliver progress queued from the worker thread
@@ -619,7 +638,7 @@ def test_a_rule_version_changes_only_the_keys_of_programs_it_may_apply_to(
     uses_pow, plain = tmp_path / "pow.cpp", tmp_path / "plain.cpp"
     uses_pow.write_text("#include <cmath>\nint main() { return (int)pow(2.0, 2); }\n")
     plain.write_text("int main() { return 0; }\n")
-    backend = RulesBackend(Settings())
+    backend = RulesBackend.from_settings(Settings())
     programs = [Program.from_file(p) for p in (uses_pow, plain)]
     before = [backend.config_digest_for(p) for p in programs]
     rule = next(r for r in backend.rules if r.name == "int-pow")

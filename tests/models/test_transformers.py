@@ -86,7 +86,7 @@ def program() -> Program:
 
 
 async def test_samples_k_candidates_from_a_local_checkpoint(checkpoint: Path) -> None:
-    backend = TransformersBackend(settings_for(checkpoint))
+    backend = TransformersBackend.from_settings(settings_for(checkpoint))
     said: list[str] = []
     generation = await backend.generate(program(), 3, said.append)
     # random weights write no C++ program: every sample is rejected, each with its reason
@@ -101,7 +101,7 @@ async def test_samples_k_candidates_from_a_local_checkpoint(checkpoint: Path) ->
 
 
 async def test_samples_count_against_the_model_budget(checkpoint: Path) -> None:
-    backend = TransformersBackend(settings_for(checkpoint))
+    backend = TransformersBackend.from_settings(settings_for(checkpoint))
     with budget_scope(Budget(max_calls=2)) as budget:
         generation = await backend.generate(program(), 3, lambda _: None)
     # two samples made, the third refused with the setting that allows more
@@ -114,7 +114,7 @@ async def test_samples_count_against_the_model_budget(checkpoint: Path) -> None:
 
 
 async def test_greedy_sampling_is_deterministic(checkpoint: Path) -> None:
-    backend = TransformersBackend(settings_for(checkpoint, temperature=0.0))
+    backend = TransformersBackend.from_settings(settings_for(checkpoint, temperature=0.0))
     loaded = await backend.load()
     first = await backend._sample(loaded, "int main() {", ())
     second = await backend._sample(loaded, "int main() {", ())
@@ -123,7 +123,7 @@ async def test_greedy_sampling_is_deterministic(checkpoint: Path) -> None:
 
 
 async def test_cancelling_stops_the_sampling_thread(checkpoint: Path) -> None:
-    backend = TransformersBackend(settings_for(checkpoint, max_new_tokens=100))
+    backend = TransformersBackend.from_settings(settings_for(checkpoint, max_new_tokens=100))
     loaded = await backend.load()
     started = time.perf_counter()
     whole = await backend._sample(loaded, DOUBLER, ())
@@ -153,7 +153,9 @@ async def test_bad_checkpoint_directories_are_explained(
 ) -> None:
     target = make(tmp_path)  # type: ignore[operator]
     with pytest.raises(ModelError) as caught:
-        await TransformersBackend(settings_for(target)).generate(program(), 1, lambda _: None)
+        await TransformersBackend.from_settings(settings_for(target)).generate(
+            program(), 1, lambda _: None
+        )
     assert message in caught.value.message
     assert "pie.model.transformers.path" in caught.value.hint
 
@@ -161,12 +163,18 @@ async def test_bad_checkpoint_directories_are_explained(
 async def test_a_config_without_weights_is_explained(checkpoint: Path, tmp_path: Path) -> None:
     (tmp_path / "config.json").write_text((checkpoint / "config.json").read_text())
     with pytest.raises(ModelError, match="no weights"):
-        await TransformersBackend(settings_for(tmp_path)).generate(program(), 1, lambda _: None)
+        await TransformersBackend.from_settings(settings_for(tmp_path)).generate(
+            program(), 1, lambda _: None
+        )
 
 
 def test_no_directory_set_names_the_setting() -> None:
     with pytest.raises(ModelError) as caught:
-        asyncio.run(TransformersBackend(settings_for("")).generate(program(), 1, lambda _: None))
+        asyncio.run(
+            TransformersBackend.from_settings(settings_for("")).generate(
+                program(), 1, lambda _: None
+            )
+        )
     assert "--model-path" in caught.value.hint
 
 
@@ -175,11 +183,14 @@ def test_config_digest_changes_with_the_checkpoint(checkpoint: Path, tmp_path: P
     copy.mkdir()
     for item in checkpoint.iterdir():
         (copy / item.name).write_bytes(item.read_bytes())
-    before = TransformersBackend(settings_for(copy)).config_digest()
-    assert TransformersBackend(settings_for(copy)).config_digest() == before
-    assert TransformersBackend(settings_for(copy, temperature=0.2)).config_digest() != before
+    before = TransformersBackend.from_settings(settings_for(copy)).config_digest()
+    assert TransformersBackend.from_settings(settings_for(copy)).config_digest() == before
+    assert (
+        TransformersBackend.from_settings(settings_for(copy, temperature=0.2)).config_digest()
+        != before
+    )
     (copy / "model.safetensors").write_bytes((copy / "model.safetensors").read_bytes() + b"\0")
-    assert TransformersBackend(settings_for(copy)).config_digest() != before
+    assert TransformersBackend.from_settings(settings_for(copy)).config_digest() != before
 
 
 @pytest.mark.slow

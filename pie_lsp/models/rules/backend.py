@@ -8,6 +8,7 @@ import hashlib
 import json
 import time
 from collections.abc import Iterable, Sequence
+from typing import Self
 
 from attrs import define, field, frozen
 
@@ -24,7 +25,7 @@ from pie_lsp.models.rules.code import Code
 from pie_lsp.models.rules.edits import Rewrite, apply_edits, merge
 from pie_lsp.models.rules.registry import ALL_RULES, RULE_NAMES
 from pie_lsp.program import Parsed, Program
-from pie_lsp.settings import Settings, SettingsError
+from pie_lsp.settings import ModelSettings, Settings, SettingsError
 from pie_lsp.text import times
 
 # Bump when checking or combining rewrites changes what the backend proposes; each rule has
@@ -61,9 +62,13 @@ class RulesBackend(ModelBackend):
 
     name = "rules"
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        options = settings.model.rules
+    def __init__(self, model: ModelSettings, compiler: str, min_speedup: float) -> None:
+        """A backend with its own settings (`pie.model`, its `rules` part), the compiler
+        whose builtin headers libclang parses with (`pie.build.compiler`) and the speedup
+        that counts as faster (`pie.min_speedup`, for `explain`)."""
+        self.options = options = model.rules
+        self.compiler = compiler
+        self.min_speedup = min_speedup
         for setting, names in (("enabled", options.enabled), ("disabled", options.disabled)):
             unknown = sorted(set(names) - set(RULE_NAMES))
             if unknown:
@@ -79,6 +84,11 @@ class RulesBackend(ModelBackend):
         ]
         self._searches: dict[str, _Search] = {}
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Self:
+        """The backend with its parts of a whole settings tree."""
+        return cls(settings.model, settings.build.compiler, settings.min_speedup)
+
     def config_digest(self) -> str:
         return self._digest(self.rules)
 
@@ -92,7 +102,7 @@ class RulesBackend(ModelBackend):
         return [rule for rule in self.rules if rule.may_apply(program.text)]
 
     def _digest(self, rules: Sequence[Rule]) -> str:
-        options = self.settings.model.rules
+        options = self.options
         described = {
             "version": BACKEND_VERSION,
             "rules": [[rule.name, rule.version] for rule in rules],
@@ -120,7 +130,7 @@ class RulesBackend(ModelBackend):
         while len(self._searches) > _KEPT_SEARCHES:
             del self._searches[next(iter(self._searches))]
         progress(f"rules: parsing {program.path.name}")
-        parsed = Parsed(program, self.settings.build.compiler)
+        parsed = Parsed(program, self.compiler)
         if parsed.errors:
             return Generation(
                 notes=[
@@ -159,7 +169,7 @@ class RulesBackend(ModelBackend):
         speedup, but every prefix is proposed at once so the pipeline verifies them in
         parallel; nothing when the time budget (model.rules.search_seconds) is spent."""
         search = self._searches.get(_program_key(program))
-        budget = self.settings.model.rules.search_seconds
+        budget = self.options.search_seconds
         if search is None or search.refined or search.checker is None:
             return []
         # once only; the translation unit is let go either way (it is large)
@@ -201,7 +211,7 @@ class RulesBackend(ModelBackend):
         slow = [o for o in ours if o.status != "rejected" and o.speedup is not None]
         if slow:
             lines.append(
-                f"Matched but not {times(self.settings.min_speedup)} faster: "
+                f"Matched but not {times(self.min_speedup)} faster: "
                 + ", ".join(f"{name(o)} ({times(o.speedup or 0.0)})" for o in slow)
                 + "."
             )

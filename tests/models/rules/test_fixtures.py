@@ -47,7 +47,7 @@ def _id(case: Path) -> str:
 def only(rule: str, path: Path) -> Generation:
     settings = Settings()
     settings.model.rules.enabled = [rule]
-    backend = RulesBackend(settings)
+    backend = RulesBackend.from_settings(settings)
     return asyncio.run(backend.generate(Program.from_file(path), 1, lambda _: None))
 
 
