@@ -23,7 +23,7 @@ from pie_lsp.models.rules.cursors import (
     strip,
 )
 from pie_lsp.models.rules.edits import Edit, Rewrite
-from pie_lsp.models.rules.equal_pairs import EqualPairs, _names, includes
+from pie_lsp.models.rules.equal_pairs import INTEGERS, EqualPairs, _names, includes
 from pie_lsp.models.rules.hoist_loop_bound import HoistLoopBound
 
 SIGNED = frozenset({TK.CHAR_S, TK.SCHAR, TK.SHORT, TK.INT, TK.LONG, TK.LONGLONG})
@@ -32,8 +32,9 @@ FLIPPED = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "=="}
 
 class PairCounting(Rule):
     """The loops of `equal-pairs` (`for (i = 0; i < n; i++) for (j = i + 1; j < n; j++)
-    if (c) cnt++;`, matched exactly as there: the loops change nothing but cnt) with
-    another condition c:
+    if (c) cnt++;`, matched exactly as there: the loops change nothing but cnt; also
+    `for (i = 0 | 1; i < n; i++) for (j = 0; j < i; j++)`, the pairs j < i, and the body
+    `cnt += (c);`) with another condition c:
 
     - `a[i] OP a[j]`, OP one of < > <= >=: walking j left to right, the earlier elements
       that compare so with a[j] are counted in a Fenwick tree over a sorted copy of the
@@ -92,34 +93,45 @@ class PairCounting(Rule):
         parts = EqualPairs._loop(code, outer)
         if parts is None:
             return None
-        i, outer_init, outer_bound, outer_body = parts
-        if code.text(outer_init).strip() != "0":
-            return None
+        outer_var, outer_init, outer_bound, outer_body = parts
         inner = EqualPairs._only(outer_body)
         if inner is None or inner.kind != CK.FOR_STMT:
             return None
         inner_parts = EqualPairs._loop(code, inner)
         if inner_parts is None:
             return None
-        j, inner_init, bound, inner_body = inner_parts
+        inner_var, inner_init, inner_bound, inner_body = inner_parts
         start = strip(inner_init)
+        outer_start = code.text(outer_init).strip()
         if (
-            start.kind != CK.BINARY_OPERATOR
-            or operator(start) != "+"
-            or sorted(re.sub(r"\s", "", code.text(c)) for c in children(start))
-            != sorted([i.spelling, "1"])
-        ):
+            outer_start == "0"
+            and start.kind == CK.BINARY_OPERATOR
+            and operator(start) == "+"
+            and sorted(re.sub(r"\s", "", code.text(c)) for c in children(start))
+            == sorted([outer_var.spelling, "1"])
+        ):  # for (i = 0; i < n; i++) for (j = i + 1; j < n; j++)
+            i, j, bound = outer_var, inner_var, inner_bound
+            spaced = re.sub(r"\s", "", code.text(bound))
+            if re.sub(r"\s", "", code.text(outer_bound)) not in (spaced, f"{spaced}-1"):
+                return None
+        elif (
+            outer_start in ("0", "1")
+            and code.text(inner_init).strip() == "0"
+            and _names(strip(inner_bound), outer_var)
+        ):  # for (i = 0; i < n; i++) for (j = 0; j < i; j++): the pairs j < i
+            i, j, bound = inner_var, outer_var, outer_bound
+        else:
             return None
-        spaced = re.sub(r"\s", "", code.text(bound))
-        if re.sub(r"\s", "", code.text(outer_bound)) not in (spaced, f"{spaced}-1"):
+        statement = EqualPairs._only(inner_body)
+        if statement is None:
             return None
-        test = EqualPairs._only(inner_body)
-        if test is None or test.kind != CK.IF_STMT or len(children(test)) != 2:
-            return None
-        condition, then = children(test)
-        counter = EqualPairs._increment(code, EqualPairs._only(then))
-        condition = strip(condition)
-        if counter is None or condition.kind != CK.BINARY_OPERATOR:
+        if statement.kind == CK.IF_STMT and len(children(statement)) == 2:
+            condition, then = children(statement)
+            counter = EqualPairs._increment(code, EqualPairs._only(then))
+        else:  # cnt += (a[i] < a[j]);
+            condition, counter = self._added_truth(statement)
+        condition = strip(condition) if condition is not None else None
+        if counter is None or condition is None or condition.kind != CK.BINARY_OPERATOR:
             return None
         op = operator(condition)
         if op not in FLIPPED:
@@ -173,6 +185,23 @@ class PairCounting(Rule):
         if element.kind not in SIGNED:
             return None
         return array, bound, counter, element.spelling, op, limit
+
+    @staticmethod
+    def _added_truth(statement: Cursor) -> tuple[Cursor | None, Cursor | None]:
+        """(the comparison, cnt) of `cnt += (comparison);` for an integer variable cnt."""
+        if statement.kind != CK.COMPOUND_ASSIGNMENT_OPERATOR or operator(statement) != "+=":
+            return None, None
+        target, value = (strip(c) for c in children(statement))
+        if value.kind != CK.BINARY_OPERATOR or operator(value) not in FLIPPED:
+            return None, None
+        if target.kind != CK.DECL_REF_EXPR or target.referenced is None:
+            return None, None
+        counter = target.referenced
+        if counter.kind not in (CK.VAR_DECL, CK.PARM_DECL):
+            return None, None
+        if counter.type.get_canonical().kind not in INTEGERS - {TK.BOOL}:
+            return None, None
+        return value, counter
 
     @staticmethod
     def _begin(array: Cursor) -> str:
