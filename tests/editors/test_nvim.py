@@ -268,7 +268,7 @@ local before = #D.results
 vim.cmd("PieOptimize")
 -- events, not timing: the server's processes run and its progress has reached the plugin
 T.wait("the server's work to start", function()
-  return busy() > 0 and require("pie").status(buf) ~= ""
+  return busy() > 0 and vim.startswith(require("pie").status(buf), "PIE: optimizing")
 end, 120000)
 D.busy_before = busy()
 D.cancelled = require("pie").cancel(buf)
@@ -283,7 +283,10 @@ vim.lsp.buf.code_action({{
   filter = function(action) return action.title == "Optimize program (PIE)" end,
 }})
 T.wait("the server's work to start again", function() return busy() > 0 end, 120000)
-T.wait("its progress", function() return require("pie").status(buf) ~= "" end, 120000)
+-- its progress, not the last outcome ("cancelled") that status() shows between runs
+T.wait("its progress", function()
+  return vim.startswith(require("pie").status(buf), "PIE: optimizing")
+end, 120000)
 D.status_while_busy = require("pie").status(buf)
 D.cancelled_action = require("pie").cancel(buf)
 T.wait("every child process to end again", function() return busy() == 0 end, 120000)
