@@ -162,6 +162,12 @@ class PromptSettings:
         doc="Where a plain completion stops (at most 4; empty: the built-in template's own "
         "markers, none for a template file).",
     )
+    hotspots: bool = setting(
+        False,
+        "Profile the original first and tell the model its hottest function and lines "
+        "(a template with {hotspots} gets them there, any other before its text). A "
+        "template using {hotspots} gets them with this off too.",
+    )
 
 
 @define

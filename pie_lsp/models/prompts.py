@@ -20,6 +20,7 @@ of at most 1,500 characters; a longer program is sent whole, with a note in the 
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import re
 from pathlib import Path
@@ -47,6 +48,12 @@ _STOPS: dict[str, tuple[str, ...]] = {
 _PLACEHOLDER = re.compile(r"\{(program|score|examples|hotspots|slow|fast)\}")
 _TEMPLATE_PLACEHOLDERS = ("program", "score", "examples", "hotspots")
 _EXAMPLE_PLACEHOLDERS = ("slow", "fast")
+
+# Where the program's time goes (`pie_lsp.profile.hotspots_text`) for the prompts built while
+# it is set: the pipeline profiles the original once and sets it for its run
+# (`pie_lsp.profile.aimed.aim`), so every backend's prompts fill `{hotspots}`, feedback
+# rounds' included, without each backend passing it along.
+HOTSPOTS: contextvars.ContextVar[str] = contextvars.ContextVar("pie_hotspots", default="")
 
 
 def fill(template: str, values: dict[str, str]) -> str:
@@ -207,15 +214,19 @@ def build_prompt(
     settings: PromptSettings,
     api: OpenAIApi,
     model: str = "",
-    hotspots: str = "",
+    hotspots: str | None = None,
 ) -> Prompt:
     """The prompt for `program` under the settings, for a completions or chat API and the
-    named model (which picks the PIE template under "auto"); `hotspots` fills a template's
-    `{hotspots}` (the hot function and lines, `pie_lsp.profile.hotspots_text`)."""
+    named model (which picks the PIE template under "auto"); `hotspots` (by default what
+    `HOTSPOTS` holds) fills a template's `{hotspots}` (the hot function and lines,
+    `pie_lsp.profile.hotspots_text`); with `settings.hotspots` on, a template without the
+    placeholder gets them before its text."""
     from pie_lsp.models import retrieval
 
     _check(settings)
     template = template_for(settings, api, model)
+    if hotspots is None:
+        hotspots = HOTSPOTS.get()
     body = program.rstrip() if program.strip() else program
     examples: list[retrieval.Pair] = []
     rendered = ""
@@ -239,6 +250,8 @@ def build_prompt(
             "hotspots": hotspots,
         },
     )
+    if hotspots and settings.hotspots and "{hotspots}" not in template.text:
+        text = f"About the program below. {hotspots}\n{text}"
     notes: list[str] = []
     if template.name in ("pie-conditioned", "pie-plain") and len(program) > PIE_TRAINING_LIMIT:
         notes.append(
@@ -263,4 +276,6 @@ def prompt_digest(settings: PromptSettings, api: OpenAIApi, model: str = "") -> 
     parts = [template.digest(), str(settings.score), str(settings.few_shot), *settings.stop]
     if template.uses_examples and settings.few_shot > 0:
         parts.append(retrieval.corpus_digest())
+    if settings.hotspots:  # off: the digest it always had
+        parts.append("hotspots")
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()

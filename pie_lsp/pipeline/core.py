@@ -287,6 +287,12 @@ class Pipeline:
                     )
                 )
 
+            # a prompt that shows where the time goes gets the original's profile (cached)
+            from pie_lsp.profile.aimed import aim
+
+            search.notes.extend(
+                await aim(self, job, lambda message: report(Step("generate", message)))
+            )
             report(Step("generate", f"Generating candidates ({self.backend.name})…"))
             generation = await self.backend.generate(
                 program,
