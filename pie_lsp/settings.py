@@ -5,6 +5,13 @@ merged, later winning: defaults < `[tool.pie-lsp]` in the workspace's pyproject.
 `.pie-lsp.toml` < the editor's `initializationOptions` < `workspace/configuration` (section
 `pie`) < command-line flags. Keys may be written in snake_case, camelCase or kebab-case;
 an unknown key or a wrong type is an error that names the key.
+
+One module on purpose, though past 500 lines: more than half of it is declarations (one
+attrs class per subtree, every field with its default and the doc string `pie-lsp
+settings`, the editors' generated settings and the docs show), and the rest reads exactly
+those declarations (structuring, value checks, layers, `field_docs`). Every component
+takes its own subtree of it (`Builder` `pie.build`, a measurer `pie.simulator`, a model
+backend `pie.model`), so a new setting is added in this one file.
 """
 
 from __future__ import annotations
