@@ -175,6 +175,12 @@ class PromptSettings:
         "(a template with {hotspots} gets them there, any other before its text). A "
         "template using {hotspots} gets them with this off too.",
     )
+    focus_lines: int = setting(
+        0,
+        "Programs longer than this many lines send the model only their hottest function "
+        "(from a profile of the original, when it is not main); the function it returns "
+        "replaces the original's and the whole program is verified (0: whole programs).",
+    )
 
 
 @define

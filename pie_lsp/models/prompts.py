@@ -29,6 +29,7 @@ from attrs import frozen
 
 from pie_lsp.assets import asset
 from pie_lsp.errors import ModelError
+from pie_lsp.models.focus import FOCUS
 from pie_lsp.settings import OpenAIApi, PromptSettings
 
 BUILTIN = ("pie-conditioned", "pie-plain", "fewshot", "chat")
@@ -228,6 +229,9 @@ def build_prompt(
     if hotspots is None:
         hotspots = HOTSPOTS.get()
     body = program.rstrip() if program.strip() else program
+    focus = FOCUS.get()
+    if focus is not None and program == focus.original:  # a long program: its hot function
+        body = focus.function.rstrip()
     examples: list[retrieval.Pair] = []
     rendered = ""
     if template.uses_examples and settings.few_shot > 0:
@@ -252,6 +256,12 @@ def build_prompt(
     )
     if hotspots and settings.hotspots and "{hotspots}" not in template.text:
         text = f"About the program below. {hotspots}\n{text}"
+    if focus is not None and program == focus.original:
+        text = (
+            f"Below is only the function {focus.name} of a longer program, where most of its "
+            f"time goes. Answer with that one function rewritten (same name and signature), "
+            f"not a whole program.\n\n{text}"
+        )
     notes: list[str] = []
     if template.name in ("pie-conditioned", "pie-plain") and len(program) > PIE_TRAINING_LIMIT:
         notes.append(
@@ -278,4 +288,6 @@ def prompt_digest(settings: PromptSettings, api: OpenAIApi, model: str = "") -> 
         parts.append(retrieval.corpus_digest())
     if settings.hotspots:  # off: the digest it always had
         parts.append("hotspots")
+    if settings.focus_lines > 0:
+        parts.append(f"focus {settings.focus_lines}")
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()

@@ -25,6 +25,7 @@ from pie_lsp.errors import ModelError
 from pie_lsp.models.base import Candidate, Generation, ModelBackend, Progress, Rejection
 from pie_lsp.models.completion import CompletionRejected, extract_program
 from pie_lsp.models.feedback import Attempt, crossover_prompt, feedback_prompt
+from pie_lsp.models.focus import FOCUS
 from pie_lsp.models.prompts import Prompt
 from pie_lsp.program import Program
 from pie_lsp.settings import OpenAIApi
@@ -62,11 +63,12 @@ def generation_from(
     and a rejection with the parser's reason for each that holds no usable program.
     `limit_hint` (": raise pie.model...") ends the reason of one cut off at the token limit."""
     generation = Generation(notes=list(notes))
+    focus = FOCUS.get()  # a long program's hot function asked for: put back in place
     for index, completion in enumerate(completions):
         origin = f"{backend}:{prefix}sample-{index}"
         try:
             source_text = extract_program(
-                completion.text,
+                focus.merge(completion.text) if focus is not None else completion.text,
                 truncated=completion.finish_reason == "length",
                 limit_hint=limit_hint,
             )

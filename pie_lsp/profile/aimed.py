@@ -4,6 +4,7 @@ rewrites touches."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Callable, Iterable
@@ -124,20 +125,46 @@ def wants_hotspots(backend: Any, program: Program) -> bool:
 
 
 async def aim(pipeline: Any, job: Any, progress: Callable[[str], None]) -> list[str]:
-    """Before generation: when the backend's prompt shows where the time goes, profile the
-    original on the job's tests (cached) and set `HOTSPOTS` for the rest of the run (its
-    hottest function and lines), else set it empty. Notes for the result: why the prompt
-    names no hot lines when the profile failed (the run goes on without them)."""
+    """Before generation: when the backend's prompt shows where the time goes, or the
+    program is longer than `pie.model.prompt.focus_lines`, profile the original on the
+    job's tests (cached) and set, for the rest of the run, `HOTSPOTS` (its hottest function
+    and lines) and `FOCUS` (a long program's hottest function, pie_lsp/models/focus.py);
+    else set them empty. Notes for the result: why not, when the profile failed (the run
+    goes on with the whole program and no hot lines)."""
+    from pie_lsp.models.focus import FOCUS, focus_on
     from pie_lsp.models.prompts import HOTSPOTS
+    from pie_lsp.models.sampling import SamplingBackend
 
     HOTSPOTS.set("")
-    if not wants_hotspots(pipeline.backend, job.program):
+    FOCUS.set(None)
+    program = job.program
+    limit = pipeline.settings.model.prompt.focus_lines
+    focusing = (
+        isinstance(pipeline.backend, SamplingBackend)
+        and limit > 0
+        and len(program.text.splitlines()) > limit
+    )
+    showing = wants_hotspots(pipeline.backend, program)
+    if not (showing or focusing):
         return []
     progress("Profiling the original for the prompt (its hottest lines)…")
     try:
-        profile = await Profiler.for_pipeline(pipeline).profile(job.program, job.suite)
+        profile = await Profiler.for_pipeline(pipeline).profile(program, job.suite)
     except PieError as exc:
-        log.warning("no hotspots for %s: %s", job.program.path, exc.message)
+        log.warning("no hotspots for %s: %s", program.path, exc.message)
         return [f"the prompt names no hot lines: profiling the original failed: {exc.message}"]
-    HOTSPOTS.set(hotspots_text(profile, job.program.text))
+    if showing:
+        HOTSPOTS.set(hotspots_text(profile, program.text))
+    if focusing and profile.functions:
+        hottest = profile.functions[0]
+        focus = await asyncio.to_thread(
+            focus_on, program.text, _bare_name(hottest.name), hottest.line
+        )
+        FOCUS.set(focus)
+        if focus is not None:
+            return [
+                f"the model was shown only {focus.name} ({hottest.cost.share:.0%} of the "
+                f"estimated cycles): the program is longer than {limit} lines "
+                "(pie.model.prompt.focus_lines)"
+            ]
     return []
