@@ -562,7 +562,7 @@ class EstimateMeasurer(Measurer):
 
     async def callgrind_output(self, binary: Binary, case: TestCase) -> str:
         """callgrind's output file of one run (uncached), its output checked against the
-        test's: what `counts` prices, and what pie_lsp/profile.py maps to source lines."""
+        test's: what `counts` prices, and what pie_lsp/profile/ maps to source lines."""
         limits, is_bound = bounded(
             self.valgrind_limits(), case.name
         )  # a candidate: the original's time

@@ -2,7 +2,7 @@
 
 `pie.profile` runs as a job like `pie.checkSpeedup` (cancellable, progress, one per
 document) and computes the per-line profile of the document's text on its tests
-(pie_lsp/profile.py). Its result is kept in memory for that exact text; with the
+(pie_lsp/profile/). Its result is kept in memory for that exact text; with the
 `pie.profile.inline` setting on (off by default), inlay hints on the hottest lines
 ("38% · 1.2 M cycles"), a code lens on the hottest functions and a hover with a line's
 breakdown answer from it. Those answers are dictionary lookups: nothing is computed on the
