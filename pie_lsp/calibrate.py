@@ -5,8 +5,8 @@ Every program of the gem5 tables (pie_lsp/calibration/tables.py) is built and ru
 like any estimate), the costs are fitted by non-negative least squares on relative cycle error,
 and agreement is reported (pie_lsp/calibration/agreement.py): per-run cycle error and above
 all speedups. Held-out tables are measured with the fitted costs, never fitted on. `write_costs`
-stores the costs and their provenance in the machine file. The command line is cli.py's
-`calibrate`; the rendering is pie_lsp/calibrate_report.py.
+stores the costs and their provenance in the machine file. The flags are parsed in cli.py;
+the command and its rendering are pie_lsp/calibrate_report.py.
 """
 
 from __future__ import annotations

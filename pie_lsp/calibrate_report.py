@@ -1,12 +1,18 @@
-"""Rich rendering of a calibration (`pie-lsp calibrate`): the fitted costs and the agreement
-tables, before and after. The figures come from pie_lsp/calibrate.py."""
+"""`pie-lsp calibrate` (its flags are parsed in cli.py): the run with a status line, and the
+rich rendering of a calibration, the fitted costs and the agreement tables, before and
+after. The figures come from pie_lsp/calibrate.py."""
 
 from __future__ import annotations
 
+import argparse
+import json
+
+from attrs import asdict
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from pie_lsp import calibrate
 from pie_lsp.calibrate import FIT_METHOD, Calibration
 
 
@@ -68,3 +74,22 @@ def render_calibration(result: Calibration, out: Console) -> None:
         out.print(escape(f"{a.table}: worst run {a.worst_run}; worst pair {a.worst_pair}"))
     if result.written:
         out.print(f"wrote the fitted costs to {result.machine_file}")
+
+
+def command(args: argparse.Namespace, out: Console, err: Console) -> int:
+    """`pie-lsp calibrate`: measure the table's programs with the estimate (a status line
+    on stderr), then the calibration as JSON or tables."""
+    where = {"programs": args.programs, "checks": args.check}
+    with err.status(f"Measuring {calibrate.total_runs(args.table, **where)} runs…") as status:
+
+        def progress(done: int, total: int) -> None:
+            status.update(f"Measured {done}/{total} runs with the estimate…")
+
+        result = calibrate.run(
+            args.table, **where, write=args.write, jobs=args.jobs, progress=progress
+        )
+    if args.json:
+        print(json.dumps(asdict(result), indent=2))
+    else:
+        render_calibration(result, out)
+    return 0

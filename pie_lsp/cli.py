@@ -1,6 +1,11 @@
-"""The `pie-lsp` command: optimize, measure, check, doctor, settings, serve, calibrate.
+"""The `pie-lsp` command: the parser of every subcommand, and their dispatch.
 
-Each command turns flags into a settings layer and calls the same pipeline the server uses.
+optimize, check, measure, baseline, settings, doctor and serve are short handlers here:
+each turns flags into a settings layer and calls the same pipeline the server uses (or
+one function of its module). The commands with work of their own have it in their
+modules: `profile` (profile.run_command), `calibrate` (calibrate_report.command), `bench`
+(bench/cli.command).
+
 Exit codes: 0 success (optimize: whether or not a faster version was found; see --json's
 `status`), 1 a failure the message explains, 2 bad usage.
 """
@@ -433,25 +438,9 @@ def cmd_serve(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace, out: Console, err: Console) -> int:
-    from attrs import asdict
+    from pie_lsp.calibrate_report import command
 
-    from pie_lsp import calibrate
-    from pie_lsp.calibrate_report import render_calibration
-
-    where = {"programs": args.programs, "checks": args.check}
-    with err.status(f"Measuring {calibrate.total_runs(args.table, **where)} runs…") as status:
-
-        def progress(done: int, total: int) -> None:
-            status.update(f"Measured {done}/{total} runs with the estimate…")
-
-        result = calibrate.run(
-            args.table, **where, write=args.write, jobs=args.jobs, progress=progress
-        )
-    if args.json:
-        print(json.dumps(asdict(result), indent=2))
-    else:
-        render_calibration(result, out)
-    return 0
+    return command(args, out, err)
 
 
 def cmd_bench(args: argparse.Namespace, out: Console, err: Console) -> int:
