@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -54,17 +55,17 @@ class IDE:
 
     def open(self, relative: str) -> Locator:
         """Opens a workspace file with Quick Open; returns its editor."""
+        path = Path(relative)
         self.page.keyboard.press("Escape")
         self.page.keyboard.press("Control+p")
         self.page.locator(".quick-input-widget input").fill(relative)
-        row = self.page.locator(
-            ".quick-input-widget .monaco-list-row", has_text=Path(relative).name
-        )
-        row.first.wait_for(timeout=UI_WAIT)
-        self.page.keyboard.press("Enter")
-        tab = self.page.locator(".tab.active", has_text=Path(relative).name)
-        tab.wait_for(timeout=UI_WAIT)
-        editor = self.page.locator(".editor-instance .monaco-editor").first
+        # the row of this file (the examples' files share names: the folder tells them apart)
+        rows = self.page.locator(".quick-input-widget .monaco-list-row")
+        row = rows.filter(has_text=path.name).filter(has_text=path.parent.name).first
+        row.click(timeout=UI_WAIT)
+        crumbs = self.page.locator(".editor-group-container.active .breadcrumbs-control")
+        expect(crumbs).to_contain_text(path.parent.name, timeout=UI_WAIT)
+        editor = self.page.locator(".editor-group-container.active .monaco-editor").first
         editor.locator(".view-lines").wait_for(timeout=UI_WAIT)
         return editor
 
@@ -128,6 +129,10 @@ def screenshot_on_failure(test: F) -> F:
             shot = Path(tempfile.mkdtemp(prefix="pie-code-server-shot-")) / f"{test.__name__}.png"
             ide.page.screenshot(path=str(shot))
             print(f"screenshot of the failure: {shot}", file=sys.stderr)
+            root = ide.user_data.parent
+            for log in [root / "code-server.log", *sorted((root / "pie-cache").rglob("*.log"))]:
+                tail = log.read_text(errors="replace").splitlines()[-25:]
+                print(f"{log}, last lines:", *tail, sep="\n", file=sys.stderr)
             raise
 
     return run  # type: ignore[return-value]
@@ -154,7 +159,8 @@ def warm(workspace: Path, cache: Path, name: str) -> subprocess.Popen[str]:
 
 
 @pytest.fixture(scope="module")
-def ide() -> Iterator[IDE]:
+def ide(request: pytest.FixtureRequest) -> Iterator[IDE]:
+    failed_before = request.session.testsfailed
     root = Path(tempfile.mkdtemp(prefix="pie-code-server-"))
     settings = cs.settings_for(root)
     workspace = cs.workspace_copy(root)
@@ -178,7 +184,8 @@ def ide() -> Iterator[IDE]:
         page.locator(".monaco-workbench").wait_for(timeout=RUN_WAIT)
         ide = IDE(page, workspace, server.user_data, expected)
         ide.open(f"{WARM[0]}/slow.cpp")
-        expect(ide.status()).to_have_text(re.compile(r"^\s*PIE\s*$"), timeout=RUN_WAIT)  # ready
+        # the server started (a rocket; a spinner while starting, an error sign if it failed)
+        expect(ide.status().locator(".codicon-rocket")).to_be_visible(timeout=RUN_WAIT)
         yield ide
     finally:
         for run in runs.values():
@@ -191,7 +198,10 @@ def ide() -> Iterator[IDE]:
             playwright.stop()
         if server is not None:
             server.stop()
-        print(f"code-server log: {root / 'code-server.log'}", file=sys.stderr)
+        if request.session.testsfailed == failed_before:
+            shutil.rmtree(root, ignore_errors=True)
+        else:  # the logs of code-server and of pie-lsp (in pie-cache) stay for a look
+            print(f"kept {root} (code-server.log, pie-cache/*.log)", file=sys.stderr)
 
 
 def speedup_text(result: dict[str, Any]) -> str:
