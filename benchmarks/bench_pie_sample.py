@@ -29,13 +29,14 @@ MIN_SPEEDUP = 1.10
 
 
 def gem5_times(table: Path) -> dict[str, dict[str, dict[str, float]]]:
-    """{program: {source: {test: sim_seconds}}} for the runs that finished correctly."""
+    """{program: {source: {test: cycles}}} for the runs that finished correctly (cycles:
+    the table's sim_seconds has three significant digits)."""
     times: dict[str, dict[str, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
     with table.open() as rows:
         for row in csv.DictReader(rows):
-            if row["exit_ok"] == "1" and row["output_ok"] == "1" and row["sim_seconds"]:
+            if row["exit_ok"] == "1" and row["output_ok"] == "1" and row["num_cycles"]:
                 test = row["input"].removeprefix("input.").removesuffix(".txt")
-                times[row["program"]][row["source"]][test] = float(row["sim_seconds"])
+                times[row["program"]][row["source"]][test] = float(row["num_cycles"])
     return times
 
 
@@ -64,8 +65,10 @@ def main() -> int:
     for record in records:
         if record.get("status") != "done" or not record.get("candidates"):
             continue
-        original = {t["test"]: t["seconds"] for t in record["original_times"]}
-        reference = {t["test"]: t["seconds"] for t in record["candidates"][0]["times"]}
+        original = {t["test"]: t["cycles"] or t["seconds"] for t in record["original_times"]}
+        reference = {
+            t["test"]: t["cycles"] or t["seconds"] for t in record["candidates"][0]["times"]
+        }
         measured = gem5.get(record["id"], {})
         slow5, fast5 = measured.get("slow.cpp", {}), measured.get("reference_fast.cpp", {})
         both = set(slow5) & set(fast5) & set(original) & set(reference)
