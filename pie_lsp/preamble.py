@@ -74,9 +74,14 @@ def pch_args(index: Any, text: str, args: list[str]) -> list[str]:
     pch = directory / f"{digest}.pch"
     if pch.is_file():
         return ["-include-pch", str(pch)]
+    failed = pch.with_suffix(".failed")  # these headers do not compile alone: never retry
+    if failed.is_file():
+        return []
     try:
         directory.mkdir(parents=True, exist_ok=True)
         _build(index, headers, args, directory, pch)
+        if not pch.is_file():
+            failed.touch()
     except Exception:  # no PCH is only slower; the caller parses without one
         return []
     _prune(directory)
