@@ -41,6 +41,9 @@ class ResultStore:
         self._ids = itertools.count(1)
         self._by_id: OrderedDict[str, StoredResult] = OrderedDict()
         self._by_text: dict[tuple[str, str], str] = {}
+        # ids replaced by a newer result for the same text: a lens or code action the editor
+        # still shows names them (e.g. the cached result found on open, then a run's)
+        self._replaced: OrderedDict[str, tuple[str, str]] = OrderedDict()
         self._speedups: OrderedDict[tuple[str, str], SpeedupResult] = OrderedDict()
 
     def add(
@@ -50,6 +53,9 @@ class ResultStore:
         old = self._by_text.get((uri, text_sha))
         if old is not None:
             self._by_id.pop(old, None)
+            self._replaced[old] = (uri, text_sha)
+            while len(self._replaced) > self.limit:
+                self._replaced.popitem(last=False)
         self._by_id[stored.id] = stored
         self._by_text[(uri, text_sha)] = stored.id
         while len(self._by_id) > self.limit:
@@ -59,7 +65,11 @@ class ResultStore:
         return stored
 
     def get(self, result_id: str) -> StoredResult | None:
-        return self._by_id.get(result_id)
+        """The result `result_id` names, or the newer one for the same text that replaced it."""
+        stored = self._by_id.get(result_id)
+        if stored is None and result_id in self._replaced:
+            return self.for_text(*self._replaced[result_id])
+        return stored
 
     def for_text(self, uri: str, text_sha: str) -> StoredResult | None:
         result_id = self._by_text.get((uri, text_sha))
