@@ -31,7 +31,7 @@ from attrs import asdict
 from pie_lsp.assets import asset
 from pie_lsp.calibrate import Agreement, calibrate, measure_counts, read_plan
 from pie_lsp.measure import load_machine
-from pie_lsp.measure.estimate import COST_PARAMETERS
+from pie_lsp.measure.pricing import COST_PARAMETERS
 from pie_lsp.settings import load
 
 HERE = Path(__file__).resolve().parent

@@ -42,7 +42,7 @@ from pie_lsp.build import Builder
 from pie_lsp.cache import Cache
 from pie_lsp.calibrate import Calibration, calibrate, measure_counts, read_plan
 from pie_lsp.calibration.tables import Gem5Table
-from pie_lsp.measure import estimate, load_machine
+from pie_lsp.measure import classes, estimate, load_machine, pricing
 from pie_lsp.measure.divisions import SETUP_MICRO_OPS
 from pie_lsp.sandbox import Sandbox
 from pie_lsp.settings import load
@@ -66,7 +66,7 @@ def disassemble(data: bytes, addresses: list[int]) -> dict[int, tuple[int, str, 
 
     disassembler = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64)
     disassembler.syntax = capstone.CS_OPT_SYNTAX_ATT
-    segments = estimate.executable_segments(data)
+    segments = classes.executable_segments(data)
     found: dict[int, tuple[int, str, str]] = {}
     for address in addresses:
         for vaddr, offset, size in segments:
@@ -196,7 +196,7 @@ async def per_instruction(
         else:
             async with slots:
                 text = await measurer.callgrind_output(binary, case)
-            executed = estimate.instruction_counts(text)
+            executed = classes.instruction_counts(text)
             kept.write_bytes(pickle.dumps(executed))
         out[key] = await asyncio.to_thread(block_features, binary.data, executed, work)
 
@@ -215,7 +215,7 @@ async def per_instruction(
 
 
 def explored_features(counts: Mapping[str, float], startup: float = 0.0) -> dict[str, float]:
-    """estimate.features plus the explored ones (the `x_` counts added to each run)."""
+    """pricing.features plus the explored ones (the `x_` counts added to each run)."""
     feats = BASE_FEATURES(counts, startup)
     signed = counts.get("div_s32", 0.0) + counts.get("div_s64", 0.0)
     feats["div_sign_uops"] = SIGN_MICRO_OPS * signed
@@ -232,8 +232,8 @@ def explored_features(counts: Mapping[str, float], startup: float = 0.0) -> dict
     return feats
 
 
-BASE_FEATURES = estimate.features
-V3 = dict(estimate.COST_PARAMETERS)
+BASE_FEATURES = pricing.features
+V3 = dict(pricing.COST_PARAMETERS)
 
 
 def without(*names: str) -> dict[str, tuple[str, ...]]:
@@ -321,14 +321,14 @@ def main() -> int:
     )
     print("|---|---|---|---|---|---|---|")
     print(row("estimate v3", calibrate(plan.fit, plan.held_out, counts, machine, machine_path)))
-    estimate.features = explored_features  # parameter_values and estimated_cycles read it
+    pricing.features = explored_features  # parameter_values and estimated_cycles read it
     try:
         for name, tied in MODELS.items():
             result = calibrate(plan.fit, plan.held_out, merged, machine, machine_path, tied=tied)
             print(row(name, result))
             print(f"<!-- {name}: {json.dumps(result.parameters)} -->")
     finally:
-        estimate.features = BASE_FEATURES
+        pricing.features = BASE_FEATURES
     result = calibrate(plan.fit, plan.held_out, l2_counts, machine, machine_path)
     print(row("last level sized as gem5's L2 (1 MiB)", result))
     return 0

@@ -217,12 +217,12 @@ def calibrate(
     every `checks` table (never fitted on). `parameters` limits the fitted parameters
     (default: all; the others cost 0) of the parameterisation `tied` (default:
     COST_PARAMETERS; benchmarks/estimate_agreement.py passes earlier models')."""
-    from pie_lsp.measure.estimate import (
+    from pie_lsp.measure.estimate import startup_instructions
+    from pie_lsp.measure.pricing import (
         COST_PARAMETERS,
         estimated_cycles,
         expand_costs,
         parameter_values,
-        startup_instructions,
     )
 
     tied = COST_PARAMETERS if tied is None else tied
@@ -354,7 +354,7 @@ def write_costs(result: Calibration, machine: dict[str, Any], path: Path) -> Non
         "held_out": held,
         "gem5_version": result.gem5_version,
         "date": datetime.date.today().isoformat(),
-        "method": FIT_METHOD + "; tied parameters: pie_lsp.measure.estimate.COST_PARAMETERS",
+        "method": FIT_METHOD + "; tied parameters: pie_lsp.measure.pricing.COST_PARAMETERS",
         "parameters": result.parameters,
         "runs": result.fitted_runs,
         "agreement": figures,

@@ -30,7 +30,7 @@ def render_calibration(result: Calibration, out: Console) -> None:
     costs = Table(title="Costs (cycles per event)", title_justify="left")
     for column in ("parameter", "fitted", "machine file now"):
         costs.add_column(column, justify="right" if column != "parameter" else "left")
-    from pie_lsp.measure.estimate import COST_PARAMETERS
+    from pie_lsp.measure.pricing import COST_PARAMETERS
 
     for name, members in COST_PARAMETERS.items():
         now = ", ".join(f"{result.current_costs.get(m, 0.0):g}" for m in members)

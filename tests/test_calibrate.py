@@ -29,7 +29,7 @@ from pie_lsp.calibrate import (
 )
 from pie_lsp.cli import main
 from pie_lsp.measure import load_machine
-from pie_lsp.measure.estimate import (
+from pie_lsp.measure.pricing import (
     COST_PARAMETERS,
     estimated_cycles,
     expand_costs,

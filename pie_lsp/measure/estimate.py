@@ -15,13 +15,14 @@ what gem5 runs, not what this host runs:
 - **Latency the counts cannot see.** Per-instruction execution counts are mapped to
   instruction classes (integer division by operand size, multiplication, FP add/multiply,
   FP divide and square root) by disassembling the executed addresses of the binary with
-  capstone, so that an FP divide or a bit scan is priced like what it costs in gem5.
+  capstone (`classes.py`), so that an FP divide or a bit scan is priced like what it costs
+  in gem5.
 - **Division as gem5 runs it.** gem5's x86 `div`/`idiv` are microcode loops whose length
   depends on the quotient; a second, light valgrind run under a tool of our own
   (`divisions.py`, `pie_div.c`) counts gem5's micro-ops of every division, and those are
   priced, not the divisions.
 
-Estimated cycles = sum of cost x feature over the run's features, with the costs of the
+Estimated cycles = sum of cost x feature over the run's features (`pricing.py`), with the costs of the
 machine file (fitted against gem5 by `pie-lsp calibrate`; see docs/ESTIMATE.md). Raw counts
 are what the cache keeps (keyed by valgrind, geometry, CPU mask and classifier, binary and
 input); they are priced when read, and everything priced carries the costs' digest, so a
@@ -32,11 +33,9 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 import shutil
-import struct
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +46,13 @@ from pie_lsp.cache import digest
 from pie_lsp.errors import ToolMissing
 from pie_lsp.measure import MeasureFailed, Measurer, TestTiming, divisions, load_machine
 from pie_lsp.measure.bound import MEASURE_WALL, bounded, timed_out_reason
-from pie_lsp.measure.divisions import DEFAULT_MICRO_OPS
+from pie_lsp.measure.classes import (
+    CLASSIFIER_VERSION,
+    class_counts,
+    classify,
+    instruction_counts,
+)
+from pie_lsp.measure.pricing import costs_digest, estimated_cycles
 from pie_lsp.sandbox import Limits
 from pie_lsp.verify import TestCase, compare_outputs
 
@@ -72,126 +77,6 @@ CACHEGRIND_EVENTS = (
     "Bi",
     "Bim",
 )
-# Executed instructions per class (see `instruction_class`); the rest are plain `Ir`.
-INSTRUCTION_CLASSES = (
-    "div64",
-    "div32",
-    "int_mul",
-    "bit_scan",
-    "fp_add",
-    "fp_mul",
-    "fp_div",
-    "fp_sqrt",
-    "fp_convert",
-    "x87",
-)
-# Bump when `instruction_class` changes: cached class counts depend on it.
-CLASSIFIER_VERSION = 2
-
-# The events a cost applies to, derived from the counts.
-FEATURES = (
-    "instructions",
-    "l1i_misses",
-    "lli_misses",
-    "l1d_misses",
-    "lld_read_misses",
-    "lld_write_misses",
-    "branch_mispredicts",
-    "indirect_mispredicts",
-    "memory_accesses",
-    "branches",
-    *INSTRUCTION_CLASSES,
-    "div_uops",
-)
-
-
-# What `pie-lsp calibrate` fits: one cost per parameter, shared by its features, plus a
-# per-run constant. Tying is physical: a miss that hits the last level costs about the same
-# from the I-side as from the D-side; a mispredicted indirect branch flushes the pipeline
-# like a conditional one; FP add, multiply and conversion all have 4-5 cycle latencies, and
-# divide and square root share the one unpipelined FP divider. Integer division is priced
-# per gem5 micro-op (divisions.py: the microcode loop's length follows the quotient), not
-# per instruction; the div64/div32 counts stay as features, unpriced. Bit scans
-# (bsf/bsr: __builtin_ctz, __lg) are microcode sequences in gem5 too.
-# Memory accesses and branches are priced apart from plain instructions: ALU-dense loops run
-# above one instruction per cycle in gem5, loads, stores and branches below.
-COST_PARAMETERS: dict[str, tuple[str, ...]] = {
-    "instructions": ("instructions",),
-    "l1_misses": ("l1i_misses", "l1d_misses"),
-    "lli_misses": ("lli_misses",),
-    "lld_read_misses": ("lld_read_misses",),
-    "lld_write_misses": ("lld_write_misses",),
-    "mispredicts": ("branch_mispredicts", "indirect_mispredicts"),
-    "memory_accesses": ("memory_accesses",),
-    "branches": ("branches",),
-    "div_uops": ("div_uops",),
-    "int_mul": ("int_mul",),
-    "bit_scan": ("bit_scan",),
-    "fp_arith": ("fp_add", "fp_mul", "fp_convert", "x87"),
-    "fp_div_sqrt": ("fp_div", "fp_sqrt"),
-    "per_run": ("per_run",),
-}
-
-
-def parameter_values(
-    counts: Mapping[str, float],
-    startup: float = 0.0,
-    tied: Mapping[str, tuple[str, ...]] = COST_PARAMETERS,
-) -> dict[str, float]:
-    """The fit's regressors for one run: each parameter's features summed (per_run = 1).
-    `tied` is the parameterisation (an earlier model's, in benchmarks/estimate_agreement)."""
-    feats = features(counts, startup)
-    feats["per_run"] = 1.0
-    return {name: sum(feats[f] for f in members) for name, members in tied.items()}
-
-
-def expand_costs(
-    parameters: Mapping[str, float], tied: Mapping[str, tuple[str, ...]] = COST_PARAMETERS
-) -> dict[str, float]:
-    """Per-feature costs (the machine file's form) from fitted per-parameter costs."""
-    return {
-        feature: float(parameters.get(name, 0.0))
-        for name, members in tied.items()
-        for feature in members
-    }
-
-
-def features(counts: Mapping[str, float], startup: float = 0.0) -> dict[str, float]:
-    """Cost-model features from raw counts (valgrind's events plus instruction classes);
-    `startup` is the instructions glibc's start-up runs under valgrind and not in gem5."""
-    feats = {
-        "instructions": max(counts["Ir"] - startup, 0.0),
-        "l1i_misses": counts["I1mr"] - counts["ILmr"],
-        "lli_misses": counts["ILmr"],
-        "l1d_misses": counts["D1mr"] + counts["D1mw"] - counts["DLmr"] - counts["DLmw"],
-        "lld_read_misses": counts["DLmr"],
-        "lld_write_misses": counts["DLmw"],
-        "branch_mispredicts": counts["Bcm"],
-        "indirect_mispredicts": counts["Bim"],
-        "memory_accesses": counts["Dr"] + counts["Dw"],
-        "branches": counts["Bc"] + counts["Bi"],
-    }
-    for name in INSTRUCTION_CLASSES:
-        feats[name] = counts.get(name, 0.0)
-    # counts without a division profile (a profile's per-line costs): the short form each
-    feats["div_uops"] = counts.get(
-        "div_uops", DEFAULT_MICRO_OPS * (feats["div64"] + feats["div32"])
-    )
-    return feats
-
-
-def estimated_cycles(
-    counts: Mapping[str, float], costs: Mapping[str, float], startup: float = 0.0
-) -> float:
-    feats = features(counts, startup)
-    return sum(costs.get(name, 0.0) * value for name, value in feats.items()) + costs.get(
-        "per_run", 0.0
-    )
-
-
-def costs_digest(costs: Mapping[str, float]) -> str:
-    """A short hash of a cost table: it names the costs in labels and priced cache keys."""
-    return digest(json.dumps(dict(costs), sort_keys=True))[:12]
 
 
 def cachegrind_geometry(machine: Mapping[str, Any]) -> list[str]:
@@ -276,111 +161,6 @@ def excluded_costs(text: str) -> dict[str, float]:
             for i, value in enumerate(line.split()[2:]):
                 totals[i] += int(value)
     return dict(zip(names, map(float, totals), strict=True))
-
-
-def instruction_counts(text: str) -> dict[int, int]:
-    """Executions per instruction address from a callgrind file written with
-    --dump-instr=yes --compress-pos=no: a cost line is `ADDRESS LINE Ir ...`; the line
-    after `calls=` is the inclusive cost of a call, not the call instruction's own."""
-    executed: dict[int, int] = {}
-    skip = False
-    for line in text.splitlines():
-        if line.startswith("0x"):
-            if skip:
-                skip = False
-                continue
-            parts = line.split(maxsplit=3)
-            if len(parts) >= 3:
-                address = int(parts[0], 16)
-                executed[address] = executed.get(address, 0) + int(parts[2])
-        elif line.startswith("calls="):
-            skip = True
-    return executed
-
-
-_FP_ADD = re.compile(r"v?(add|sub|min|max)(s|p)(s|d)$|v?(u?comis)(s|d)$")
-_FP_MUL = re.compile(r"v?mul(s|p)(s|d)$|v?f(n?m(add|sub)\d+)(s|p)(s|d)$")
-_FP_DIV = re.compile(r"v?div(s|p)(s|d)$")
-_FP_SQRT = re.compile(r"v?sqrt(s|p)(s|d)$")
-_FP_CONVERT = re.compile(r"v?cvtt?\w+$")
-_X87 = re.compile(r"f(add|sub|subr|mul|div|divr|sqrt|ld|st|stp|ild|ist|istp|chs|abs|com|ucom)")
-
-
-def instruction_class(mnemonic: str, operands: str) -> str | None:
-    """The cost class of one x86-64 instruction (capstone's Intel syntax), or None."""
-    if mnemonic in ("div", "idiv"):
-        wide = operands.startswith("r") or operands.startswith("qword")
-        return "div64" if wide else "div32"
-    if mnemonic in ("imul", "mul", "mulx"):
-        return "int_mul"
-    if mnemonic in ("bsf", "bsr", "tzcnt", "lzcnt"):
-        return "bit_scan"  # a microcode loop in gem5 (tzcnt runs as bsf without BMI)
-    if _FP_DIV.fullmatch(mnemonic):
-        return "fp_div"
-    if _FP_SQRT.fullmatch(mnemonic):
-        return "fp_sqrt"
-    if _FP_MUL.fullmatch(mnemonic):
-        return "fp_mul"
-    if _FP_ADD.fullmatch(mnemonic):
-        return "fp_add"
-    if _FP_CONVERT.fullmatch(mnemonic):
-        return "fp_convert"
-    if _X87.match(mnemonic) and mnemonic not in ("fxsave", "fxrstor", "fnstcw", "fldcw"):
-        return "x87"
-    return None
-
-
-def executable_segments(data: bytes) -> list[tuple[int, int, int]]:
-    """(virtual address, file offset, size) of an x86-64 ELF file's executable PT_LOAD
-    segments: where the bytes of an executed address are."""
-    if data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:
-        raise MeasureFailed(
-            "the estimate classifies instructions of 64-bit little-endian ELF files only",
-            hint="build for x86-64 Linux (g++ -static)",
-        )
-    (phoff,) = struct.unpack_from("<Q", data, 0x20)
-    phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
-    segments = []
-    for i in range(phnum):
-        kind, flags, offset, vaddr, _, filesz = struct.unpack_from(
-            "<IIQQQQ", data, phoff + i * phentsize
-        )
-        if kind == 1 and flags & 1:  # PT_LOAD, PF_X
-            segments.append((vaddr, offset, filesz))
-    return segments
-
-
-def classify(data: bytes, addresses: Iterable[int]) -> dict[int, str]:
-    """The class of each executed address that has one (see `instruction_class`)."""
-    try:
-        import capstone
-    except ImportError as exc:  # a base dependency; only a broken install lacks it
-        raise ToolMissing(
-            f"the estimate needs the capstone disassembler ({exc})",
-            hint="pip install capstone (pie-lsp's own dependencies: pip install pie-lsp)",
-        ) from exc
-    disassembler = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64)
-    segments = executable_segments(data)
-    classes: dict[int, str] = {}
-    for address in addresses:
-        for vaddr, offset, size in segments:
-            if vaddr <= address < vaddr + size:
-                start = offset + address - vaddr
-                for _, _, mnemonic, operands in disassembler.disasm_lite(
-                    data[start : start + 16], address, 1
-                ):
-                    name = instruction_class(mnemonic, operands)
-                    if name is not None:
-                        classes[address] = name
-                break
-    return classes
-
-
-def class_counts(executed: Mapping[int, int], classes: Mapping[int, str]) -> dict[str, float]:
-    counts = dict.fromkeys(INSTRUCTION_CLASSES, 0.0)
-    for address, name in classes.items():
-        counts[name] += executed.get(address, 0)
-    return counts
 
 
 @functools.cache

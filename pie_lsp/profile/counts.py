@@ -13,10 +13,8 @@ from attrs import define, field
 
 from pie_lsp.errors import PieError
 from pie_lsp.measure import MeasureFailed
-from pie_lsp.measure.estimate import (
-    CACHEGRIND_EVENTS,
-    INSTRUCTION_CLASSES,
-)
+from pie_lsp.measure.classes import INSTRUCTION_CLASSES
+from pie_lsp.measure.estimate import CACHEGRIND_EVENTS
 
 # What one cost vector holds: valgrind's events, executed instructions per class, and
 # gem5's micro-ops of the integer divisions (what the estimate prices divisions by).

@@ -10,7 +10,7 @@ from typing import Any
 
 from attrs import asdict, field, frozen
 
-from pie_lsp.measure.estimate import features
+from pie_lsp.measure.pricing import features
 from pie_lsp.profile.attribution import library_of
 from pie_lsp.profile.counts import _IR, KEYS, Vector, _add, _zeros
 

@@ -12,19 +12,16 @@ from pie_lsp.build import Builder
 from pie_lsp.cache import Cache
 from pie_lsp.errors import ToolMissing
 from pie_lsp.measure import MeasureFailed, load_machine, make_measurer
+from pie_lsp.measure.classes import instruction_class, instruction_counts
 from pie_lsp.measure.estimate import (
     ESTIMATE_VERSION,
     EstimateMeasurer,
     cachegrind_geometry,
-    costs_digest,
-    estimated_cycles,
     excluded_costs,
-    features,
-    instruction_class,
-    instruction_counts,
     parse_cachegrind,
     valgrind_path,
 )
+from pie_lsp.measure.pricing import costs_digest, estimated_cycles, features
 from pie_lsp.sandbox import Sandbox
 from pie_lsp.settings import Settings
 from pie_lsp.verify import find_tests
