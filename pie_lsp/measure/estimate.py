@@ -22,11 +22,11 @@ what gem5 runs, not what this host runs:
   (`divisions.py`, `pie_div.c`) counts gem5's micro-ops of every division, and those are
   priced, not the divisions.
 
-Estimated cycles = sum of cost x feature over the run's features (`pricing.py`), with the costs of the
-machine file (fitted against gem5 by `pie-lsp calibrate`; see docs/ESTIMATE.md). Raw counts
-are what the cache keeps (keyed by valgrind, geometry, CPU mask and classifier, binary and
-input); they are priced when read, and everything priced carries the costs' digest, so a
-refit never reuses old cycles.
+Estimated cycles = sum of cost x feature over the run's features (`pricing.py`), with the
+costs of the machine file (fitted against gem5 by `pie-lsp calibrate`; see
+docs/ESTIMATE.md). Raw counts are what the cache keeps (keyed by valgrind, geometry, CPU
+mask and classifier, binary and input); they are priced when read, and everything priced
+carries the costs' digest, so a refit never reuses old cycles.
 """
 
 from __future__ import annotations

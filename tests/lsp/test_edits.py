@@ -102,4 +102,5 @@ def test_workspace_edit_follows_the_client() -> None:
     assert asking.label == "Apply 2×" and asking.needs_confirmation is True
     assert confirm.new_text == "" and confirm.range.start == confirm.range.end
     before = "a\nb\nc\n"
-    assert apply_edits(before, list(change.edits), "utf-16") == apply_edits(before, EDITS, "utf-16")
+    edits = [e for e in change.edits if isinstance(e, types.TextEdit)]
+    assert apply_edits(before, edits, "utf-16") == apply_edits(before, EDITS, "utf-16")
