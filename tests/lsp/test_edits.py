@@ -102,5 +102,9 @@ def test_workspace_edit_follows_the_client() -> None:
     assert asking.label == "Apply 2×" and asking.needs_confirmation is True
     assert confirm.new_text == "" and confirm.range.start == confirm.range.end
     before = "a\nb\nc\n"
-    edits = [e for e in change.edits if isinstance(e, types.TextEdit)]
+    edits = [
+        types.TextEdit(range=e.range, new_text=e.new_text)
+        for e in change.edits
+        if isinstance(e, (types.TextEdit, types.AnnotatedTextEdit))
+    ]
     assert apply_edits(before, edits, "utf-16") == apply_edits(before, EDITS, "utf-16")
