@@ -295,5 +295,26 @@ def test_two_uncached_profiles_give_the_same_numbers(settings: Settings) -> None
     first = asyncio.run(_profile(settings, path))
     second = asyncio.run(_profile(settings, path))
     assert not first.cached and not second.cached
-    assert first.lines == second.lines and first.libraries == second.libraries
-    assert first.total_cycles == second.total_cycles
+    # The same lines in the same order, with the same numbers up to the estimate's one
+    # known residual: glibc's start-up takes a slightly different path run to run under
+    # valgrind (its own cost is left out, EXCLUDED_FUNCTIONS), which can move a
+    # misprediction or a cache miss afterwards (tests/measure/test_estimate.py bounds
+    # it), and library time shared out by cost carries that into every row: bounded here
+    # at 20 per million of the total (850 cycles on this program, two last-level misses).
+    slack = 2e-5 * first.total_cycles
+    assert [(x.line, x.function) for x in first.lines] == [
+        (x.line, x.function) for x in second.lines
+    ]
+    assert [(f.name, f.line) for f in first.functions] == [
+        (f.name, f.line) for f in second.functions
+    ]
+    for a, b in zip(first.lines, second.lines, strict=True):
+        assert a.cost.cycles == pytest.approx(b.cost.cycles, abs=slack)
+        assert a.cost.instructions == pytest.approx(b.cost.instructions, abs=slack)
+        assert a.library_cycles.keys() == b.library_cycles.keys()
+    # (library rows of near-equal cost may swap places)
+    libraries = {(x.function, x.library): x.cost.cycles for x in second.libraries}
+    assert {(x.function, x.library) for x in first.libraries} == libraries.keys()
+    for x in first.libraries:
+        assert x.cost.cycles == pytest.approx(libraries[x.function, x.library], abs=slack)
+    assert first.total_cycles == pytest.approx(second.total_cycles, abs=slack)
