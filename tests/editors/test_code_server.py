@@ -284,6 +284,28 @@ def test_cancel_from_the_progress_notification(ide: IDE) -> None:
 
 
 @screenshot_on_failure
+def test_profile_shows_the_hottest_line_and_function(ide: IDE) -> None:
+    """pie.profile from the palette, with the inline display turned on: a hint at the
+    hottest line (word_count reads with scanf on line 13) and a lens on main."""
+    relative = f"{COLD}/slow.cpp"
+    source = (ide.workspace / relative).read_text().splitlines()
+    assert "scanf" in source[12]
+    ide.machine_settings({"pie.profile.inline": True})
+    editor = ide.open(relative)
+    ide.palette("PIE: Profile: where the time goes")
+    lens = editor.locator(".codelens-decoration", has_text="PIE profile:")
+    expect(lens.first).to_be_visible(timeout=RUN_WAIT)
+    expect(lens.first).to_contain_text("of the cycles")
+    ide.go_to_line(13)
+    # the hint is text injected after the line's own (VS Code draws its spaces as
+    # non-breaking ones): the scanf line in the loop carries its share
+    hot = editor.locator(".view-line", has_text="&v)")
+    expect(hot).to_contain_text(re.compile(r"\d+%\s·\s[\d.]+\s[Mk]\scycles"), timeout=UI_WAIT)
+    assert (ide.workspace / relative).read_text().splitlines() == source  # nothing edited
+    ide.machine_settings({"pie.profile.inline": False})
+
+
+@screenshot_on_failure
 def test_a_wrong_interpreter_is_explained_and_how_to_install_opens(ide: IDE) -> None:
     """Last in the module: it leaves the server stopped. In code-server, as in any remote
     window, the interpreter is a remote (machine) setting: the message says so."""
