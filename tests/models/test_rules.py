@@ -7,7 +7,8 @@ import asyncio
 import os
 import shutil
 import subprocess
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -585,26 +586,35 @@ def test_a_rule_that_crashes_costs_only_itself(tmp_path: Path) -> None:
     ]
 
 
-async def test_generate_keeps_the_event_loop_running(tmp_path: Path) -> None:
+async def test_generate_keeps_the_event_loop_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The libclang work runs off the event loop: the rules start only once a task on the
+    loop has run, which could not happen if they held the loop's thread."""
     path = tmp_path / "prog.cpp"
     path.write_text(MIXED_STDIO)
     messages: list[str] = []
-    ticks = 0
+    loop_ran = threading.Event()
+    work = RulesBackend._generate
 
-    async def tick() -> None:
-        nonlocal ticks
-        while True:
-            await asyncio.sleep(0.01)
-            ticks += 1
+    def generate_once_the_loop_ran(
+        self: RulesBackend, program: Program, progress: Callable[[str], None]
+    ) -> Generation:
+        assert loop_ran.wait(timeout=60), "the event loop was held while the rules ran"
+        return work(self, program, progress)
 
-    ticker = asyncio.create_task(tick())
+    monkeypatch.setattr(RulesBackend, "_generate", generate_once_the_loop_ran)
+
+    async def on_the_loop() -> None:
+        loop_ran.set()
+
+    marker = asyncio.create_task(on_the_loop())
     generation = await RulesBackend.from_settings(Settings()).generate(
         Program.from_file(path), 8, messages.append
     )
+    await marker
     await asyncio.sleep(0)  # deliver progress queued from the worker thread
-    ticker.cancel()
     assert [c.origin for c in generation.candidates] == ["rules:endl"]
-    assert ticks >= 5
     assert messages and messages[0].startswith("rules: parsing prog.cpp")
 
 
