@@ -12,14 +12,16 @@ import asyncio
 import json
 import subprocess
 import sys
-import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch  # scripts/setup.sh --dev installs torch==2.13.0 (CPU) and the transformers extra
 import transformers
 
 from pie_lsp.errors import ModelError
+from pie_lsp.models import transformers as transformers_backend
 from pie_lsp.models.budget import Budget, budget_scope
 from pie_lsp.models.transformers import TransformersBackend
 from pie_lsp.program import Program
@@ -122,23 +124,45 @@ async def test_greedy_sampling_is_deterministic(checkpoint: Path) -> None:
     assert first.new_tokens > 0 and first.finish_reason in ("length", "stop")
 
 
-async def test_cancelling_stops_the_sampling_thread(checkpoint: Path) -> None:
+async def test_cancelling_stops_the_sampling_thread(
+    checkpoint: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     backend = TransformersBackend.from_settings(settings_for(checkpoint, max_new_tokens=100))
     loaded = await backend.load()
-    started = time.perf_counter()
     whole = await backend._sample(loaded, DOUBLER, ())
-    per_token = (time.perf_counter() - started) / whole.new_tokens
     assert whole.new_tokens == 100 and whole.finish_reason == "length"
-    # a sample 20x as long, cancelled a little way in
+
+    # a sample 20x as long, cancelled once it is under way: every token passes the
+    # stopping criterion, which is watched here (events, not timing)
+    loop = asyncio.get_running_loop()
+    under_way = asyncio.Event()
+    tokens = 0
+    first_stop: int | None = None
+    criteria = transformers_backend._criteria
+
+    def watched(should_stop: Callable[..., bool]) -> Any:
+        def check(input_ids: Any, scores: Any, **kwargs: Any) -> bool:
+            nonlocal tokens, first_stop
+            tokens += 1
+            if tokens == 10:
+                loop.call_soon_threadsafe(under_way.set)
+            stop = should_stop(input_ids, scores, **kwargs)
+            if stop and first_stop is None:
+                first_stop = tokens
+            return stop
+
+        return criteria(check)
+
+    monkeypatch.setattr(transformers_backend, "_criteria", watched)
     backend.config.max_new_tokens = 2000 - len(DOUBLER)  # within the 2048 positions
     task = asyncio.ensure_future(backend._sample(loaded, DOUBLER, ()))
-    await asyncio.sleep(per_token * 50)
-    started = time.perf_counter()
+    await under_way.wait()
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    # the stopping criterion saw the flag at its next token, not after 1,000 more
-    assert time.perf_counter() - started < per_token * 500
+    # the criterion saw the flag and generation ended at that very token, far from the limit
+    assert first_stop is not None and tokens == first_stop
+    assert tokens < backend.config.max_new_tokens // 2
 
 
 @pytest.mark.parametrize(
