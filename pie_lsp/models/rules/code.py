@@ -99,6 +99,29 @@ class Code:
         """Declared outside this file (the standard library), so not the user's own."""
         return not self.in_main_file(decl)
 
+    def subscript(self, cursor: Cursor) -> tuple[Cursor, Cursor] | None:
+        """(a, index) of `a[index]` for an array or vector variable a."""
+        cursor = strip(cursor)
+        if cursor.kind == CK.ARRAY_SUBSCRIPT_EXPR:
+            base, index = children(cursor)
+        elif cursor.kind == CK.CALL_EXPR and cursor.spelling == "operator[]":
+            arguments = list(cursor.get_arguments())
+            if (
+                len(arguments) != 2
+                or cursor.referenced is None
+                or not self.from_library(cursor.referenced)
+            ):
+                return None
+            base, index = arguments
+        else:
+            return None
+        base, index = strip(base), strip(index)
+        if base.kind != CK.DECL_REF_EXPR or base.referenced is None:
+            return None
+        if base.referenced.kind not in (CK.VAR_DECL, CK.PARM_DECL):
+            return None
+        return base.referenced, index
+
     def is_written(self, cursor: Cursor, expected: str | None = None) -> bool:
         """Whether the cursor is spelled in this file rather than produced by a macro
         (and, given `expected`, whether the token at its location is that text)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import re
+from collections.abc import Callable
 from typing import Any
 
 from pie_lsp.errors import ToolMissing
@@ -229,6 +230,40 @@ def strip_copy(cursor: Cursor) -> Cursor:
         if len(inner) == 1:
             return strip(inner[0])
     return cursor
+
+
+def declared_for(loop: Cursor) -> tuple[Cursor, Cursor, Cursor, Cursor, Cursor] | None:
+    """(variable, its initial value, condition, step, body) of a for loop whose init
+    declares exactly one variable with one initial value: `for (T v = init; c; s) body`."""
+    parts = children(loop)
+    if len(parts) != 4 or parts[0].kind != CK.DECL_STMT:
+        return None
+    declared = children(parts[0])
+    if len(declared) != 1 or declared[0].kind != CK.VAR_DECL:
+        return None
+    variable = declared[0]
+    values = [c for c in children(variable) if c.kind != CK.TYPE_REF]
+    if len(values) != 1:
+        return None
+    return variable, values[0], parts[1], parts[2], parts[3]
+
+
+def divisibility(test: Cursor, operands: Callable[[Cursor, Cursor], bool]) -> bool:
+    """Whether `test` is `a % b == 0` or `!(a % b)` with `operands(a, b)` (both stripped)."""
+
+    def remainder(cursor: Cursor) -> bool:
+        cursor = strip(cursor)
+        if cursor.kind != CK.BINARY_OPERATOR or operator(cursor) != "%":
+            return False
+        a, b = (strip(c) for c in children(cursor))
+        return operands(a, b)
+
+    if test.kind == CK.BINARY_OPERATOR and operator(test) == "==":
+        a, b = children(test)
+        return remainder(a) and integer_value(b) == 0
+    if test.kind == CK.UNARY_OPERATOR and operator(test) == "!":
+        return remainder(children(test)[0])
+    return False
 
 
 def same(a: Cursor, b: Cursor) -> bool:

@@ -14,10 +14,18 @@ from clang.cindex import TypeKind as TK
 
 from pie_lsp.models.rules.base import Rule
 from pie_lsp.models.rules.code import Code
-from pie_lsp.models.rules.cursors import Cursor, children, integer_value, key, operator, strip
+from pie_lsp.models.rules.cursors import (
+    Cursor,
+    children,
+    declared_for,
+    divisibility,
+    integer_value,
+    key,
+    operator,
+    strip,
+)
 from pie_lsp.models.rules.edits import Edit, Rewrite
-from pie_lsp.models.rules.equal_pairs import INTEGERS, _names
-from pie_lsp.models.rules.hoist_loop_bound import HoistLoopBound
+from pie_lsp.models.rules.equal_pairs import INTEGERS, _names, matched_loops
 
 SIGNED = frozenset({TK.SHORT, TK.INT, TK.LONG, TK.LONGLONG})
 UNSIGNED = frozenset({TK.UCHAR, TK.USHORT, TK.UINT, TK.ULONG, TK.ULONGLONG})
@@ -46,14 +54,8 @@ class DivisorPairs(Rule):
     def find(self, code: Code) -> list[Rewrite]:
         rewrites = []
         names: set[str] = set()
-        for loop, _ in code.for_loops():
-            match = self._match(code, loop)
-            if match is None:
-                continue
+        for loop, match, end in matched_loops(code, self._match):
             d, n, condition, updates = match
-            end = HoistLoopBound._end(code, loop)
-            if end is None:
-                continue
             partner = code.fresh_name("pie_partner", names)
             n_text, d_name = code.text(n), d.spelling
             type_ = d.type.get_canonical().spelling
@@ -96,19 +98,14 @@ class DivisorPairs(Rule):
         self, code: Code, loop: Cursor
     ) -> tuple[Cursor, Cursor, Cursor, list[Cursor]] | None:
         """(d, n, the divisibility test, the updates)."""
-        parts = children(loop)
-        if len(parts) != 4 or parts[0].kind != CK.DECL_STMT:
+        parts = declared_for(loop)
+        if parts is None:
             return None
-        declared = children(parts[0])
-        if len(declared) != 1 or declared[0].kind != CK.VAR_DECL:
-            return None
-        d = declared[0]
-        values = [c for c in children(d) if c.kind != CK.TYPE_REF]
-        if len(values) != 1 or integer_value(values[0]) != 1:
+        d, value, condition, step, body = parts
+        if integer_value(value) != 1:
             return None
         if d.type.get_canonical().kind not in SIGNED:
             return None
-        condition, step, body = parts[1], parts[2], parts[3]
         if condition.kind != CK.BINARY_OPERATOR or operator(condition) != "<=":
             return None
         left, n = children(condition)
@@ -157,20 +154,7 @@ class DivisorPairs(Rule):
     @staticmethod
     def _divides(test: Cursor, d: Cursor, n: Cursor) -> bool:
         """`n % d == 0` or `!(n % d)`, n spelled as in the loop bound."""
-
-        def remainder(cursor: Cursor) -> bool:
-            cursor = strip(cursor)
-            if cursor.kind != CK.BINARY_OPERATOR or operator(cursor) != "%":
-                return False
-            a, b = (strip(c) for c in children(cursor))
-            return _names(b, d) and _same_name(a, strip(n))
-
-        if test.kind == CK.BINARY_OPERATOR and operator(test) == "==":
-            a, b = children(test)
-            return remainder(a) and integer_value(b) == 0
-        if test.kind == CK.UNARY_OPERATOR and operator(test) == "!":
-            return remainder(children(test)[0])
-        return False
+        return divisibility(test, lambda a, b: _names(b, d) and _same_name(a, strip(n)))
 
     @staticmethod
     def _accumulator(code: Code, update: Cursor, d: Cursor) -> Cursor | None:

@@ -7,7 +7,8 @@ The class docstring says when the rewrite is safe and how that is proved.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
 
 from clang.cindex import CursorKind as CK
 from clang.cindex import TypeKind as TK
@@ -19,6 +20,7 @@ from pie_lsp.models.rules.cursors import (
     Cursor,
     canonical,
     children,
+    declared_for,
     is_reference,
     key,
     operator,
@@ -71,14 +73,8 @@ class EqualPairs(Rule):
     def find(self, code: Code) -> list[Rewrite]:
         rewrites = []
         names: set[str] = set()
-        for loop, _ in code.for_loops():
-            match = self._match(code, loop)
-            if match is None:
-                continue
+        for loop, match, end in matched_loops(code, self._match):
             array, bound, counter, element = match
-            end = HoistLoopBound._end(code, loop)
-            if end is None:
-                continue
             n, copy, i, j = (
                 code.fresh_name(s, names) for s in ("pie_n", "pie_sorted", "pie_i", "pie_j")
             )
@@ -171,17 +167,12 @@ class EqualPairs(Rule):
     def _loop(code: Code, loop: Cursor) -> tuple[Cursor, Cursor, Cursor, Cursor] | None:
         """(variable, its initial value, the bound of `variable < bound`, the body) of
         `for (T variable = init; variable < bound; variable++)`."""
-        parts = children(loop)
-        if len(parts) != 4 or parts[0].kind != CK.DECL_STMT:
+        parts = declared_for(loop)
+        if parts is None:
             return None
-        declared = children(parts[0])
-        if len(declared) != 1 or declared[0].kind != CK.VAR_DECL:
+        variable, value, condition, step, body = parts
+        if variable.type.get_canonical().kind not in INTEGERS:
             return None
-        variable = declared[0]
-        values = [c for c in children(variable) if c.kind != CK.TYPE_REF]
-        if len(values) != 1 or variable.type.get_canonical().kind not in INTEGERS:
-            return None
-        condition, step = parts[1], parts[2]
         if condition.kind != CK.BINARY_OPERATOR or operator(condition) != "<":
             return None
         left, bound = children(condition)
@@ -191,7 +182,7 @@ class EqualPairs(Rule):
             return None
         if not _names(strip(children(step)[0]), variable):
             return None
-        return variable, values[0], bound, parts[3]
+        return variable, value, bound, body
 
     @staticmethod
     def _equal_elements(code: Code, condition: Cursor, i: Cursor, j: Cursor) -> Cursor | None:
@@ -208,26 +199,10 @@ class EqualPairs(Rule):
             return None
         found = []
         for side in sides:
-            element = strip(side)
-            if element.kind == CK.ARRAY_SUBSCRIPT_EXPR:
-                base, index = children(element)
-            elif element.kind == CK.CALL_EXPR and element.spelling == "operator[]":
-                arguments = list(element.get_arguments())
-                if (
-                    len(arguments) != 2
-                    or element.referenced is None
-                    or not code.from_library(element.referenced)
-                ):
-                    return None
-                base, index = arguments
-            else:
+            element = code.subscript(side)
+            if element is None:
                 return None
-            base, index = strip(base), strip(index)
-            if base.kind != CK.DECL_REF_EXPR or base.referenced is None:
-                return None
-            if base.referenced.kind not in (CK.VAR_DECL, CK.PARM_DECL):
-                return None
-            found.append((base.referenced, index))
+            found.append(element)
         (a, first), (b, second) = found
         if key(a) != key(b):
             return None
@@ -291,6 +266,24 @@ class EqualPairs(Rule):
     def describe(self, rewrites: Sequence[Rewrite]) -> str:
         names = ", ".join(r.what for r in rewrites if r.what != "#include")
         return f"count equal pairs of {names} by sorting a copy (n log n instead of n²)"
+
+
+Match = TypeVar("Match")
+
+
+def matched_loops(
+    code: Code, match: Callable[[Code, Cursor], Match | None]
+) -> Iterator[tuple[Cursor, Match, int]]:
+    """(loop, what `match` found, the offset just past the loop) for each for loop that
+    `match` accepts and whose end is known."""
+    for loop, _ in code.for_loops():
+        found = match(code, loop)
+        if found is None:
+            continue
+        end = HoistLoopBound._end(code, loop)
+        if end is None:
+            continue
+        yield loop, found, end
 
 
 INCLUDED = re.compile(rb"^[ \t]*#[ \t]*include[ \t]*<([\w/.+]+)>", re.MULTILINE)

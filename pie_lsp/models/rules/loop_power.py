@@ -17,6 +17,7 @@ from pie_lsp.models.rules.code import Code
 from pie_lsp.models.rules.cursors import (
     Cursor,
     children,
+    declared_for,
     integer_value,
     is_static_storage,
     key,
@@ -186,18 +187,13 @@ class LoopPower(Rule):
     def _counted(code: Code, loop: Cursor) -> tuple[Cursor, str, Cursor, Cursor] | None:
         """(counter, how many times it runs, the bound, body) of
         `for (T i = 0|1; i < | <= bound; i++ | ++i)`."""
-        parts = children(loop)
-        if len(parts) != 4 or parts[0].kind != CK.DECL_STMT:
+        parts = declared_for(loop)
+        if parts is None:
             return None
-        declared = children(parts[0])
-        if len(declared) != 1 or declared[0].kind != CK.VAR_DECL:
+        counter, value, condition, step, body = parts
+        if counter.type.get_canonical().kind not in INTEGERS:
             return None
-        counter = declared[0]
-        values = [c for c in children(counter) if c.kind != CK.TYPE_REF]
-        if len(values) != 1 or counter.type.get_canonical().kind not in INTEGERS:
-            return None
-        start = integer_value(values[0])
-        condition, step, body = parts[1], parts[2], parts[3]
+        start = integer_value(value)
         if start not in (0, 1) or condition.kind != CK.BINARY_OPERATOR:
             return None
         comparison = operator(condition)

@@ -23,8 +23,13 @@ from pie_lsp.models.rules.cursors import (
     strip,
 )
 from pie_lsp.models.rules.edits import Edit, Rewrite
-from pie_lsp.models.rules.equal_pairs import INTEGERS, EqualPairs, _names, includes
-from pie_lsp.models.rules.hoist_loop_bound import HoistLoopBound
+from pie_lsp.models.rules.equal_pairs import (
+    INTEGERS,
+    EqualPairs,
+    _names,
+    includes,
+    matched_loops,
+)
 
 SIGNED = frozenset({TK.CHAR_S, TK.SCHAR, TK.SHORT, TK.INT, TK.LONG, TK.LONGLONG})
 FLIPPED = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "=="}
@@ -58,13 +63,7 @@ class PairCounting(Rule):
     def find(self, code: Code) -> list[Rewrite]:
         rewrites = []
         names: set[str] = set()
-        for loop, _ in code.for_loops():
-            match = self._match(code, loop)
-            if match is None:
-                continue
-            end = HoistLoopBound._end(code, loop)
-            if end is None:
-                continue
+        for loop, match, end in matched_loops(code, self._match):
             array, bound, counter, element, op, limit = match
             at = loop.extent.start.offset
             text = (
@@ -138,8 +137,8 @@ class PairCounting(Rule):
             return None
         left, right = (strip(c) for c in children(condition))
         limit: Cursor | None = None
-        if op != "==" and _element(code, left) and _element(code, right):
-            (a, first), (b, second) = _element(code, left), _element(code, right)  # type: ignore[misc]
+        if op != "==" and code.subscript(left) and code.subscript(right):
+            (a, first), (b, second) = code.subscript(left), code.subscript(right)  # type: ignore[misc]
             if key(a) != key(b):
                 return None
             if _names(first, j) and _names(second, i):
@@ -152,7 +151,7 @@ class PairCounting(Rule):
                 left, right, op = right, left, FLIPPED[op]  # k OP a[i] + a[j]
             if left.kind != CK.BINARY_OPERATOR or operator(left) != "+":
                 return None
-            summands = [_element(code, strip(c)) for c in children(left)]
+            summands = [code.subscript(strip(c)) for c in children(left)]
             if any(s is None for s in summands):
                 return None
             (a, first), (b, second) = summands  # type: ignore[misc]
@@ -318,27 +317,3 @@ class PairCounting(Rule):
     def describe(self, rewrites: Sequence[Rewrite]) -> str:
         names = ", ".join(r.what for r in rewrites if r.what != "#include")
         return f"count pairs of {names} with sorting (n log n instead of n²)"
-
-
-def _element(code: Code, cursor: Cursor) -> tuple[Cursor, Cursor] | None:
-    """(a, index) of `a[index]` for an array or vector variable a."""
-    cursor = strip(cursor)
-    if cursor.kind == CK.ARRAY_SUBSCRIPT_EXPR:
-        base, index = children(cursor)
-    elif cursor.kind == CK.CALL_EXPR and cursor.spelling == "operator[]":
-        arguments = list(cursor.get_arguments())
-        if (
-            len(arguments) != 2
-            or cursor.referenced is None
-            or not code.from_library(cursor.referenced)
-        ):
-            return None
-        base, index = arguments
-    else:
-        return None
-    base, index = strip(base), strip(index)
-    if base.kind != CK.DECL_REF_EXPR or base.referenced is None:
-        return None
-    if base.referenced.kind not in (CK.VAR_DECL, CK.PARM_DECL):
-        return None
-    return base.referenced, index

@@ -19,6 +19,7 @@ from pie_lsp.models.rules.cursors import (
     Cursor,
     canonical,
     children,
+    declared_for,
     key,
     operator,
     strip,
@@ -106,17 +107,12 @@ class PrefixSums(Rule):
     @staticmethod
     def _match(code: Code, loop: Cursor) -> tuple[Cursor, Cursor, Cursor, bool, Cursor] | None:
         """(a, l, r, whether r is included, s) of `for (T j = l; j < r; j++) s += a[j];`."""
-        parts = children(loop)
-        if len(parts) != 4 or parts[0].kind != CK.DECL_STMT:
+        parts = declared_for(loop)
+        if parts is None:
             return None
-        declared = children(parts[0])
-        if len(declared) != 1 or declared[0].kind != CK.VAR_DECL:
+        j, value, condition, step, statement = parts
+        if j.type.get_canonical().kind not in INTEGERS:
             return None
-        j = declared[0]
-        values = [c for c in children(j) if c.kind != CK.TYPE_REF]
-        if len(values) != 1 or j.type.get_canonical().kind not in INTEGERS:
-            return None
-        condition, step = parts[1], parts[2]
         if condition.kind != CK.BINARY_OPERATOR or operator(condition) not in ("<", "<="):
             return None
         left, high = children(condition)
@@ -126,7 +122,7 @@ class PrefixSums(Rule):
             return None
         if not _names(strip(children(step)[0]), j):
             return None
-        body = EqualPairs._only(parts[3])
+        body = EqualPairs._only(statement)
         if body is None or body.kind != CK.COMPOUND_ASSIGNMENT_OPERATOR or operator(body) != "+=":
             return None
         target, added = (strip(c) for c in children(body))
@@ -140,7 +136,7 @@ class PrefixSums(Rule):
         array = PrefixSums._element(code, added, j)
         if array is None or key(array) == key(total):
             return None
-        low = values[0]
+        low = value
         for bound in (low, high):
             if not code.is_pure(bound):
                 return None

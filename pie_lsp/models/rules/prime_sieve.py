@@ -17,6 +17,8 @@ from pie_lsp.models.rules.code import Code
 from pie_lsp.models.rules.cursors import (
     Cursor,
     children,
+    declared_for,
+    divisibility,
     integer_value,
     operator,
     strip,
@@ -121,21 +123,12 @@ class PrimeSieve(Rule):
 
     def _trial_loop(self, code: Code, loop: Cursor, n: Cursor) -> str | None:
         """F of `for (T i = 2; <covers [2, √n], excludes n>; i++) if (n % i == 0) return F;`."""
-        parts = children(loop)
-        if len(parts) != 4 or parts[0].kind != CK.DECL_STMT:
+        parts = declared_for(loop)
+        if parts is None:
             return None
-        declared = children(parts[0])
-        if len(declared) != 1 or declared[0].kind != CK.VAR_DECL:
+        i, value, condition, step, body = parts
+        if i.type.get_canonical().kind not in INTEGERS or integer_value(value) != 2:
             return None
-        i = declared[0]
-        values = [c for c in children(i) if c.kind != CK.TYPE_REF]
-        if (
-            len(values) != 1
-            or i.type.get_canonical().kind not in INTEGERS
-            or integer_value(values[0]) != 2
-        ):
-            return None
-        condition, step, body = parts[1], parts[2], parts[3]
         if step.kind != CK.UNARY_OPERATOR or operator(step) != "++":
             return None
         if not _names(strip(children(step)[0]), i) or not self._covers(condition, i, n):
@@ -191,20 +184,7 @@ class PrimeSieve(Rule):
     @staticmethod
     def _divides(test: Cursor, i: Cursor, n: Cursor) -> bool:
         """`n % i == 0` or `!(n % i)`."""
-
-        def remainder(cursor: Cursor) -> bool:
-            cursor = strip(cursor)
-            if cursor.kind != CK.BINARY_OPERATOR or operator(cursor) != "%":
-                return False
-            a, b = (strip(c) for c in children(cursor))
-            return _names(a, n) and _names(b, i)
-
-        if test.kind == CK.BINARY_OPERATOR and operator(test) == "==":
-            a, b = children(test)
-            return remainder(a) and integer_value(b) == 0
-        if test.kind == CK.UNARY_OPERATOR and operator(test) == "!":
-            return remainder(children(test)[0])
-        return False
+        return divisibility(test, lambda a, b: _names(a, n) and _names(b, i))
 
     def _harmless_guard(self, code: Code, guard: Cursor, n: Cursor, prime: str) -> bool:
         """An `if (c) return v;` that is false for every n ≥ 2, or that returns the prime
