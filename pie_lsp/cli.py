@@ -19,12 +19,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from attrs import evolve
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pie_lsp import __version__
 from pie_lsp.errors import PieError
-from pie_lsp.pipeline import Pipeline, Reporter, Step
+from pie_lsp.pipeline import Pipeline, Step
 from pie_lsp.program import Program
 from pie_lsp.settings import Settings, load
 from pie_lsp.text import markup
@@ -83,7 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--rounds",
         type=int,
         metavar="N",
-        help="rounds with execution feedback (model.rounds; default 1: sample once)",
+        help="rounds with execution feedback (model.rounds; default 1: sample once); "
+        "Ctrl-C keeps the best result found so far",
     )
     opt.add_argument("--model-url", help="OpenAI-compatible server URL (…/v1)")
     opt.add_argument("--model-name", help="model name on that server")
@@ -235,61 +236,45 @@ def flag_layer(args: argparse.Namespace) -> dict[str, Any]:
     return layer
 
 
-class _TerminalProgress:
-    """A rich progress bar on stderr for long steps (only on a terminal)."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.progress: Progress | None = None
-        if enabled:
-            self.progress = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                TextColumn("{task.completed}/{task.total}"),
-                TimeElapsedColumn(),
-                console=Console(stderr=True),
-                transient=True,
-            )
-            self.task = self.progress.add_task("Starting…", total=None)
-
-    def __enter__(self) -> Reporter:
-        if self.progress is not None:
-            self.progress.start()
-        return self.report
-
-    def __exit__(self, *exc: object) -> None:
-        if self.progress is not None:
-            self.progress.stop()
-
-    def report(self, step: Step) -> None:
-        if self.progress is not None:
-            self.progress.update(
-                self.task,
-                description=markup(step.message),
-                completed=step.done,
-                total=step.total or None,
-            )
-
-
 def _settings_for(args: argparse.Namespace) -> Settings:
     return load(args.file.resolve().parent, flag_layer(args))
 
 
 def cmd_optimize(args: argparse.Namespace, out: Console, err: Console) -> int:
     from pie_lsp.pipeline import OptimizeResult
-    from pie_lsp.report import dumps, render
+    from pie_lsp.report import TerminalProgress, dumps, render
 
     before = b""
+    so_far: list[OptimizeResult] = []  # the best streamed while rounds run (--rounds N)
 
     async def run() -> OptimizeResult:
         nonlocal before
         async with Pipeline(_settings_for(args)) as pipeline:
             job = pipeline.job_for(args.file, tests=args.tests)
             before = args.file.read_bytes()
-            with _TerminalProgress(not args.json and err.is_terminal) as report:
-                return await pipeline.optimize(job, report)
+            with TerminalProgress(not args.json and err.is_terminal) as report:
 
+                def keep(step: Step) -> None:
+                    if step.stage == "partial" and step.result is not None:
+                        so_far[:] = [step.result]
+                        err.print(f"{markup(step.message)} (Ctrl-C keeps it)")
+                    report(step)
+
+                return await pipeline.optimize(job, keep)
+
+    interrupted = False
     try:
         result = asyncio.run(run())
+    except KeyboardInterrupt:
+        if not so_far:
+            raise  # nothing to keep: main() says "interrupted"
+        # every check the final result gets, this one passed: only the search stopped
+        interrupted = True
+        result = evolve(
+            so_far[0],
+            partial=False,
+            notes=[*so_far[0].notes, "the search was cancelled: this is the best found so far"],
+        )
     except PieError as exc:
         # the same JSON shape as every other outcome, so tools parse one format
         result = OptimizeResult(
@@ -306,13 +291,15 @@ def cmd_optimize(args: argparse.Namespace, out: Console, err: Console) -> int:
         args.file.write_text(result.optimized_source)
         if not args.json:
             out.print(f"wrote {markup(str(args.file))}")
+    if interrupted:
+        return 130
     return 1 if result.status == "error" else 0
 
 
 def cmd_check(args: argparse.Namespace, out: Console, err: Console) -> int:
     from pie_lsp.baseline import resolve_baseline
     from pie_lsp.cache import cache_dir
-    from pie_lsp.report import dumps, render_speedup
+    from pie_lsp.report import TerminalProgress, dumps, render_speedup
 
     settings = _settings_for(args)
 
@@ -321,7 +308,7 @@ def cmd_check(args: argparse.Namespace, out: Console, err: Console) -> int:
             job = pipeline.job_for(args.file, tests=args.tests)
             name, text = resolve_baseline(args.file, args.against, cache_dir(settings.cache))
             baseline = Program.from_text(args.file, text)
-            with _TerminalProgress(not args.json and err.is_terminal) as report:
+            with TerminalProgress(not args.json and err.is_terminal) as report:
                 result = await pipeline.check_speedup(job, baseline, name, report)
             if not args.lines:
                 return result, None
@@ -361,7 +348,7 @@ def cmd_measure(args: argparse.Namespace, out: Console, err: Console) -> int:
     """Measure one program on its tests (verified first, as `optimize` does)."""
     import time
 
-    from pie_lsp.report import MeasureReport, measure_json, render_measure
+    from pie_lsp.report import MeasureReport, TerminalProgress, measure_json, render_measure
 
     started = time.perf_counter()
     report = MeasureReport(status="error", path=str(args.file))
@@ -374,7 +361,7 @@ def cmd_measure(args: argparse.Namespace, out: Console, err: Console) -> int:
                 report.tests_dir = str(job.suite.directory)
                 report.simulator = pipeline.measurer.name
                 report.simulator_label = pipeline.measurer.label
-                with _TerminalProgress(not args.json and err.is_terminal) as progress:
+                with TerminalProgress(not args.json and err.is_terminal) as progress:
                     measured = await pipeline.measure_program(job, progress)
                 report.tests, report.status = measured.tests, "ok"
 

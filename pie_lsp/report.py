@@ -8,11 +8,12 @@ from typing import Any
 import cattrs
 from attrs import define
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.syntax import Syntax
 from rich.table import Table
 
 from pie_lsp.measure import TestTiming
-from pie_lsp.pipeline import OptimizeResult, SpeedupResult
+from pie_lsp.pipeline import OptimizeResult, Reporter, SpeedupResult, Step
 from pie_lsp.text import markup, times, visible
 
 _converter = cattrs.Converter()
@@ -246,3 +247,38 @@ def render_measure(report: MeasureReport, console: Console) -> None:
     if sources:
         console.print(f"[dim]from stats.txt: {', '.join(sources)}[/]", highlight=False)
     console.print(f"[bold]{report.summary()}[/]", highlight=False)
+
+
+class TerminalProgress:
+    """A rich progress bar on stderr for long steps (only on a terminal)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.progress: Progress | None = None
+        if enabled:
+            self.progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total}"),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self.task = self.progress.add_task("Starting…", total=None)
+
+    def __enter__(self) -> Reporter:
+        if self.progress is not None:
+            self.progress.start()
+        return self.report
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+    def report(self, step: Step) -> None:
+        if self.progress is not None:
+            self.progress.update(
+                self.task,
+                description=markup(step.message),
+                completed=step.done,
+                total=step.total or None,
+            )

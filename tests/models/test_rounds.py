@@ -7,8 +7,10 @@ speedups per test."""
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -252,6 +254,46 @@ def test_cli_rounds_flag_and_the_cost_in_the_json(tmp_path: Path) -> None:
     assert result["rounds"] == 3 and result["model_calls"] == len(server.posts()) == 3
     assert result["tokens"] > 0 and result["partial"] is False
     assert "model: 3 model calls" in " ".join(result["notes"])
+
+
+def test_cli_ctrl_c_keeps_the_best_found_so_far(tmp_path: Path) -> None:
+    """`pie-lsp optimize --rounds 3` interrupted while round 2 waits for the model: the
+    round-1 result it announced is the answer (JSON on stdout, exit 130), saying so."""
+    path = range_sum_tests(tmp_path / "ranges")
+    release = threading.Event()
+
+    def hold_round_two(seen: int, body: dict[str, Any]) -> None:
+        if seen >= 1:  # the second request (round 2) waits until the test is done
+            release.wait(timeout=600)
+
+    with serving({"learner": by_content([], MEDIUM, gate=hold_round_two)}) as server:
+        cli = subprocess.Popen(
+            [sys.executable, "-m", "pie_lsp", "optimize", str(path), "--model", "openai",
+             "--model-url", server.url, "--model-name", "learner", "--samples", "1",
+             "--rounds", "3", "--simulator", "estimate", "--set", "tests.derived=0",
+             "--set", f"cache.dir={tmp_path / 'cache'}", "--json"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        try:
+            assert cli.stderr is not None
+            announced = ""
+            for line in iter(cli.stderr.readline, ""):  # until the first result so far
+                if "Ctrl-C keeps" in line:
+                    announced = line
+                    break
+            cli.send_signal(signal.SIGINT)
+            out, err = cli.communicate(timeout=300)
+        finally:
+            release.set()
+            if cli.poll() is None:
+                cli.kill()
+                cli.wait()
+    assert "so far" in announced, err
+    assert cli.returncode == 130, err
+    result = json.loads(out)
+    assert result["status"] == "optimized" and result["optimized_source"] == MEDIUM
+    assert result["partial"] is False
+    assert "the search was cancelled: this is the best found so far" in result["notes"]
 
 
 async def test_round_ones_better_candidate_streams_before_round_two_is_asked(
