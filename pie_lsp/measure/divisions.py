@@ -21,7 +21,7 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from pie_lsp.cache import digest
@@ -53,11 +53,21 @@ DEFAULT_MICRO_OPS = SETUP_MICRO_OPS["u64"] + LOOP_MICRO_OPS
 _LINE = re.compile(r"pie-div (0x[0-9a-f]+|0) (u32|s32|u64|s64) (\d+) (\d+)")
 
 
+def _entries(text: str) -> Iterator[tuple[int, str, int, int]]:
+    """(address, kind, divisions, loop iterations) per line of the tool's log (address 0:
+    not known)."""
+    for match in _LINE.finditer(text):
+        yield int(match.group(1), 16), match.group(2), int(match.group(3)), int(match.group(4))
+
+
+def _site_micro_ops(kind: str, divisions: int, loops: int) -> int:
+    return SETUP_MICRO_OPS[kind] * divisions + LOOP_MICRO_OPS * loops
+
+
 def parse_log(text: str) -> dict[str, tuple[int, int]]:
     """Per kind, (divisions, loop iterations) from the tool's log."""
     totals = {kind: (0, 0) for kind in SETUP_MICRO_OPS}
-    for match in _LINE.finditer(text):
-        kind, count, loops = match.group(2), int(match.group(3)), int(match.group(4))
+    for _, kind, count, loops in _entries(text):
         before = totals[kind]
         totals[kind] = (before[0] + count, before[1] + loops)
     return totals
@@ -65,9 +75,16 @@ def parse_log(text: str) -> dict[str, tuple[int, int]]:
 
 def micro_ops(totals: Mapping[str, tuple[int, int]]) -> float:
     """gem5's micro-ops of all the divisions of a run."""
-    return float(
-        sum(SETUP_MICRO_OPS[k] * n + LOOP_MICRO_OPS * loops for k, (n, loops) in totals.items())
-    )
+    return float(sum(_site_micro_ops(k, n, loops) for k, (n, loops) in totals.items()))
+
+
+def micro_ops_by_address(text: str) -> dict[int, float]:
+    """gem5's micro-ops of the divisions at each address, from the tool's log (the
+    per-line profile prices each line's divisions with it); address 0: not known."""
+    out: dict[int, float] = {}
+    for address, kind, count, loops in _entries(text):
+        out[address] = out.get(address, 0.0) + _site_micro_ops(kind, count, loops)
+    return out
 
 
 def counts_from_log(text: str) -> dict[str, float]:

@@ -37,7 +37,7 @@ The modules: `counts` (the tools' output read, the same-code check), `attributio
 from __future__ import annotations
 
 from pie_lsp.profile.aimed import AimedRewrite, aimed, hotspots_text, rules_rewrites, touched_lines
-from pie_lsp.profile.attribution import Destination, attribute, division_micro_ops, library_of
+from pie_lsp.profile.attribution import Destination, attribute, library_of
 from pie_lsp.profile.compare import (
     LineChange,
     changes_json,
@@ -99,7 +99,6 @@ __all__ = [
     "cycles_text",
     "debug_flags",
     "definition_line",
-    "division_micro_ops",
     "hint_text",
     "hotspots_text",
     "library_of",

@@ -9,12 +9,11 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from pie_lsp.measure.divisions import DEFAULT_MICRO_OPS, LOOP_MICRO_OPS, SETUP_MICRO_OPS
+from pie_lsp.measure.divisions import DEFAULT_MICRO_OPS
 from pie_lsp.measure.estimate import EXCLUDED_FUNCTIONS
 from pie_lsp.profile.counts import (
     _CLASS_INDEX,
     _DIV_UOPS,
-    _DIVISION,
     _IR,
     _RECURSION,
     KEYS,
@@ -73,17 +72,6 @@ def library_of(function: str) -> str:
 
 
 Destination = tuple[str, int, str]  # (function of the line, line, library reached) or above
-
-
-def division_micro_ops(log: str) -> dict[int, float]:
-    """gem5's micro-ops of the divisions at each address, from the pie-div tool's log (the
-    estimate's division profile, measure/divisions.py); address 0: not known."""
-    out: dict[int, float] = defaultdict(float)
-    for match in _DIVISION.finditer(log):
-        address, kind = int(match.group(1), 16), match.group(2)
-        count, loops = int(match.group(3)), int(match.group(4))
-        out[address] += SETUP_MICRO_OPS[kind] * count + LOOP_MICRO_OPS * loops
-    return dict(out)
 
 
 def attribute(

@@ -22,8 +22,6 @@ KEYS: tuple[str, ...] = (*CACHEGRIND_EVENTS, *INSTRUCTION_CLASSES, "div_uops")
 _IR = KEYS.index("Ir")
 _CLASS_INDEX = {name: KEYS.index(name) for name in INSTRUCTION_CLASSES}
 _DIV_UOPS = KEYS.index("div_uops")
-# the pie-div tool's log: address (0: unknown), kind, divisions, loop iterations
-_DIVISION = re.compile(r"pie-div (0x[0-9a-f]+|0) (u32|s32|u64|s64) (\d+) (\d+)")
 # callgrind's mark of a function entered again below itself: "(below main)'2"
 _RECURSION = re.compile(r"'\d+$")
 # The builder compiles every program as this file (build.py): its frames are the user's.

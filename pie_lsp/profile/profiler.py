@@ -13,9 +13,9 @@ from attrs import evolve
 from pie_lsp.build import Binary, Builder, build_flags
 from pie_lsp.cache import digest
 from pie_lsp.errors import OriginalFailsTests, PieError, ToolMissing
-from pie_lsp.measure import MeasureFailed, Measurement
+from pie_lsp.measure import MeasureFailed, Measurement, divisions
 from pie_lsp.measure.estimate import EstimateMeasurer
-from pie_lsp.profile.attribution import attribute, division_micro_ops
+from pie_lsp.profile.attribution import attribute
 from pie_lsp.profile.counts import _IR, Vector, parse_addr2line, parse_callgrind, same_code
 from pie_lsp.profile.pricing import Profile, definition_line, price
 from pie_lsp.program import Program
@@ -143,7 +143,7 @@ class Profiler:
             run = parse_callgrind(text)
             where = await self.lines_of(debug, run.self_cost, len(program.text.splitlines()))
             uops = (
-                division_micro_ops(await self.measurer.division_log(debug, case))
+                divisions.micro_ops_by_address(await self.measurer.division_log(debug, case))
                 if profiled
                 else None
             )
