@@ -23,14 +23,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from pie_lsp.build import Builder
-from pie_lsp.cache import Cache
+from estimate_cost import cost as estimate_cost  # benchmarks/estimate_cost.py
+
 from pie_lsp.job import Job
-from pie_lsp.measure.estimate import EstimateMeasurer
-from pie_lsp.measure.native import NativeMeasurer
 from pie_lsp.pipeline import Pipeline
 from pie_lsp.program import Program
-from pie_lsp.sandbox import Sandbox
 from pie_lsp.settings import Settings
 from pie_lsp.verify import find_tests
 
@@ -82,34 +79,6 @@ async def optimize_times(example: Path, repeats: int) -> dict[str, Any]:
     }
 
 
-async def estimator_cost(example: Path, identity_runs: int) -> dict[str, Any]:
-    settings = settings_in(Path(tempfile.mkdtemp()))
-    settings.cache.enabled = False
-    settings.simulator.native.repeats = 5
-    sandbox, cache, slots = Sandbox(), Cache(settings.cache), asyncio.Semaphore(1)
-    binary = await Builder(settings.build, sandbox, cache).build(example.read_text())
-    case = find_tests(example).cases[-1]  # the largest input
-    native = await NativeMeasurer.from_settings(settings, sandbox, cache, slots).measure_one(
-        binary, case
-    )
-    estimate = EstimateMeasurer.from_settings(settings, sandbox, cache, slots)
-    walls, counts = [], []
-    for _ in range(identity_runs):
-        start = time.perf_counter()
-        counts.append(await estimate.counts(binary, case))
-        walls.append(time.perf_counter() - start)
-    return {
-        "example": example.parent.name,
-        "test": case.name,
-        "native_median_s": native.seconds,
-        "estimate_median_s": statistics.median(walls),
-        "ratio": statistics.median(walls) / native.seconds,
-        "instructions": int(counts[0]["Ir"]),
-        "identical_runs": all(c == counts[0] for c in counts),
-        "runs": identity_runs,
-    }
-
-
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeats", type=int, default=3)
@@ -118,7 +87,7 @@ async def main() -> None:
     examples = sorted(EXAMPLES.glob("*/slow.cpp"))
     report = {
         "optimize": [await optimize_times(e, args.repeats) for e in examples],
-        "estimator": [await estimator_cost(e, args.repeats) for e in examples],
+        "estimator": [await estimate_cost(e, args.repeats) for e in examples],
     }
     if args.json:
         print(json.dumps(report, indent=2))
