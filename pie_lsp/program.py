@@ -13,8 +13,9 @@ import hashlib
 import shutil
 import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from attrs import frozen
 
@@ -150,7 +151,7 @@ class Parsed:
             pch = pch_args(index, program.text, args)
             for extra in [pch, []] if pch else [[]]:
                 try:
-                    self.tu = index.parse(  # type: ignore[attr-defined]
+                    self._tu = index.parse(  # type: ignore[attr-defined]
                         self.filename,
                         args=args + extra,
                         unsaved_files=[(self.filename, program.text)],
@@ -164,14 +165,31 @@ class Parsed:
                         hint="check that it is C++",
                     ) from exc
                 # any error at all: parse again without the PCH (a stale PCH is an error)
-                if not extra or not any(d.severity >= 3 for d in self.tu.diagnostics):
+                if not extra or not any(d.severity >= 3 for d in self._tu.diagnostics):
                     break
+        # After a check the unit holds the last text checked; it is parsed back to the
+        # program's own text only when someone asks for the tree (`tu`): the rules backend
+        # checks several batches and never looks at the tree in between.
+        self._holds_other = False
         self.errors = self._errors()
+
+    @property
+    def tu(self) -> Any:
+        """The program's translation unit (parsed back to the program's text if a check
+        left another text in it: cursors taken before a check are dead either way)."""
+        with _CLANG_LOCK:
+            self._restore()
+            return self._tu
+
+    def _restore(self) -> None:
+        if self._holds_other:  # call with the lock held
+            self._tu.reparse(unsaved_files=[(self.filename, self.program.text)])
+            self._holds_other = False
 
     def _errors(self) -> list[str]:
         return [
             f"{d.location.line}:{d.location.column}: {d.spelling}"
-            for d in self.tu.diagnostics
+            for d in self._tu.diagnostics
             if d.severity >= 3
             and d.location.file is not None
             and d.location.file.name == self.filename
@@ -179,16 +197,10 @@ class Parsed:
 
     def check_many(self, texts: list[str]) -> list[list[str]]:
         """The errors of each text (the same file edited), by reparsing with the cached
-        preamble. The tree is restored afterwards, so cursors stay meaningful; call it
-        once with every variant rather than once per variant."""
-        results: list[list[str]] = []
-        with _CLANG_LOCK:
-            for text in texts:
-                self.tu.reparse(unsaved_files=[(self.filename, text)])
-                results.append(self._errors())
-            if texts:
-                self.tu.reparse(unsaved_files=[(self.filename, self.program.text)])
-        return results
+        preamble. The tree is the program's again when next asked for (`tu`); cursors
+        taken before are dead. Call it once with every variant rather than once per
+        variant."""
+        return self._check(texts, self._errors)
 
     def errors_anywhere(self) -> list[str]:
         """The errors of the translation unit as parsed now, including those reported
@@ -197,22 +209,25 @@ class Parsed:
         error is placed at the last main-file line its notes name (the instantiation
         request), as "12:5: message (in stl_algo.h)"."""
         with _CLANG_LOCK:
+            self._restore()
             return self._errors_anywhere()
 
     def check_many_anywhere(self, texts: list[str]) -> list[list[str]]:
         """`check_many`, counting errors reported inside headers too (see errors_anywhere)."""
+        return self._check(texts, self._errors_anywhere)
+
+    def _check(self, texts: list[str], errors: Callable[[], list[str]]) -> list[list[str]]:
         results: list[list[str]] = []
         with _CLANG_LOCK:
             for text in texts:
-                self.tu.reparse(unsaved_files=[(self.filename, text)])
-                results.append(self._errors_anywhere())
-            if texts:
-                self.tu.reparse(unsaved_files=[(self.filename, self.program.text)])
+                self._tu.reparse(unsaved_files=[(self.filename, text)])
+                self._holds_other = True
+                results.append(errors())
         return results
 
     def _errors_anywhere(self) -> list[str]:
         found = []
-        for diagnostic in self.tu.diagnostics:
+        for diagnostic in self._tu.diagnostics:
             if diagnostic.severity < 3:
                 continue
             where = diagnostic.location

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from attrs import define, field, frozen
 
@@ -63,6 +63,10 @@ class ModelBackend(ABC):
     """A source of candidate rewrites."""
 
     name: str
+    # Whether `generate` uses nothing learned by running the original (no profile in a
+    # prompt, nothing measured): the pipeline then starts it at once, beside the
+    # original's build and tests, instead of after them.
+    starts_early: ClassVar[bool] = False
 
     @abstractmethod
     def config_digest(self) -> str:
@@ -79,10 +83,11 @@ class ModelBackend(ABC):
 
         Raises ModelError when the backend cannot work at all (server down...)."""
 
-    async def refine(self, program: Program, outcomes: Sequence[Outcome]) -> list[Candidate]:
+    async def refine(self, program: Program, outcomes: Sequence[Outcome]) -> Generation:
         """More candidates, chosen from how the ones so far measured (a backend whose
-        rewrites compose combines the best); [] when it has nothing more to try."""
-        return []
+        rewrites compose combines the best); none when it has nothing more to try (with a
+        note when something, such as a time budget, stopped it)."""
+        return Generation()
 
     async def feedback(
         self,

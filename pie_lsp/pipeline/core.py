@@ -42,7 +42,7 @@ from pie_lsp.measure import (
     measuring_activity,
 )
 from pie_lsp.measure.bound import MEASURE_WALL, MeasureBound, measurement_bound
-from pie_lsp.models import Candidate, ModelBackend, Outcome, make_backend
+from pie_lsp.models import Candidate, Generation, ModelBackend, Outcome, make_backend
 from pie_lsp.models.budget import Budget, budget_scope
 from pie_lsp.pipeline import oracle, ranking
 from pie_lsp.pipeline.results import (
@@ -251,21 +251,41 @@ class Pipeline:
             result = self._failed(job, exc, budget)
         return evolve(result, seconds=time.perf_counter() - started)
 
+    def _generate(self, program: Program, report: Reporter) -> asyncio.Task[Generation]:
+        task = asyncio.ensure_future(
+            self.backend.generate(
+                program,
+                self.settings.model.samples,
+                lambda message: report(Step("generate", message)),
+            )
+        )
+        # a run that fails before awaiting it must not leave an unretrieved error behind
+        task.add_done_callback(lambda done: done.cancelled() or done.exception())
+        return task
+
     async def _run(self, job: Job, budget: Budget, report: Reporter) -> OptimizeResult:
         program, suite = job.program, job.suite
-        original_binary, original_outcomes = await self._build_and_verify_original(
-            program, suite, report
-        )
-        search = Search(job, notes=list(suite.warnings))
-        derived = await oracle.derive(
-            self.verifier,
-            self.settings.tests,
-            suite,
-            original_binary,
-            original_outcomes,
-            self.candidate_limits,
-            report,
-        )
+        # a backend that needs nothing of the original's runs (rules: libclang) starts
+        # now, beside the original's build and tests, which leave a core idle
+        early = self._generate(program, report) if self.backend.starts_early else None
+        try:
+            original_binary, original_outcomes = await self._build_and_verify_original(
+                program, suite, report
+            )
+            search = Search(job, notes=list(suite.warnings))
+            derived = await oracle.derive(
+                self.verifier,
+                self.settings.tests,
+                suite,
+                original_binary,
+                original_outcomes,
+                self.candidate_limits,
+                report,
+            )
+        except BaseException:
+            if early is not None:
+                early.cancel()
+            raise
         search.derived_total = derived.total
         search.notes.extend(filter(None, [derived.note]))
         async with task_group() as group:
@@ -294,11 +314,7 @@ class Pipeline:
                 await aim(self, job, lambda message: report(Step("generate", message)))
             )
             report(Step("generate", f"Generating candidates ({self.backend.name})…"))
-            generation = await self.backend.generate(
-                program,
-                self.settings.model.samples,
-                lambda message: report(Step("generate", message)),
-            )
+            generation = await (early or self._generate(program, report))
             search.notes.extend(generation.notes)
             search.rejected.extend(
                 CandidateResult(r.origin, "", "", "rejected", r.reason, tests_total=len(suite))
@@ -317,9 +333,11 @@ class Pipeline:
                     message = f"Verified and measured {finished}/{count}"
                     report(Step("measure", message, finished, count))
                 # a backend whose rewrites compose (rules) proposes combinations of the fastest
+                refined = await self.backend.refine(program, outcomes(search.evaluated))
+                search.notes.extend(refined.notes)
                 fresh = [
                     c
-                    for c in await self.backend.refine(program, outcomes(search.evaluated))
+                    for c in refined.candidates
                     if c.source not in search.unique and c.source.strip() != program.text.strip()
                 ]
                 if not fresh:

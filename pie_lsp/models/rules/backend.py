@@ -61,6 +61,7 @@ class RulesBackend(ModelBackend):
     """Deterministic rewrites (see the rules above); works offline with no model."""
 
     name = "rules"
+    starts_early = True  # libclang and the rules need nothing of the original's runs
 
     def __init__(self, model: ModelSettings, compiler: str, min_speedup: float) -> None:
         """A backend with its own settings (`pie.model`, its `rules` part), the compiler
@@ -163,28 +164,37 @@ class RulesBackend(ModelBackend):
         return generation
 
     # -- the search over combinations ------------------------------------------------------
-    async def refine(self, program: Program, outcomes: Sequence[Outcome]) -> list[Candidate]:
+    async def refine(self, program: Program, outcomes: Sequence[Outcome]) -> Generation:
         """Once: the rules that were faster alone, best first, combined as growing prefixes
         (the two best, the three best...), each checked with libclang. Greedy by measured
         speedup, but every prefix is proposed at once so the pipeline verifies them in
-        parallel; nothing when the time budget (model.rules.search_seconds) is spent."""
+        parallel; nothing, and a note saying so, when the time budget
+        (model.rules.search_seconds, counted from the start of generation) is spent."""
         search = self._searches.get(_program_key(program))
         budget = self.options.search_seconds
         if search is None or search.refined or search.checker is None:
-            return []
+            return Generation()
         # once only; the translation unit is let go either way (it is large)
         search.refined, checker, search.checker = True, search.checker, None
-        if time.monotonic() - search.started >= budget:
-            return []
         speedups = {o.origin: o.speedup for o in outcomes if o.status != "rejected"}
         helpful = sorted(
             (f for f in search.passed if (speedups.get(f"rules:{f.rule.name}") or 0.0) > 1.0),
             key=lambda f: -(speedups[f"rules:{f.rule.name}"] or 0.0),
         )
         prefixes = [helpful[:size] for size in range(2, len(helpful) + 1)]
-        if not prefixes:
-            return []
-        return await asyncio.to_thread(checker.combinations, prefixes)
+        if not prefixes or budget <= 0:  # nothing to combine, or the search is turned off
+            return Generation()
+        elapsed = time.monotonic() - search.started
+        if elapsed >= budget:
+            return Generation(
+                notes=[
+                    f"rules: the search over combinations was cut: {len(helpful)} rules were "
+                    f"faster alone, but the time budget model.rules.search_seconds = "
+                    f"{budget:g} s was spent ({elapsed:.0f} s since generation began); raise "
+                    "it to try their combinations"
+                ]
+            )
+        return Generation(await asyncio.to_thread(checker.combinations, prefixes))
 
     # -- why nothing was found ---------------------------------------------------------------
     def explain(self, program: Program, outcomes: Sequence[Outcome]) -> list[str]:
@@ -238,14 +248,17 @@ class _Checker:
         # Errors the original has too (libclang may dislike a gcc header): not the rewrite's.
         self.baseline = set(parsed.errors_anywhere())
         self.passed: list[_Found] = []  # the rules whose rewrites compile alone
+        # Every text checked so far and its new errors: a reparse costs about half a
+        # second, and the combinations often repeat a text (rules:all, a refined rule).
+        self.checked: dict[str, list[str]] = {}
 
     def check(self, texts: list[str]) -> list[list[str]]:
         """The new errors of each text, wherever reported (a rewrite can break a template
-        it instantiates inside a system header)."""
-        return [
-            [e for e in errors if e not in self.baseline]
-            for errors in self.parsed.check_many_anywhere(texts)
-        ]
+        it instantiates inside a system header). Each distinct text is parsed once."""
+        new = [text for text in dict.fromkeys(texts) if text not in self.checked]
+        for text, errors in zip(new, self.parsed.check_many_anywhere(new), strict=True):
+            self.checked[text] = [e for e in errors if e not in self.baseline]
+        return [self.checked[text] for text in texts]
 
     def text(self, rewrites: Iterable[Rewrite]) -> str:
         return apply_edits(self.source, merge(rewrites))
