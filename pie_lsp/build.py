@@ -17,6 +17,7 @@ from attrs import frozen
 
 from pie_lsp.cache import Cache, digest
 from pie_lsp.errors import BuildFailed, ToolMissing
+from pie_lsp.gcc_pch import PrecompiledHeaders
 from pie_lsp.sandbox import Limits, Sandbox
 from pie_lsp.settings import BuildSettings
 
@@ -104,6 +105,21 @@ class Builder:
         self.sandbox = sandbox
         self.cache = cache
         self.identity = compiler_identity(settings.compiler)
+        self.limits = Limits(
+            timeout=settings.timeout, memory_mb=settings.memory_mb, file_size_mb=512, processes=32
+        )
+        # the source's leading #include <...> lines, parsed once per machine (gcc_pch.py)
+        self.headers = (
+            PrecompiledHeaders(
+                sandbox,
+                self.identity.path,
+                self.identity.describe(),
+                build_flags(settings),
+                self.limits,
+            )
+            if settings.precompiled_headers
+            else None
+        )
 
     def config_digest(self) -> str:
         """Everything besides the source that changes a binary: the compiler's identity
@@ -120,17 +136,12 @@ class Builder:
         cached = self.cache.get(key)
         if isinstance(cached, bytes):
             return Binary(cached, hashlib.sha256(cached).hexdigest(), cached=True)
-        limits = Limits(
-            timeout=self.settings.timeout,
-            memory_mb=self.settings.memory_mb,
-            file_size_mb=512,
-            processes=32,
-        )
         with self.sandbox.scratch("build") as work:
             (work / _SCRATCH).write_text(source)
-            argv = [self.identity.path, *build_flags(self.settings), "-o", "prog", _SCRATCH]
+            pch = await self.headers.arguments(source, work) if self.headers else []
+            argv = [self.identity.path, *build_flags(self.settings), *pch, "-o", "prog", _SCRATCH]
             env = {"PATH": _BUILD_ENV_PATH, "TMPDIR": str(work), "LANG": "C"}
-            result = await self.sandbox.run(argv, cwd=work, limits=limits, env=env)
+            result = await self.sandbox.run(argv, cwd=work, limits=self.limits, env=env)
             binary_path = work / "prog"
             if not result.ok or not binary_path.is_file():
                 stderr = _renamed(result.stderr.decode("utf-8", "replace"), filename)

@@ -56,6 +56,12 @@ class BuildSettings:
     static: bool = setting(True, "Link statically (needed by gem5; the estimate is fitted on it).")
     timeout: float = setting(60.0, "Seconds one compilation may take.")
     memory_mb: int = setting(4096, "Address-space limit of the compiler, MiB.")
+    precompiled_headers: bool = setting(
+        True,
+        "Compile a program's leading #include <...> lines once into a g++ precompiled "
+        "header (kept beside the scratch directories), so builds skip parsing them; the "
+        "binaries are the same.",
+    )
 
 
 @define
