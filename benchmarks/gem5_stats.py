@@ -44,7 +44,9 @@ from attrs import frozen
 from pie_lsp.build import Binary, Builder
 from pie_lsp.cache import Cache
 from pie_lsp.errors import PieError
-from pie_lsp.measure.estimate import ESTIMATE_VERSION, EstimateMeasurer
+from pie_lsp.measure import MeasureFailed
+from pie_lsp.measure.classes import executable_segments
+from pie_lsp.measure.estimate import ESTIMATE_VERSION, INPUT_NAME, EstimateMeasurer
 from pie_lsp.measure.gem5 import CONFIG_NAME, Gem5Measurer
 from pie_lsp.measure.gem5_output import stats_sections
 from pie_lsp.sandbox import Sandbox
@@ -196,6 +198,101 @@ def kept_stats(stats: Mapping[str, float]) -> dict[str, float]:
     return {k: v for k, v in stats.items() if v and not math.isnan(v) and KEPT.match(k)}
 
 
+# gem5's O3 fetch reads one aligned buffer of this many bytes (fetchBufferSize) per icache
+# access; leaving it costs a new access (docs/GEM5_STATS.md).
+FETCH_BLOCK = 16
+_JUMP = re.compile(r"j(?:ump|cnd)=(\d+)(?:/\d+)? (0x[0-9a-f]+)")
+_CALL = re.compile(r"calls=(\d+) (0x[0-9a-f]+)")
+
+
+def control_flow(text: str) -> tuple[dict[int, int], list[tuple[int, int, int]]]:
+    """Executions per instruction address and the taken transfers (source, target, count)
+    of a callgrind file written with --dump-instr=yes --collect-jumps=yes
+    --compress-pos=no. A `jump=N`/`jcnd=N/E` line (N taken) precedes its source's position
+    line; a `calls=N TARGET` line precedes the call site's inclusive cost (not its own), and
+    the call returns to the instruction after it."""
+    executed: dict[int, int] = {}
+    transfers: list[tuple[int, int, int]] = []
+    jumps: list[tuple[int, int]] = []
+    call: tuple[int, int] | None = None
+    for line in text.splitlines():
+        if line.startswith("0x"):
+            parts = line.split()
+            address = int(parts[0], 16)
+            if call is not None:
+                transfers.append((address, call[0], call[1]))
+                transfers.append((address, -1, call[1]))  # the return: resolved below
+                call = None
+                continue
+            if len(parts) >= 3:
+                executed[address] = executed.get(address, 0) + int(parts[2])
+            transfers.extend((address, target, n) for target, n in jumps)
+            jumps = []
+        elif m := _JUMP.match(line):
+            jumps.append((int(m.group(2), 16), int(m.group(1))))
+        elif m := _CALL.match(line):
+            call = (int(m.group(2), 16), int(m.group(1)))
+    return executed, transfers
+
+
+def fetch_fills(text: str, data: bytes) -> dict[str, float]:
+    """How often gem5's fetch would read a new 16-byte buffer on the path callgrind saw
+    (correct path only: gem5 also fetches down mispredicted paths), and the taken
+    transfers. A fill happens when an instruction's bytes reach a block other than the one
+    fetch holds: falling through into the next block, a straddling instruction, or a taken
+    branch, call or return to another block (a branch within the block needs none)."""
+    import capstone  # a dependency of the estimate (classes.py)
+
+    executed, transfers = control_flow(text)
+    disassembler = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64)
+    segments = executable_segments(data)
+    size: dict[int, int] = {}
+    for address in executed.keys() | {src for src, _, _ in transfers}:
+        for vaddr, offset, length in segments:
+            if vaddr <= address < vaddr + length:
+                start = offset + address - vaddr
+                for _, n, _, _ in disassembler.disasm_lite(data[start : start + 16], address, 1):
+                    size[address] = n
+                break
+    entries: dict[int, list[tuple[int | None, int]]] = {}
+    taken = 0
+    for src, target, n in transfers:
+        end = src + size.get(src, 1)
+        if target == -1:  # a call's return lands after it, from the callee's block
+            entries.setdefault(end, []).append((None, n))
+        else:
+            entries.setdefault(target, []).append(((end - 1) // FETCH_BLOCK, n))
+        taken += n
+    fills = 0
+    for address, count in executed.items():
+        first = address // FETCH_BLOCK
+        last = (address + size.get(address, 1) - 1) // FETCH_BLOCK
+        arrived = 0
+        for block, n in entries.get(address, []):
+            arrived += n
+            fills += n * (last - first + (block != first))
+        fills += max(count - arrived, 0) * (last - (address - 1) // FETCH_BLOCK)
+    return {"fetch_fills": float(fills), "taken_transfers": float(taken)}
+
+
+async def callgrind_jumps(estimate: EstimateMeasurer, built: Binary, case: TestCase) -> str:
+    """callgrind's output for the run with jump counts: the estimate's own command and
+    environment (gem5's CPU for glibc), plus --collect-jumps=yes."""
+    command = estimate.command("cg.out")
+    command.insert(-1, "--collect-jumps=yes")
+    with estimate.sandbox.scratch("estimate") as work:
+        exe = work / "prog"
+        exe.write_bytes(built.data)
+        exe.chmod(0o755)
+        (work / INPUT_NAME).write_bytes(case.input_bytes)
+        run = await estimate.sandbox.run(
+            command, cwd=work, limits=estimate.valgrind_limits(), env=estimate.environment(work)
+        )
+        if not run.ok:
+            raise MeasureFailed(f"test {case.name} under callgrind {run.describe()}")
+        return (work / "cg.out").read_text()
+
+
 def summary(stats: Mapping[str, float], clock_ticks: float) -> dict[str, float]:
     """Derived figures: IPC, the rename stage's cycle accounting as a CPI stack, fetch's
     accounting, mispredictions and their squash cycles, and cache miss latencies in cycles."""
@@ -252,16 +349,174 @@ def summary(stats: Mapping[str, float], clock_ticks: float) -> dict[str, float]:
     return out
 
 
+def read_table(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def pairs_of(records: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """(pair, slow key, fast key) of every recorded slow/fast pair and test."""
+    out = []
+    for key, record in sorted(records.items()):
+        if record["source"] != "slow.cpp":
+            continue
+        for fast in ("fast.cpp", "reference_fast.cpp"):
+            other = f"{record['program']}/{fast}:{record['test']}"
+            if other in records:
+                out.append((f"{record['program']} test {record['test']}", key, other))
+    return out
+
+
+def report(records: Mapping[str, Any]) -> str:
+    """The tables of docs/GEM5_STATS.md, from the records."""
+    lines = [
+        "| run | cycles | IPC | uops/cycle | CPU idle | rename idle | squash | back end "
+        "| rename running | fetch waits on icache | icache miss cycles | fills gem5 / valgrind "
+        "| mispredicts gem5 / valgrind |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for key, r in sorted(records.items()):
+        s, v = r["summary"], r["valgrind"]
+        lines_g = r["gem5"].get("system.cpu.fetch.cacheLines", 0.0)
+        fills = v.get("fetch_fills")
+        fills_text = f"{lines_g / 1000:.0f} k / {fills / 1000:.0f} k" if fills else "–"
+        valgrind_mp = v.get("Bcm", 0.0) + v.get("Bim", 0.0)
+        lines.append(
+            f"| {key} | {s['cycles'] / 1000:.0f} k | {s['ipc']:.2f} | {s['ops_per_cycle']:.2f} "
+            f"| {s['stack_cpu_idle']:.0%} | {s['stack_rename_idle']:.0%} "
+            f"| {s['stack_rename_squash']:.1%} | {s['stack_rename_blocked']:.0%} "
+            f"| {s['stack_rename_run']:.0%} | {s['fetch_icache_stall']:.0%} "
+            f"| {s['icache_miss_cycles'] / s['cycles']:.0%} | {fills_text} "
+            f"| {s['mispredicts']:.0f} / {valgrind_mp:.0f} |"
+        )
+    lines += [
+        "",
+        "| pair | gem5 speedup | estimate v3 | v3 with gem5's mispredicts (24.5 cycles each) "
+        "| fills ratio gem5 / valgrind | instructions ratio |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    price = 24.468054  # the machine file's branch_mispredicts cost (estimate v3)
+    for name, slow, fast in pairs_of(records):
+        a, b = records[slow], records[fast]
+
+        def with_gem5_mispredicts(r: Mapping[str, Any]) -> float:
+            v = r["valgrind"]
+            extra = r["summary"]["mispredicts"] - v.get("Bcm", 0.0) - v.get("Bim", 0.0)
+            return float(r["estimate"]["cycles"] + price * extra)
+
+        gem5 = a["summary"]["cycles"] / b["summary"]["cycles"]
+        est = a["estimate"]["cycles"] / b["estimate"]["cycles"]
+        est_mp = with_gem5_mispredicts(a) / with_gem5_mispredicts(b)
+        fills_g = a["gem5"].get("system.cpu.fetch.cacheLines", 0.0) / max(
+            b["gem5"].get("system.cpu.fetch.cacheLines", 0.0), 1.0
+        )
+        fa, fb = a["valgrind"].get("fetch_fills"), b["valgrind"].get("fetch_fills")
+        fills_v = f"{fa / fb:.3f}" if fa and fb else "–"
+        insts = a["summary"]["insts"] / b["summary"]["insts"]
+        lines.append(
+            f"| {name} | {gem5:.3f} | {est:.3f} ({est / gem5 - 1:+.0%}) "
+            f"| {est_mp:.3f} ({est_mp / gem5 - 1:+.0%}) | {fills_g:.3f} / {fills_v} | {insts:.3f} |"
+        )
+    return "\n".join([*lines, "", fetch_model(records)])
+
+
+def fetch_model(records: Mapping[str, Any]) -> str:
+    """How far gem5's cycles follow its fetch: cycles fitted (non-negative least squares on
+    relative error, all records: an in-sample check, not a held-out result) to fetch-buffer
+    fills, micro-ops, icache misses, mispredictions and dcache misses, first with gem5's own
+    counts, then with the fills and mispredictions valgrind gives (callgrind's fills plus
+    gem5's wrong-path fills per misprediction; gem5's or valgrind's mispredictions)."""
+    import numpy as np  # scipy's dependency; scipy is pie-lsp calibrate's
+    from scipy.optimize import nnls
+
+    keys = sorted(k for k, r in records.items() if "fetch_fills" in r["valgrind"])
+    if not keys:
+        return "(no record has valgrind's fetch fills yet)"
+
+    def lines_of(key: str) -> float:
+        return float(records[key]["gem5"].get("system.cpu.fetch.cacheLines", 0.0))
+
+    busy = [k for k in keys if records[k]["summary"]["mispredicts"] > 3000]
+    per_mispredict = [
+        (lines_of(k) - records[k]["valgrind"]["fetch_fills"]) / records[k]["summary"]["mispredicts"]
+        for k in busy
+    ]
+    wrong_path = float(np.median(per_mispredict)) if per_mispredict else 0.0
+
+    def features(key: str, mode: str) -> list[float]:
+        r = records[key]
+        s, v = r["summary"], r["valgrind"]
+        mispredicts = s["mispredicts"] if mode != "valgrind" else v["Bcm"] + v["Bim"]
+        fills = lines_of(key) if mode == "gem5" else v["fetch_fills"] + wrong_path * mispredicts
+        return [fills, s["ops"], s["icache_misses"], mispredicts, s["dcache_misses"]]
+
+    cycles = np.array([records[k]["summary"]["cycles"] for k in keys])
+    matrix = np.array([features(k, "gem5") for k in keys])
+    costs, _ = nnls(matrix / cycles[:, None], np.ones(len(keys)))
+    out = [
+        f"Wrong-path fills per misprediction (gem5 fills less valgrind's, runs with more "
+        f"than 3,000 mispredictions): median {wrong_path:.2f} "
+        f"({min(per_mispredict, default=0):.2f}–{max(per_mispredict, default=0):.2f}, "
+        f"{len(busy)} runs).",
+        "",
+        f"cycles = {costs[0]:.2f} × fills + {costs[1]:.2f} × micro-ops + {costs[2]:.1f} × "
+        f"icache misses + {costs[3]:.1f} × mispredictions + {costs[4]:.1f} × dcache misses "
+        f"(fitted on gem5's counts, {len(keys)} runs)",
+        "",
+        "| mode | cycle error median / max | pair speedup error median / max "
+        "| same 1.10× verdict as gem5 |",
+        "|---|---|---|---|",
+    ]
+    pairs = [p for p in pairs_of(records) if p[1] in keys and p[2] in keys]
+    for mode, name in (
+        ("v3", "estimate v3 (as shipped)"),
+        ("gem5", "fills and mispredictions from gem5"),
+        ("mixed", "fills from valgrind, mispredictions from gem5"),
+        ("valgrind", "fills and mispredictions from valgrind"),
+    ):
+
+        def model(key: str, mode: str = mode) -> float:
+            if mode == "v3":
+                return float(records[key]["estimate"]["cycles"])
+            return float(np.array(features(key, mode)) @ costs)
+
+        errors = [abs(model(k) / records[k]["summary"]["cycles"] - 1) for k in keys]
+        speedups = [
+            (
+                records[a]["summary"]["cycles"] / records[b]["summary"]["cycles"],
+                model(a) / model(b),
+            )
+            for _, a, b in pairs
+        ]
+        pair_errors = [abs(m / g - 1) for g, m in speedups]
+        same = sum((g >= 1.10) == (m >= 1.10) for g, m in speedups)
+        out.append(
+            f"| {name} | {np.median(errors):.1%} / {max(errors):.1%} "
+            f"| {np.median(pair_errors):.1%} / {max(pair_errors):.1%} "
+            f"| {same} of {len(speedups)} |"
+        )
+    return "\n".join(out)
+
+
 async def main(args: argparse.Namespace) -> int:
+    if args.report:
+        print(report(read_table(args.json).get("runs", {})))
+        return 0
     specs = list(args.runs) or list(DEFAULT_RUNS)
     if args.requests is not None:
         specs += read_requests(args.requests)
     runs = list({r.key: r for r in map(parse_run, specs)}.values())
-    table: dict[str, Any] = json.loads(args.json.read_text()) if args.json.is_file() else {}
-    records: dict[str, Any] = table.setdefault("runs", {})
+    records: dict[str, Any] = read_table(args.json).get("runs", {})
     todo = [r for r in runs if args.force or r.key not in records]
-    print(f"{len(todo)} of {len(runs)} runs to do", file=sys.stderr, flush=True)
-    if not todo:
+    # records from before the fetch fills were counted get them (no gem5 run needed)
+    fills_only = [
+        r for r in runs if r not in todo and "fetch_fills" not in records[r.key]["valgrind"]
+    ]
+    print(
+        f"{len(todo)} of {len(runs)} runs to do, {len(fills_only)} to add fetch fills to",
+        file=sys.stderr,
+        flush=True,
+    )
+    if not todo and not fills_only:
         return 0
 
     # The estimate as `pie-lsp calibrate` runs it (default settings, so its cached counts
@@ -282,16 +537,18 @@ async def main(args: argparse.Namespace) -> int:
     identity = gem5.identity()
     keep = args.keep or Path(cache.directory) / "gem5_stats"
     keep.mkdir(parents=True, exist_ok=True)
-    table["_about"] = (
-        "gem5's statistics (non-zero, by gem5's names) and a summary per run, beside "
-        "valgrind's counts of the same binary and input as the estimate collects them; "
-        "written by benchmarks/gem5_stats.py, see docs/GEM5_STATS.md"
-    )
-    table["gem5"] = {
-        "version": identity.version,
-        "binary_sha256": identity.fingerprint,
-        "config": f"simulator/{CONFIG_NAME} with simulator/skylake.json (aligned Verbatim)",
-        "config_digest": gem5.config_digest(),
+    header = {
+        "_about": (
+            "gem5's statistics (non-zero, by gem5's names) and a summary per run, beside "
+            "valgrind's counts of the same binary and input as the estimate collects them; "
+            "written by benchmarks/gem5_stats.py, see docs/GEM5_STATS.md"
+        ),
+        "gem5": {
+            "version": identity.version,
+            "binary_sha256": identity.fingerprint,
+            "config": f"simulator/{CONFIG_NAME} with simulator/skylake.json (aligned Verbatim)",
+            "config_digest": gem5.config_digest(),
+        },
     }
     binaries: dict[Path, asyncio.Future[Binary]] = {}
     lock = asyncio.Lock()
@@ -325,17 +582,38 @@ async def main(args: argparse.Namespace) -> int:
                 stats = stats_sections(stats_file.read_text())[-1]
         return {**stats, "_wall_seconds": wall}
 
+    def save(key: str, record: dict[str, Any]) -> None:
+        # re-read before writing: another run of this script may have added records
+        table = read_table(args.json)
+        table.update(header)
+        table.setdefault("runs", {})[key] = records[key] = record
+        args.json.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
+
+    async def fills(built: Binary, run: Run) -> dict[str, float]:
+        return fetch_fills(await callgrind_jumps(estimate, built, run.case()), built.data)
+
+    async def add_fills(run: Run) -> None:
+        try:
+            found = await fills(await binary(run.source), run)
+        except PieError as exc:
+            print(f"{run.key}: FAILED {exc.message}", file=sys.stderr, flush=True)
+            return
+        record = records[run.key]
+        record["valgrind"].update(found)
+        save(run.key, record)
+
     async def one(run: Run) -> None:
         try:
             built = await binary(run.source)
             stats = await simulate(built, run)
             timing = await estimate.measure_test(built, run.case())
+            found = await fills(built, run)
         except PieError as exc:
             print(f"{run.key}: FAILED {exc.message}", file=sys.stderr, flush=True)
             return
         clock = stats.get("system.clk_domain.clock", 0.0) or stats.get("simFreq", 1e12) / 3.5e9
         counts = timing.detail
-        records[run.key] = {
+        record = {
             "program": run.program,
             "source": run.source.name,
             "test": run.test,
@@ -343,7 +621,7 @@ async def main(args: argparse.Namespace) -> int:
             "gem5_wall_seconds": round(stats["_wall_seconds"], 1),
             "summary": summary(stats, clock),
             "gem5": kept_stats(stats),
-            "valgrind": {k: counts[k] for k in VALGRIND_KEYS if k in counts},
+            "valgrind": {**{k: counts[k] for k in VALGRIND_KEYS if k in counts}, **found},
             "estimate": {
                 "label": estimate.label,
                 "version": ESTIMATE_VERSION,
@@ -351,8 +629,8 @@ async def main(args: argparse.Namespace) -> int:
                 "instructions": timing.instructions,
             },
         }
-        args.json.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
-        s = records[run.key]["summary"]
+        save(run.key, record)
+        s = summary(stats, clock)
         print(
             f"{run.key}: {s['cycles']:.0f} cycles, IPC {s['ipc']:.2f}, mispredicts "
             f"{s['mispredicts']:.0f} (valgrind Bcm {counts.get('Bcm', 0):.0f})",
@@ -361,7 +639,7 @@ async def main(args: argparse.Namespace) -> int:
         )
 
     try:
-        await asyncio.gather(*(one(r) for r in todo))
+        await asyncio.gather(*(one(r) for r in todo), *(add_fills(r) for r in fills_only))
     finally:
         cache.close()
     return 0
@@ -375,4 +653,5 @@ if __name__ == "__main__":
     parser.add_argument("--keep", type=Path, help="where gem5's stats.txt go (gzipped)")
     parser.add_argument("--jobs", type=int, default=2, help="gem5 processes at once")
     parser.add_argument("--force", action="store_true", help="redo runs already recorded")
+    parser.add_argument("--report", action="store_true", help="print the tables of OUT only")
     sys.exit(asyncio.run(main(parser.parse_args())))
