@@ -3,7 +3,7 @@
 `python benchmarks/estimate_agreement.py [PLAN] [--json OUT]` (PLAN: default
 benchmarks/data/calibration.json). Every run of the plan's tables is measured twice with the
 estimate (cached): as gem5 runs it (glibc shown gem5's CPU, the machine file's tunables) and
-as the host's CPU runs it (no tunables: what the estimate did before). Then four models are
+as the host's CPU runs it (no tunables: what the estimate did before). Then six models are
 fitted on the plan's fit data only and reported on its held-out data:
 
 - v1 as shipped: the previous machine file's costs (fitted on the calibration set), host CPU;
@@ -11,7 +11,8 @@ fitted on the plan's fit data only and reported on its held-out data:
 - + cause 1: glibc shown gem5's CPU (and the start-up difference removed), same parameters;
 - + cause 2: also priced by instruction class (division, multiplication, FP, memory access);
   divisions priced per instruction by operand size (estimate v2);
-- + cause 3: divisions priced per gem5 micro-op, from the quotients (estimate v3).
+- + cause 3: divisions priced per gem5 micro-op, from the quotients (estimate v3);
+- + cause 4: the 16-byte lines gem5's fetch reads priced (estimate v4, blocks.py).
 
 Figures go to stdout as a Markdown table (docs/ESTIMATE.md) and, with --json, to a file.
 """
@@ -58,8 +59,11 @@ V1_PARAMETERS = (
 )
 # Estimate v2's parameters: today's, with integer division priced per executed instruction
 # by operand size instead of per gem5 micro-op.
+V3_PARAMETERS = {
+    name: members for name, members in COST_PARAMETERS.items() if name != "fetch_lines"
+}
 V2_PARAMETERS = {
-    **{name: members for name, members in COST_PARAMETERS.items() if name != "div_uops"},
+    **{name: members for name, members in V3_PARAMETERS.items() if name != "div_uops"},
     "div64": ("div64",),
     "div32": ("div32",),
 }
@@ -126,6 +130,10 @@ def main() -> int:
         ),
         (
             "+ cause 3: division per gem5 micro-op (v3)",
+            calibrate(plan.fit, plan.held_out, gem5_cpu, machine, machine_path, tied=V3_PARAMETERS),
+        ),
+        (
+            "+ cause 4: gem5's fetch lines (v4)",
             calibrate(plan.fit, plan.held_out, gem5_cpu, machine, machine_path),
         ),
     ]

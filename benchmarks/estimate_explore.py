@@ -1,4 +1,4 @@
-"""Models tried for the estimate's remaining misses (issue 10), none shipped: their figures.
+"""Models tried for the estimate's remaining misses (issue 10), and their figures.
 
 `python benchmarks/estimate_explore.py [PLAN] [--work DIR] [--jobs N]` (PLAN: default
 benchmarks/data/calibration.json). Each model is fitted on the plan's fit data only and
@@ -15,7 +15,11 @@ reported on its held-out data, like benchmarks/estimate_agreement.py, beside est
 - **self-looping blocks:** instructions (and branches) of blocks that jump back to their own
   start, priced apart from the rest;
 - **last level as gem5's L2:** valgrind's last-level cache sized as gem5's L2 (1 MiB,
-  16-way) instead of the L3, for the memory-level verdict misses.
+  16-way) instead of the L3, for the memory-level verdict misses;
+- **gem5's fetch (estimate v4 and variants):** blocks.py's counts, which every estimate
+  run now has: the 16-byte lines fetch reads (v4 prices them beside v3's features), and
+  variants tried after v4: taken branches instead of all branches, gem5's micro-ops
+  (divisions' included) instead of instructions, and v4 with `idiv`'s sign micro-ops apart.
 
 The per-instruction counts need callgrind's output, which the estimate's cache does not keep,
 so every run of the plan is measured again (minutes; kept in --work, default
@@ -229,15 +233,22 @@ def explored_features(counts: Mapping[str, float], startup: float = 0.0) -> dict
     feats["self_br"] = counts.get("x_self_br", 0.0)
     feats["other_instructions"] = feats["instructions"] - feats["self_loop"]
     feats["other_branches"] = feats["branches"] - feats["self_br"]
+    feats["taken_branches"] = counts.get("taken_branches", 0.0)
+    feats["micro_ops"] = counts.get("micro_ops", 0.0)
     return feats
 
 
 BASE_FEATURES = pricing.features
-V3 = dict(pricing.COST_PARAMETERS)
+V4 = dict(pricing.COST_PARAMETERS)
+V3 = {k: v for k, v in V4.items() if k != "fetch_lines"}
 
 
 def without(*names: str) -> dict[str, tuple[str, ...]]:
     return {k: v for k, v in V3.items() if k not in names}
+
+
+def v4_without(*names: str) -> dict[str, tuple[str, ...]]:
+    return {k: v for k, v in V4.items() if k not in names}
 
 
 MODELS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -266,6 +277,19 @@ MODELS: dict[str, dict[str, tuple[str, ...]]] = {
         "branches": ("other_branches",),
         "self_loop": ("self_loop",),
         "self_br": ("self_br",),
+    },
+    "v4, taken branches instead of all branches": {
+        **v4_without("branches"),
+        "taken_branches": ("taken_branches",),
+    },
+    "v4, gem5 micro-ops (divisions' included) instead of instructions": {
+        **v4_without("instructions", "div_uops"),
+        "micro_ops": ("micro_ops", "div_uops"),
+    },
+    "v4, division sign micro-ops apart": {
+        **v4_without("div_uops"),
+        "div_serial_uops": ("div_serial_uops",),
+        "div_sign_uops": ("div_sign_uops",),
     },
 }
 
@@ -320,7 +344,13 @@ def main() -> int:
         "calibration cycle error median | worst pair |"
     )
     print("|---|---|---|---|---|---|---|")
-    print(row("estimate v3", calibrate(plan.fit, plan.held_out, counts, machine, machine_path)))
+    print(
+        row(
+            "estimate v3",
+            calibrate(plan.fit, plan.held_out, counts, machine, machine_path, tied=V3),
+        )
+    )
+    print(row("estimate v4", calibrate(plan.fit, plan.held_out, counts, machine, machine_path)))
     pricing.features = explored_features  # parameter_values and estimated_cycles read it
     try:
         for name, tied in MODELS.items():
@@ -329,7 +359,7 @@ def main() -> int:
             print(f"<!-- {name}: {json.dumps(result.parameters)} -->")
     finally:
         pricing.features = BASE_FEATURES
-    result = calibrate(plan.fit, plan.held_out, l2_counts, machine, machine_path)
+    result = calibrate(plan.fit, plan.held_out, l2_counts, machine, machine_path, tied=V3)
     print(row("last level sized as gem5's L2 (1 MiB)", result))
     return 0
 

@@ -21,6 +21,10 @@ what gem5 runs, not what this host runs:
   depends on the quotient; a second, light valgrind run under a tool of our own
   (`divisions.py`, `pie_div.c`) counts gem5's micro-ops of every division, and those are
   priced, not the divisions.
+- **gem5's fetch.** gem5's O3 fetch reads one 16-byte line at a time and waits the L1I's
+  latency for each new one, so a loop inside one line runs several times faster per
+  instruction than one spread over many; the same per-instruction counts and the binary's
+  bytes give the lines fetch reads (`blocks.py`), and those are priced.
 
 Estimated cycles = sum of cost x feature over the run's features (`pricing.py`), with the
 costs of the machine file (fitted against gem5 by `pie-lsp calibrate`; see
@@ -44,7 +48,7 @@ from attrs import evolve
 from pie_lsp.build import Binary
 from pie_lsp.cache import digest
 from pie_lsp.errors import ToolMissing
-from pie_lsp.measure import MeasureFailed, Measurer, TestTiming, divisions, load_machine
+from pie_lsp.measure import MeasureFailed, Measurer, TestTiming, blocks, divisions, load_machine
 from pie_lsp.measure.bound import MEASURE_WALL, bounded, timed_out_reason
 from pie_lsp.measure.classes import (
     CLASSIFIER_VERSION,
@@ -57,10 +61,11 @@ from pie_lsp.sandbox import Limits
 from pie_lsp.verify import TestCase, compare_outputs
 
 # The model's version: part of every label and cache key. 1 was cachegrind totals only,
-# 2 added instruction classes and gem5's CPU for glibc, 3 prices gem5's division micro-ops.
-ESTIMATE_VERSION = 3
-# The format of the cached callgrind counts (unchanged since v2, so they are reused).
-COUNTS_VERSION = 2
+# 2 added instruction classes and gem5's CPU for glibc, 3 prices gem5's division micro-ops,
+# 4 prices the 16-byte lines gem5's fetch reads.
+ESTIMATE_VERSION = 4
+# The format of the cached callgrind counts (3: with blocks.py's fetch counts).
+COUNTS_VERSION = 3
 
 CACHEGRIND_EVENTS = (
     "Ir",
@@ -179,7 +184,7 @@ INPUT_NAME = "input.txt"
 
 class EstimateMeasurer(Measurer):
     name = "estimate"
-    label = f"estimate v{ESTIMATE_VERSION}: callgrind counts and instruction classes"
+    label = f"estimate v{ESTIMATE_VERSION}: callgrind counts, instruction classes, gem5's fetch"
     short = "Skylake (estimate)"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -206,6 +211,8 @@ class EstimateMeasurer(Measurer):
             json.dumps(self.command("cg.out")),
             str(CLASSIFIER_VERSION),
             json.dumps(sorted(EXCLUDED_FUNCTIONS)),
+            str(blocks.BLOCKS_VERSION),
+            blocks.table_digest(),
         )
 
     def divisions_digest(self) -> str:
@@ -272,6 +279,7 @@ class EstimateMeasurer(Measurer):
             counts[event] -= value
         executed = instruction_counts(text)
         counts.update(class_counts(executed, self.classes(binary, executed)))
+        counts.update(blocks.features(executed, self.decoded(binary, executed)))
         return counts
 
     async def division_counts(
@@ -389,6 +397,18 @@ class EstimateMeasurer(Measurer):
             table.update({a: found.get(a) for a in new})
             self.cache.set(key, table)
         return {a: name for a, name in table.items() if name is not None and a in executed}
+
+    def decoded(self, binary: Binary, executed: Mapping[int, int]) -> dict[int, blocks.Decoded]:
+        """blocks.py's decoding of the executed addresses, cached per binary like `classes`."""
+        key = f"blocks{blocks.BLOCKS_VERSION}:" + digest(blocks.table_digest(), binary.sha256)
+        known = self.cache.get(key)
+        table: dict[int, blocks.Decoded | None] = dict(known) if isinstance(known, dict) else {}
+        new = [a for a in executed if a not in table]
+        if new:
+            found = blocks.decode(binary.data, new)
+            table.update({a: found.get(a) for a in new})
+            self.cache.set(key, table)
+        return {a: d for a, d in table.items() if d is not None and a in executed}
 
     async def measure_one(self, binary: Binary, case: TestCase) -> TestTiming:
         counts = await self.counts(binary, case)

@@ -1,10 +1,10 @@
 """Pricing raw counts: the estimate's features, the fitted costs' parameters, cycles.
 
-Raw counts (valgrind's events, executed instructions per class, division micro-ops) become
-the cost model's features (`features`); cycles are the sum of cost x feature
-(`estimated_cycles`) with the machine file's costs, fitted by `pie-lsp calibrate` over the
-parameters of `COST_PARAMETERS`. Used by the estimate, the calibration and the per-line
-profile, so all three price a count the same way.
+Raw counts (valgrind's events, executed instructions per class, division micro-ops, the
+16-byte lines gem5's fetch reads) become the cost model's features (`features`); cycles
+are the sum of cost x feature (`estimated_cycles`) with the machine file's costs, fitted by
+`pie-lsp calibrate` over the parameters of `COST_PARAMETERS`. Used by the estimate, the
+calibration and the per-line profile, so all three price a count the same way.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ FEATURES = (
     "branches",
     *INSTRUCTION_CLASSES,
     "div_uops",
+    "fetch_lines",
 )
 
 
@@ -43,6 +44,8 @@ FEATURES = (
 # (bsf/bsr: __builtin_ctz, __lg) are microcode sequences in gem5 too.
 # Memory accesses and branches are priced apart from plain instructions: ALU-dense loops run
 # above one instruction per cycle in gem5, loads, stores and branches below.
+# Since v4, the 16-byte lines gem5's fetch reads (blocks.py) are priced too: each costs the
+# L1I's latency, which a loop inside one line never pays and a long loop pays per line.
 COST_PARAMETERS: dict[str, tuple[str, ...]] = {
     "instructions": ("instructions",),
     "l1_misses": ("l1i_misses", "l1d_misses"),
@@ -57,6 +60,7 @@ COST_PARAMETERS: dict[str, tuple[str, ...]] = {
     "bit_scan": ("bit_scan",),
     "fp_arith": ("fp_add", "fp_mul", "fp_convert", "x87"),
     "fp_div_sqrt": ("fp_div", "fp_sqrt"),
+    "fetch_lines": ("fetch_lines",),
     "per_run": ("per_run",),
 }
 
@@ -105,6 +109,8 @@ def features(counts: Mapping[str, float], startup: float = 0.0) -> dict[str, flo
     feats["div_uops"] = counts.get(
         "div_uops", DEFAULT_MICRO_OPS * (feats["div64"] + feats["div32"])
     )
+    # counts without per-instruction addresses (a profile's per-line costs): none
+    feats["fetch_lines"] = counts.get("fetch_lines", 0.0)
     return feats
 
 

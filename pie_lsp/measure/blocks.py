@@ -1,0 +1,215 @@
+"""gem5's instruction fetch, from callgrind's per-instruction counts: the estimate's front end.
+
+PIE's Verbatim core (DerivO3CPU, simulator/skylake.json) has a front end that limits most
+contest loops. gem5's O3 fetch (src/cpu/o3/fetch.cc, v24) holds one 16-byte fetch buffer
+and asks the L1I for the next one only when the current one is used up or a predicted-taken
+branch leaves it (no next-line fetch, and the L1I's PIF prefetcher is never trained in PIE's
+setup), so every new 16-byte line costs the L1I's hit latency (4 cycles) with nothing to
+overlap it. A taken branch back into the line already in the buffer (a loop of at most 16
+bytes) needs no new access; within a line fetch delivers `fetch_width` (4) micro-ops a cycle
+and stops at a predicted-taken branch. gem5's own statistics say the same: on the runs of
+benchmarks/data/gem5_stats.json, fetch stalls on the I-cache (`icacheStallCycles`) for
+about 4 cycles per fetched line (`fetch.cacheLines`) and for 40-60% of all cycles.
+
+So the estimate counts, per run, from the executed addresses (callgrind, `--dump-instr=yes`)
+and the binary's bytes (capstone):
+
+- `fetch_lines`: the 16-byte lines fetch had to read: an instruction whose bytes begin a
+  new line after the instruction before it, or a taken transfer into a line other than the
+  branch's own (gem5's `fetch.cacheLines`, which also counts wrong-path fetches; checked
+  within 2-20% on the runs with statistics);
+- `taken_branches`: transfers taken (calls, returns, jumps, and the taken share of each
+  conditional branch: its executions less those of the instruction after it);
+- `micro_ops`: gem5's micro-ops of the executed instructions, divisions left out (they are
+  `div_uops`, divisions.py), from `gem5_micro_ops.json`: the micro-op count of every x86
+  macro-op gem5 v24 defines (src/arch/x86/isa/insts), written by
+  benchmarks/estimate_macroops.py. An immediate operand adds `limm`, a memory operand
+  `ld`/`st`, a `jcc` is `rdip`, `limm`, `wrip`.
+
+`pricing.py` prices `fetch_lines`; the other two are kept with the counts (for the
+profile and for later models). docs/ESTIMATE.md ("Cause 4") has the derivation and figures.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import json
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from pie_lsp.cache import digest
+from pie_lsp.errors import ToolMissing
+from pie_lsp.measure.classes import executable_segments
+
+# Bump when what the features mean changes (cached decodings and counts depend on it).
+BLOCKS_VERSION = 1
+FETCH_BUFFER_BYTES = 16
+FEATURES = ("fetch_lines", "taken_branches", "micro_ops")
+
+# An executed instruction as the model needs it: size in bytes, gem5 micro-ops, how it
+# transfers control ("cond", "jump", "call", "ret", "indirect", "" for none) and a direct
+# transfer's target (0 if none). Plain tuples: they are cached per binary.
+Decoded = tuple[int, int, str, int]
+
+_CONDITIONS = {
+    "e": "z", "z": "z", "ne": "nz", "nz": "nz", "a": "nbe", "nbe": "nbe", "ae": "nb",
+    "nb": "nb", "nc": "nb", "b": "b", "c": "b", "nae": "b", "be": "be", "na": "be",
+    "g": "nle", "nle": "nle", "ge": "nl", "nl": "nl", "l": "l", "nge": "l", "le": "le",
+    "ng": "le", "s": "s", "ns": "ns", "o": "o", "no": "no", "p": "p", "pe": "p", "np": "np",
+    "po": "np",
+}  # fmt: skip
+_CONDITIONAL = re.compile(r"(j|cmov|set)(\w+)")
+_ALWAYS = ("jump", "call", "ret", "indirect")
+
+
+TABLE = Path(__file__).with_name("gem5_micro_ops.json")
+
+
+@functools.cache
+def micro_op_table() -> dict[str, int]:
+    """gem5 v24's micro-ops per x86 macro-op name (ADD_R_I, JNZ_I, ...)."""
+    return {str(k): int(v) for k, v in json.loads(TABLE.read_text()).items()}
+
+
+@functools.cache
+def table_digest() -> str:
+    """What the decoding depends on besides the code: the micro-op table (cache keys)."""
+    return digest(TABLE.read_bytes())[:16]
+
+
+def macroop_name(mnemonic: str, kinds: list[str], sizes: list[int]) -> str:
+    """gem5's macro-op name of an instruction (capstone's Intel mnemonic, operand kinds R,
+    XMM, M, P (RIP-relative), I in Intel order, operand sizes in bytes)."""
+    m = mnemonic
+    found = _CONDITIONAL.fullmatch(m)
+    if found and found.group(2) in _CONDITIONS:
+        m = found.group(1) + _CONDITIONS[found.group(2)]
+    m = {"shl": "sal", "movabs": "mov", "call": "call_near", "ret": "ret_near"}.get(m, m)
+    if m in ("movzx", "movsx") and len(sizes) > 1:
+        return f"{m.upper()}_{'B' if sizes[1] == 1 else 'W'}_{'_'.join(kinds)}"
+    if m in ("mul", "imul") and len(kinds) == 1 and sizes[0] == 1:
+        return f"{m.upper()}_B_{kinds[0]}"
+    if m in ("cdq", "cqo", "cwd"):
+        return "CQO_R_R"
+    if m in ("cdqe", "cwde", "cbw"):
+        return "CDQE_R"
+    return "_".join([m.upper(), *kinds])
+
+
+def _decoded(insn: Any, table: Mapping[str, int]) -> Decoded:
+    from capstone import x86
+
+    mnemonic = str(insn.mnemonic).removeprefix("notrack ").removeprefix("bnd ")
+    kinds: list[str] = []
+    sizes: list[int] = []
+    for op in insn.operands:
+        sizes.append(int(op.size))
+        if op.type == x86.X86_OP_REG:
+            kinds.append("XMM" if insn.reg_name(op.reg).startswith(("xmm", "ymm")) else "R")
+        elif op.type == x86.X86_OP_IMM:
+            kinds.append("I")
+        elif op.type == x86.X86_OP_MEM:
+            kinds.append("P" if op.mem.base == x86.X86_REG_RIP else "M")
+    if mnemonic in ("div", "idiv"):
+        micro_ops = 0  # a microcode loop as long as the quotient: divisions.py counts it
+    elif mnemonic.startswith(("nop", "endbr")):
+        micro_ops = 1
+    elif mnemonic.startswith("rep"):
+        micro_ops = 4  # string instructions: valgrind counts each iteration once
+    else:
+        memory = sum(1 for k in kinds if k in ("M", "P"))
+        stored = 1 if kinds[:1] in (["M"], ["P"]) else 0
+        micro_ops = table.get(macroop_name(mnemonic, kinds, sizes), 1 + memory + stored)
+    direct = kinds == ["I"]
+    if mnemonic == "jmp":
+        transfer = "jump" if direct else "indirect"
+    elif mnemonic == "call":
+        transfer = "call" if direct else "indirect"
+    elif mnemonic.startswith(("j", "loop")):
+        transfer = "cond"
+    elif mnemonic.startswith("ret"):
+        transfer = "ret"
+    elif mnemonic in ("syscall", "hlt", "ud2"):
+        transfer = "indirect"
+    else:
+        transfer = ""
+    target = int(insn.operands[0].imm) if direct and transfer in ("cond", "jump", "call") else 0
+    return (int(insn.size), micro_ops, transfer, target)
+
+
+def decode(data: bytes, addresses: Iterable[int]) -> dict[int, Decoded]:
+    """Each executed address's instruction as the model needs it (capstone, detail mode)."""
+    try:
+        import capstone
+    except ImportError as exc:  # a base dependency; only a broken install lacks it
+        raise ToolMissing(
+            f"the estimate needs the capstone disassembler ({exc})",
+            hint="pip install capstone (pie-lsp's own dependencies: pip install pie-lsp)",
+        ) from exc
+    disassembler = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64)
+    disassembler.detail = True
+    table = micro_op_table()
+    segments = executable_segments(data)
+    found: dict[int, Decoded] = {}
+    for address in addresses:
+        for vaddr, offset, size in segments:
+            if vaddr <= address < vaddr + size:
+                start = offset + address - vaddr
+                for insn in disassembler.disasm(data[start : start + 16], address, 1):
+                    found[address] = _decoded(insn, table)
+                break
+    return found
+
+
+def _line(address: int) -> int:
+    return address // FETCH_BUFFER_BYTES
+
+
+def features(executed: Mapping[int, int], code: Mapping[int, Decoded]) -> dict[str, float]:
+    """`fetch_lines`, `taken_branches` and `micro_ops` of one run (module docstring)."""
+    out = dict.fromkeys(FEATURES, 0.0)
+    addresses = sorted(a for a in executed if a in code)
+    previous = {
+        after: before
+        for before, after in itertools.pairwise(addresses)
+        if before + code[before][0] == after
+    }
+    # Executions of each address reached by falling through from the instruction before
+    # it (unless that one always transfers); the rest came by a taken transfer.
+    fall: dict[int, float] = {}
+    for address in addresses:
+        before = previous.get(address)
+        if before is None or code[before][2] in _ALWAYS:
+            fall[address] = 0.0
+        else:
+            fall[address] = float(min(executed[before], executed[address]))
+    taken: dict[int, float] = {}
+    for address in addresses:
+        size, micro_ops, transfer, _ = code[address]
+        n = float(executed[address])
+        out["micro_ops"] += n * micro_ops
+        if transfer == "cond":
+            taken[address] = max(n - fall.get(address + size, 0.0), 0.0)
+        elif transfer:
+            taken[address] = n
+        out["taken_branches"] += taken.get(address, 0.0)
+    # taken transfers into the line the branch itself is in need no new fetch
+    same_line: dict[int, float] = {}
+    for source, count in taken.items():
+        size, _, _, target = code[source]
+        if target in executed and _line(target) == _line(source + size - 1):
+            same_line[target] = same_line.get(target, 0.0) + count
+    for address in addresses:
+        size = code[address][0]
+        spanned = _line(address + size - 1) - _line(address)
+        before = previous.get(address)
+        new_line = before is not None and _line(before + code[before][0] - 1) != _line(address)
+        entered = float(executed[address]) - fall[address]
+        staying = min(entered, same_line.get(address, 0.0))
+        out["fetch_lines"] += (
+            fall[address] * (spanned + new_line) + (entered - staying) * (spanned + 1)
+        ) + staying * spanned
+    return out
