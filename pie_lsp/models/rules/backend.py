@@ -109,6 +109,8 @@ class RulesBackend(ModelBackend):
             "rules": [[rule.name, rule.version] for rule in rules],
             "enabled": sorted(options.enabled),
             "disabled": sorted(options.disabled),
+            # a result cut by the budget is not the one a larger budget gives
+            "search_seconds": options.search_seconds,
         }
         return hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()
 
@@ -191,7 +193,7 @@ class RulesBackend(ModelBackend):
                     f"rules: the search over combinations was cut: {len(helpful)} rules were "
                     f"faster alone, but the time budget model.rules.search_seconds = "
                     f"{budget:g} s was spent ({elapsed:.0f} s since generation began); raise "
-                    "it to try their combinations"
+                    "it to try their combinations (CLI: --set model.rules.search_seconds=60)"
                 ]
             )
         return Generation(await asyncio.to_thread(checker.combinations, prefixes))

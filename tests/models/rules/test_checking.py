@@ -107,3 +107,11 @@ def test_a_spent_budget_stops_the_search_and_says_so(tmp_path: Path) -> None:
     assert len(refined.notes) == 1
     assert "3 rules were faster alone" in refined.notes[0]
     assert "model.rules.search_seconds = 1e-09 s" in refined.notes[0]
+
+
+def test_the_budget_is_part_of_the_cache_key() -> None:
+    """A result the budget cut is not reused once the budget is raised."""
+    settings = Settings()
+    before = RulesBackend.from_settings(settings).config_digest()
+    settings.model.rules.search_seconds *= 3
+    assert RulesBackend.from_settings(settings).config_digest() != before
