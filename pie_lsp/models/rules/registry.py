@@ -26,6 +26,7 @@ from pie_lsp.models.rules.prime_sieve import PrimeSieve
 from pie_lsp.models.rules.range_for_copy import RangeForCopy
 from pie_lsp.models.rules.reserve_vector import ReserveVector
 from pie_lsp.models.rules.residue_search import ResidueSearch
+from pie_lsp.models.rules.rotation_search import RotationSearch
 from pie_lsp.models.rules.set_to_unordered import SetToUnordered
 from pie_lsp.models.rules.string_append import StringAppend
 from pie_lsp.models.rules.substr_compare import SubstrCompare
@@ -53,6 +54,7 @@ ALL_RULES: tuple[Rule, ...] = (
     ResidueSearch(),
     ZeroMemset(),
     LazyContainerArray(),
+    RotationSearch(),
     MemoizeRecursion(),
     LoopPower(),
     PrimeSieve(),

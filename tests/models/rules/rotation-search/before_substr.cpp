@@ -1,0 +1,16 @@
+#include <iostream>
+#include <string>
+
+bool is_rotation(std::string word, const std::string target) {
+    int steps = 0;
+    while (word != target && steps < 5000) {
+        word = word.substr(1) + word[0];
+        ++steps;
+    }
+    return word == target;
+}
+
+int main() {
+    std::string a, b;
+    while (std::cin >> a >> b) std::cout << (is_rotation(a, b) ? "yes" : "no") << "\n";
+}
