@@ -181,7 +181,12 @@ class LazyContainerArray(Rule):
         this file without constructors or destructors of their own."""
         type_ = type_.get_canonical()
         spelling = canonical(type_)
-        if type_.kind in ARITHMETIC or type_.kind in (TK.POINTER, TK.ENUM, TK.LONGDOUBLE):
+        if type_.kind in ARITHMETIC or type_.kind in (
+            TK.POINTER,
+            TK.ENUM,
+            TK.LONGDOUBLE,
+            TK.VOID,  # std::greater<> is std::greater<void>
+        ):
             return True
         if type_.kind == TK.CONSTANTARRAY:
             return self._harmless(code, type_.element_type, seen)
