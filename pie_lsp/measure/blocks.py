@@ -170,7 +170,15 @@ def _line(address: int) -> int:
 
 def features(executed: Mapping[int, int], code: Mapping[int, Decoded]) -> dict[str, float]:
     """`fetch_lines`, `taken_branches` and `micro_ops` of one run (module docstring)."""
-    out = dict.fromkeys(FEATURES, 0.0)
+    per_address = by_address(executed, code)
+    return {name: sum(v[i] for v in per_address.values()) for i, name in enumerate(FEATURES)}
+
+
+def by_address(
+    executed: Mapping[int, int], code: Mapping[int, Decoded]
+) -> dict[int, tuple[float, float, float]]:
+    """`FEATURES` at each executed address: the lines fetched for the instruction there,
+    its taken transfers and its micro-ops (the profile charges them to source lines)."""
     addresses = sorted(a for a in executed if a in code)
     previous = {
         after: before
@@ -188,28 +196,27 @@ def features(executed: Mapping[int, int], code: Mapping[int, Decoded]) -> dict[s
             fall[address] = float(min(executed[before], executed[address]))
     taken: dict[int, float] = {}
     for address in addresses:
-        size, micro_ops, transfer, _ = code[address]
+        size, _, transfer, _ = code[address]
         n = float(executed[address])
-        out["micro_ops"] += n * micro_ops
         if transfer == "cond":
             taken[address] = max(n - fall.get(address + size, 0.0), 0.0)
         elif transfer:
             taken[address] = n
-        out["taken_branches"] += taken.get(address, 0.0)
     # taken transfers into the line the branch itself is in need no new fetch
     same_line: dict[int, float] = {}
     for source, count in taken.items():
         size, _, _, target = code[source]
         if target in executed and _line(target) == _line(source + size - 1):
             same_line[target] = same_line.get(target, 0.0) + count
+    out: dict[int, tuple[float, float, float]] = {}
     for address in addresses:
-        size = code[address][0]
+        size, micro_ops, _, _ = code[address]
+        n = float(executed[address])
         spanned = _line(address + size - 1) - _line(address)
         before = previous.get(address)
         new_line = before is not None and _line(before + code[before][0] - 1) != _line(address)
-        entered = float(executed[address]) - fall[address]
+        entered = n - fall[address]
         staying = min(entered, same_line.get(address, 0.0))
-        out["fetch_lines"] += (
-            fall[address] * (spanned + new_line) + (entered - staying) * (spanned + 1)
-        ) + staying * spanned
+        lines = fall[address] * (spanned + new_line) + (entered - staying) * (spanned + 1)
+        out[address] = (lines + staying * spanned, taken.get(address, 0.0), n * micro_ops)
     return out

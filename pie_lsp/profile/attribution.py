@@ -14,6 +14,7 @@ from pie_lsp.measure.estimate import EXCLUDED_FUNCTIONS
 from pie_lsp.profile.counts import (
     _CLASS_INDEX,
     _DIV_UOPS,
+    _FETCH_LINES,
     _IR,
     _RECURSION,
     KEYS,
@@ -79,10 +80,16 @@ def attribute(
     where: Mapping[int, tuple[int, str]],
     classes: Mapping[int, str],
     division_uops: Mapping[int, float] | None = None,
+    fetch_lines: Mapping[int, float] | None = None,
 ) -> dict[str, dict[str, Vector]]:
     """Raw counts per destination: `lines` keyed "LINE\\tFUNCTION\\tLIBRARY" (LIBRARY empty
     for the line's own instructions, else the library its calls spent them in),
     `libraries` keyed by function (what no line of the user's file called), `dropped`."""
+    # the lines gem5's fetch reads for the instruction at an address (blocks.by_address)
+    for address, lines in (fetch_lines or {}).items():
+        vector = run.self_cost.get(address)
+        if vector is not None:
+            vector[_FETCH_LINES] = lines
     # classes: executed instructions of a class at an address count its executions
     for address, name in classes.items():
         vector = run.self_cost.get(address)

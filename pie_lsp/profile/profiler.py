@@ -13,7 +13,7 @@ from attrs import evolve
 from pie_lsp.build import Binary, Builder, build_flags
 from pie_lsp.cache import digest
 from pie_lsp.errors import OriginalFailsTests, PieError, ToolMissing
-from pie_lsp.measure import MeasureFailed, Measurement, divisions
+from pie_lsp.measure import MeasureFailed, Measurement, blocks, divisions
 from pie_lsp.measure.estimate import EstimateMeasurer
 from pie_lsp.profile.attribution import attribute
 from pie_lsp.profile.counts import _IR, Vector, parse_addr2line, parse_callgrind, same_code
@@ -148,7 +148,9 @@ class Profiler:
                 else None
             )
         executed = {a: int(v[_IR]) for a, v in run.self_cost.items()}
-        raw = attribute(run, where, self.measurer.classes(debug, executed), uops)
+        fetched = blocks.by_address(executed, self.measurer.decoded(debug, executed))
+        lines = {a: v[0] for a, v in fetched.items()}
+        raw = attribute(run, where, self.measurer.classes(debug, executed), uops, lines)
         self.builder.cache.set(key, raw)
         return raw, False
 
