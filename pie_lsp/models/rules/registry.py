@@ -14,6 +14,7 @@ from pie_lsp.models.rules.equal_pairs import EqualPairs
 from pie_lsp.models.rules.hoist_invariant_call import HoistInvariantCall
 from pie_lsp.models.rules.hoist_loop_bound import HoistLoopBound
 from pie_lsp.models.rules.int_pow import IntPow
+from pie_lsp.models.rules.inverse_factorials import InverseFactorials
 from pie_lsp.models.rules.lazy_container_array import LazyContainerArray
 from pie_lsp.models.rules.linear_search import LinearSearch
 from pie_lsp.models.rules.local_copy import LocalCopy
@@ -57,6 +58,7 @@ ALL_RULES: tuple[Rule, ...] = (
     RotationSearch(),
     MemoizeRecursion(),
     LoopPower(),
+    InverseFactorials(),
     PrimeSieve(),
     PairCounting(),
     LinearSearch(),
