@@ -2,7 +2,8 @@
 
 `python benchmarks/estimate_explore.py [PLAN] [--work DIR] [--jobs N]` (PLAN: default
 benchmarks/data/calibration.json). Each model is fitted on the plan's fit data only and
-reported on its held-out data, like benchmarks/estimate_agreement.py, beside estimate v3:
+reported on its held-out data, like benchmarks/estimate_agreement.py, beside estimates v3
+and v4:
 
 - **division, sign micro-ops apart:** `idiv`'s 19 sign micro-ops priced apart from the serial
   `div1`/`div2`/`divq`/`divr` chain (gem5 runs them beside it);
