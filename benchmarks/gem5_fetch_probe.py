@@ -45,6 +45,7 @@ from pie_lsp.verify import TestCase
 FETCH_BLOCK = 16
 FETCH_WIDTH = 4
 COUNTS = (20000, 60000)
+DIVISION_COUNTS = (10000, 30000)
 # (assembly, bytes, gem5 micro-ops) of the instructions the probes use; registers are
 # fixed (clobbered) so that the encodings are known.
 REGISTERS = ("rax", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11")
@@ -70,6 +71,39 @@ int main() {
     return 0;
 }
 """
+
+
+DIVISION_SOURCE = """\
+#include <cstdio>
+int main() {
+    long n = 0, a = 0, d = 0;
+    if (std::scanf("%ld %ld %ld", &n, &a, &d) != 3) return 1;
+    unsigned long sum = 0;
+    asm volatile(
+        "  .p2align 6\\n"
+        "1:\\n"
+        "  mov %[a], %%rax\\n"
+        "  xor %%edx, %%edx\\n"
+        "  OP %[d]\\n"
+        "  add %%rax, %[s]\\n"
+        "  dec %[n]\\n"
+        "  jnz 1b\\n"
+        : [n] "+r"(n), [s] "+r"(sum)
+        : [a] "r"(a), [d] "r"(d)
+        : "cc", "rax", "rdx");
+    std::printf("%lu\\n", sum);
+    return 0;
+}
+"""
+DIVISOR = 3
+# Quotients of k one bits (2^k - 1): gem5's `div2` steps follow the quotient's one bits.
+QUOTIENT_ONES = (1, 4, 8, 16, 32, 60)
+
+
+def division_loops(quotient: int) -> int:
+    """Iterations of the microcode loop of gem5's DIV (docs/ESTIMATE.md, cause 3)."""
+    steps = bin(quotient).count("1") + (quotient % 2 == 0)
+    return max(1, -(-(steps - 1) // 4))
 
 
 @frozen
@@ -171,14 +205,18 @@ async def main(args: argparse.Namespace) -> int:
     builder = Builder(settings.build, sandbox, cache)
     building = asyncio.Lock()
     results: dict[str, dict[str, float]] = {}
+    divisions: dict[tuple[str, int], dict[str, float]] = {}
 
     with tempfile.TemporaryDirectory() as tmp:
 
-        async def cycles(binary: Binary, n: int) -> float:
-            folder = Path(tmp) / f"{binary.sha256[:16]}-{n}"
+        async def cycles(
+            binary: Binary, n: int, stdin: str = "", expected: int | None = None
+        ) -> float:
+            folder = Path(tmp) / f"{binary.sha256[:16]}-{stdin or n}".replace(" ", "-")
             folder.mkdir()
-            (folder / "input.txt").write_text(f"{n}\n")
-            (folder / "output.txt").write_text("ok\n")
+            (folder / "input.txt").write_text(f"{stdin or n}\n")
+            out = "ok" if expected is None else str(expected % (1 << 64))
+            (folder / "output.txt").write_text(out + "\n")
             case = TestCase(str(n), folder / "input.txt", folder / "output.txt")
             async with slots:
                 with gem5.run_sandbox.scratch("gem5") as work:
@@ -204,8 +242,31 @@ async def main(args: argparse.Namespace) -> int:
             }
             print(f"{probe.name}: {results[probe.name]}", file=sys.stderr, flush=True)
 
+        async def division(op: str, ones: int) -> None:
+            async with building:
+                source = DIVISION_SOURCE.replace("OP", op)
+                binary = await builder.build(source, label=f"{op} probe")
+            quotient = (1 << ones) - 1
+            low, high = await asyncio.gather(
+                *(
+                    cycles(binary, n, f"{n} {quotient * DIVISOR} {DIVISOR}", n * quotient)
+                    for n in DIVISION_COUNTS
+                )
+            )
+            loops = division_loops(quotient)
+            divisions[(op, ones)] = {
+                "loops": float(loops),
+                "int_div_uops": float(3 + 4 * loops),
+                "uops": float((5 if op == "div" else 24) + 5 * loops),
+                "measured": round((high - low) / (DIVISION_COUNTS[1] - DIVISION_COUNTS[0]), 3),
+            }
+            print(f"{op} {ones} ones: {divisions[(op, ones)]}", file=sys.stderr, flush=True)
+
         try:
             await asyncio.gather(*(one(p) for p in PROBES))
+            await asyncio.gather(
+                *(division(op, k) for op in ("div", "idiv") for k in QUOTIENT_ONES)
+            )
         finally:
             cache.close()
     print("| loop | bytes | micro-ops | gem5 cycles/iteration | rule |")
@@ -217,8 +278,23 @@ async def main(args: argparse.Namespace) -> int:
                 f"| {probe.name} | {r['bytes']:.0f} | {r['uops']:.0f} | {r['measured']:.2f} | "
                 f"{r['predicted']:.0f} |"
             )
+    print()
+    print(
+        "| instruction | quotient one bits | microcode loops | IntDiv micro-ops "
+        "| micro-ops | gem5 cycles per loop iteration (division + 7 micro-ops of loop) |"
+    )
+    print("|---|---:|---:|---:|---:|---:|")
+    for (op, ones), r in sorted(divisions.items()):
+        print(
+            f"| `{op}` | {ones} | {r['loops']:.0f} | {r['int_div_uops']:.0f} | {r['uops']:.0f} "
+            f"| {r['measured']:.2f} |"
+        )
     if args.json:
-        args.json.write_text(json.dumps(results, indent=1) + "\n")
+        everything = {
+            "loops": results,
+            "divisions": {f"{op} {ones}": r for (op, ones), r in divisions.items()},
+        }
+        args.json.write_text(json.dumps(everything, indent=1) + "\n")
     return 0
 
 
