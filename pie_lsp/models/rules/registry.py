@@ -29,6 +29,7 @@ from pie_lsp.models.rules.reserve_vector import ReserveVector
 from pie_lsp.models.rules.residue_search import ResidueSearch
 from pie_lsp.models.rules.rotation_search import RotationSearch
 from pie_lsp.models.rules.set_to_unordered import SetToUnordered
+from pie_lsp.models.rules.static_zero_array import StaticZeroArray
 from pie_lsp.models.rules.string_append import StringAppend
 from pie_lsp.models.rules.substr_compare import SubstrCompare
 from pie_lsp.models.rules.sync_stdio import SyncStdio
@@ -54,6 +55,7 @@ ALL_RULES: tuple[Rule, ...] = (
     ReserveVector(),
     ResidueSearch(),
     ZeroMemset(),
+    StaticZeroArray(),
     LazyContainerArray(),
     RotationSearch(),
     MemoizeRecursion(),
