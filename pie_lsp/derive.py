@@ -29,6 +29,7 @@ Everything is seeded from the input's hash: the same tests give the same derived
 
 from __future__ import annotations
 
+import bisect
 import collections
 import functools
 import random
@@ -176,20 +177,40 @@ def _plan(text: str) -> _Plan:
     counted = {g.count_at: n for n, g in enumerate(groups)}
     elements = {g.start + k for g in groups for k in range(g.length) if g.kind != "inline"}
     index_columns: set[tuple[int, int]] = set()
-    for n, group in enumerate(groups):
-        # integers of the header lines above the group (not list or row elements)
-        earlier = [
-            (int(t), (li, p))
-            for li in range(group.start)
-            if li not in elements
-            for p, t in enumerate(lines[li])
-            if _is_int(t) and int(t) >= 2 and (li, p) != group.count_at
-        ]
+    # integers >= 2 of the header lines (not list or row elements), in line order; a
+    # group's bounds are those above its first line. They are gathered by value as the
+    # groups go down (a scan of every line above each group was quadratic: 20 s on an
+    # input of thousands of one-line groups).
+    headers = [
+        (li, (li, p), int(t))
+        for li in range(len(lines))
+        if li not in elements
+        for p, t in enumerate(lines[li])
+        if _is_int(t) and int(t) >= 2
+    ]
+    above: dict[int, list[tuple[int, int]]] = collections.defaultdict(list)  # value: where
+    values_above: list[int] = []  # the keys of `above`, sorted
+    taken = 0
+    for n in sorted(range(len(groups)), key=lambda n: groups[n].start):
+        group = groups[n]
+        while taken < len(headers) and headers[taken][0] < group.start:
+            _, where, value = headers[taken]
+            if value not in above:
+                bisect.insort(values_above, value)
+            above[value].append(where)
+            taken += 1
         for c, values in enumerate(_columns(group.rows(lines))):
             if not values or min(values) < 0:
                 continue
-            for bound, where in earlier:
-                if max(values) <= bound <= 2 * max(values):
+            top = max(values)
+            first, last = (
+                bisect.bisect_left(values_above, top),
+                bisect.bisect_right(values_above, 2 * top),
+            )
+            for bound in values_above[first:last]:  # top <= bound <= 2 * top
+                for where in above[bound]:
+                    if where == group.count_at:
+                        continue
                     index_columns.add((n, c))
                     group.resizable = False
                     if where in counted:
@@ -356,11 +377,16 @@ def _derive_one(text: str, kind: str, seen: _Seen, rng: random.Random) -> tuple[
     lines = plan.lines
     changed = False
     how = ""
+    # each group's index columns, gathered once (an input of thousands of one-line groups
+    # made a scan per group quadratic: 30 s)
+    index_columns: dict[int, set[int]] = collections.defaultdict(set)
+    for g, c in plan.index_columns:
+        index_columns[g].add(c)
     # groups are changed from the last one up, so earlier line numbers stay valid
     for n in reversed(range(len(plan.groups))):
         group = plan.groups[n]
         rows = group.rows(lines)
-        indexed = {c for g, c in plan.index_columns if g == n}
+        indexed = index_columns.get(n, set())
         if kind == "values":
             new = _new_rows(rows, len(rows), indexed, rng)
             how = "numbers perturbed"

@@ -11,6 +11,7 @@ the sandbox's scratch base): candidates run on these inputs but cannot read the 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import contextvars
 import shutil
@@ -88,7 +89,10 @@ async def derive(
     count = tests.derived
     if oracle is None or count <= 0:
         return DerivedInputs()
-    made = derive_inputs([(c.name, c.input_bytes) for c in suite.cases], count)
+    # pure Python on the tests' inputs (up to a second for large ones): off the event loop
+    made = await asyncio.to_thread(
+        derive_inputs, [(c.name, c.input_bytes) for c in suite.cases], count
+    )
     if not made:
         return DerivedInputs()
     report(Step("verify", f"Running the original on {len(made)} derived inputs…"))
