@@ -33,7 +33,7 @@ from pie_lsp.preamble import leading_includes
 from pie_lsp.sandbox import Limits, Sandbox, scratch_base
 
 HEADER = "pie-pch.h"  # what every build's -include names, in its scratch directory
-_KEPT = 4  # PCH files kept (about 100 MB each for <bits/stdc++.h>); the oldest go first
+_KEPT = 6  # PCH files kept (about 100 MB each for <bits/stdc++.h>); the least recently used go
 _STANDARD = re.compile(r"[A-Za-z_][\w+]*(\.h)?|bits/stdc\+\+\.h")  # <vector>, <math.h>...
 
 
@@ -90,6 +90,7 @@ class PrecompiledHeaders:
                     self._building.pop(pch, None)
         try:
             os.link(pch, work / f"{HEADER}.gch")
+            os.utime(pch)  # used now: pruned last (other configurations come and go)
         except OSError:  # gone meanwhile (pruned), or another file system: no PCH
             return []
         (work / HEADER).write_text(_header_text(headers))
@@ -128,6 +129,12 @@ def _header_text(headers: Sequence[str]) -> str:
 
 
 def _prune(folder: Path) -> None:
-    files = sorted(folder.glob("*.gch"), key=lambda p: p.stat().st_mtime, reverse=True)
+    def last_used(path: Path) -> float:
+        try:
+            return path.stat().st_mtime
+        except OSError:  # pruned by another process meanwhile
+            return 0.0
+
+    files = sorted(folder.glob("*.gch"), key=last_used, reverse=True)
     for old in files[_KEPT:]:
         old.unlink(missing_ok=True)  # a build that linked it keeps its own link
