@@ -3,9 +3,11 @@
 `Pipeline.optimize(job)` is the one implementation of "make this program faster, with
 proof"; the CLI, the language server and the benchmarks all call it:
 
-1. the original is built and must pass its tests (`_build_and_verify_original`); its
-   answers on derived inputs are computed (oracle.derive);
-2. the original's measurement starts at once, in parallel with generation;
+1. the original is built and must pass its tests (`_build_and_verify_original`); a
+   backend that needs nothing of the original's runs (`starts_early`: rules) generates
+   meanwhile;
+2. the original's measurement starts at once, beside its answers on derived inputs
+   (oracle.derive) and generation;
 3. the backend's candidates are screened (search.screen: too large, the original itself, a
    text already seen) and each is evaluated (`_evaluate`: hard-coded answers, build,
    tests, derived inputs, measurement with a bound); a backend whose rewrites compose
@@ -23,8 +25,9 @@ kills every compiler, test and simulator process it started (see sandbox.py).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from attrs import evolve
@@ -62,6 +65,17 @@ from pie_lsp.sandbox import Limits, Sandbox
 from pie_lsp.settings import Settings
 from pie_lsp.tasks import task_group
 from pie_lsp.verify import TestOutcome, TestSuite, Verifier, run_limits
+
+
+@contextlib.contextmanager
+def _cancelled_on_error(task: asyncio.Task[Generation] | None) -> Iterator[None]:
+    """Cancel `task` (a generation started early) if the block fails."""
+    try:
+        yield
+    except BaseException:
+        if task is not None:
+            task.cancel()
+        raise
 
 
 def outcomes(candidates: Sequence[CandidateResult]) -> list[Outcome]:
@@ -268,28 +282,27 @@ class Pipeline:
         # a backend that needs nothing of the original's runs (rules: libclang) starts
         # now, beside the original's build and tests, which leave a core idle
         early = self._generate(program, report) if self.backend.starts_early else None
-        try:
+        with _cancelled_on_error(early):
             original_binary, original_outcomes = await self._build_and_verify_original(
                 program, suite, report
             )
-            search = Search(job, notes=list(suite.warnings))
-            derived = await oracle.derive(
-                self.verifier,
-                self.settings.tests,
-                suite,
-                original_binary,
-                original_outcomes,
-                self.candidate_limits,
-                report,
-            )
-        except BaseException:
-            if early is not None:
-                early.cancel()
-            raise
-        search.derived_total = derived.total
-        search.notes.extend(filter(None, [derived.note]))
+        search = Search(job, notes=list(suite.warnings))
         async with task_group() as group:
+            # the original's measurement (the longest step for a slow original: every
+            # candidate's waits for it) starts at once, beside the derived inputs' runs
             original_task = group.create_task(self.ranker.measure(original_binary, suite.cases))
+            with _cancelled_on_error(early):
+                derived = await oracle.derive(
+                    self.verifier,
+                    self.settings.tests,
+                    suite,
+                    original_binary,
+                    original_outcomes,
+                    self.candidate_limits,
+                    report,
+                )
+            search.derived_total = derived.total
+            search.notes.extend(filter(None, [derived.note]))
             count = finished = 0
 
             def progress(message: str) -> None:
