@@ -83,7 +83,7 @@ class LazyContainerArray(Rule):
 
     name = "lazy-container-array"
     summary = "construct a big global array of containers only where the program uses it"
-    version = 1
+    version = 2
     triggers = re.compile(
         r"\b(vector|set|map|multiset|multimap|unordered_\w+|deque|list|string|queue|stack"
         r"|priority_queue|basic_string)\b"

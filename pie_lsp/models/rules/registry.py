@@ -15,6 +15,7 @@ from pie_lsp.models.rules.hoist_invariant_call import HoistInvariantCall
 from pie_lsp.models.rules.hoist_loop_bound import HoistLoopBound
 from pie_lsp.models.rules.int_pow import IntPow
 from pie_lsp.models.rules.inverse_factorials import InverseFactorials
+from pie_lsp.models.rules.iostream_to_stdio import IostreamToStdio
 from pie_lsp.models.rules.lazy_container_array import LazyContainerArray
 from pie_lsp.models.rules.linear_search import LinearSearch
 from pie_lsp.models.rules.local_copy import LocalCopy
@@ -39,6 +40,7 @@ from pie_lsp.models.rules.zero_memset import ZeroMemset
 ALL_RULES: tuple[Rule, ...] = (
     SyncStdio(),
     Endl(),
+    IostreamToStdio(),
     ConstRefParams(),
     IntPow(),
     HoistLoopBound(),
