@@ -6,8 +6,8 @@ proof"; the CLI, the language server and the benchmarks all call it:
 1. the original is built and must pass its tests (`_build_and_verify_original`); a
    backend that needs nothing of the original's runs (`starts_early`: rules) generates
    meanwhile;
-2. the original's measurement starts at once, beside its answers on derived inputs
-   (oracle.derive) and generation;
+2. its answers on derived inputs are computed (oracle.derive); then its measurement
+   starts, in parallel with generation;
 3. the backend's candidates are screened (search.screen: too large, the original itself, a
    text already seen) and each is evaluated (`_evaluate`: hard-coded answers, build,
    tests, derived inputs, measurement with a bound); a backend whose rewrites compose
@@ -286,23 +286,22 @@ class Pipeline:
             original_binary, original_outcomes = await self._build_and_verify_original(
                 program, suite, report
             )
-        search = Search(job, notes=list(suite.warnings))
+            search = Search(job, notes=list(suite.warnings))
+            # before the original's measurement: its valgrind runs would hold the slots
+            # that these short native runs need (and their time is budgeted)
+            derived = await oracle.derive(
+                self.verifier,
+                self.settings.tests,
+                suite,
+                original_binary,
+                original_outcomes,
+                self.candidate_limits,
+                report,
+            )
+        search.derived_total = derived.total
+        search.notes.extend(filter(None, [derived.note]))
         async with task_group() as group:
-            # the original's measurement (the longest step for a slow original: every
-            # candidate's waits for it) starts at once, beside the derived inputs' runs
             original_task = group.create_task(self.ranker.measure(original_binary, suite.cases))
-            with _cancelled_on_error(early):
-                derived = await oracle.derive(
-                    self.verifier,
-                    self.settings.tests,
-                    suite,
-                    original_binary,
-                    original_outcomes,
-                    self.candidate_limits,
-                    report,
-                )
-            search.derived_total = derived.total
-            search.notes.extend(filter(None, [derived.note]))
             count = finished = 0
 
             def progress(message: str) -> None:
