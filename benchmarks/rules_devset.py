@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import platform
 import statistics
 import sys
@@ -65,6 +66,7 @@ async def evaluate(pipeline: Pipeline, folder: Path, reference: str) -> dict[str
     """One program: the rules' result, its held-out check and the human reference."""
     suite = load_suite(folder / "tests")
     program = Program.from_file(folder / "slow.cpp")
+    load = os.getloadavg()[0]  # the machine is shared: times mean little without it
     started = time.perf_counter()
     result = await pipeline.optimize(Job(program, suite))
     seconds = time.perf_counter() - started
@@ -75,6 +77,7 @@ async def evaluate(pipeline: Pipeline, folder: Path, reference: str) -> dict[str
         "speedup": result.speedup,
         "best": result.best_origin,
         "seconds": round(seconds, 2),
+        "load": round(load, 2),
         "candidates": len(result.candidates),
         "tested": len(tested),
         "failed_tests": [f"{c.origin}: {c.reason}" for c in tested if c.reason.startswith("test ")],
@@ -156,8 +159,12 @@ def summary(rows: Sequence[dict[str, Any]], threshold: float) -> dict[str, Any]:
     ref = [r["reference_speedup"] or 0.0 for r in rows]
     ref_ok = [s for s in ref if s >= threshold]
     ref_correct = [r for r in rows if r["reference_speedup"] and not r["reference_failures"]]
+    loads = [r["load"] for r in rows if "load" in r]  # (runs before it was recorded)
     return {
         "programs": n,
+        "load_min": min(loads, default=None),
+        "load_max": max(loads, default=None),
+        "rules_under_30_seconds": sum(r["seconds"] < 30 for r in rows),
         "rules_optimized": len(rules_ok),
         "rules_floored_mean": sum(r["speedup"] if r in rules_ok else 1.0 for r in rows) / n,
         "rules_presented_correct": len(presented_correct),
@@ -219,6 +226,16 @@ def markdown(sets: dict[str, tuple[list[dict[str, Any]], dict[str, Any]]]) -> st
         [c for s in sums for c in (
             f"{s['rules_median_seconds']:.1f} s ({s['rules_max_seconds']:.1f} s)",
             f"{s['reference_median_seconds']:.1f} s (measure only)")],
+    )  # fmt: skip
+    row(
+        "cold optimize under 30 s",
+        [c for s in sums for c in (pct(s["rules_under_30_seconds"], s["programs"]), "–")],
+    )
+    row(
+        "load average (1 min) as each program began",
+        [c for s in sums for c in (
+            f"{s['load_min']:.1f}–{s['load_max']:.1f}" if s["load_min"] is not None else "–",
+            "")],
     )  # fmt: skip
     for name, (rows, _) in sets.items():
         lines += ["", f"Per program ({name}):", "", "| program | rules | best | human | s |",
