@@ -3,7 +3,7 @@
 `python benchmarks/estimate_agreement.py [PLAN] [--json OUT]` (PLAN: default
 benchmarks/data/calibration.json). Every run of the plan's tables is measured twice with the
 estimate (cached): as gem5 runs it (glibc shown gem5's CPU, the machine file's tunables) and
-as the host's CPU runs it (no tunables: what the estimate did before). Then six models are
+as the host's CPU runs it (no tunables: what the estimate did before). Then seven models are
 fitted on the plan's fit data only and reported on its held-out data:
 
 - v1 as shipped: the previous machine file's costs (fitted on the calibration set), host CPU;
@@ -12,7 +12,9 @@ fitted on the plan's fit data only and reported on its held-out data:
 - + cause 2: also priced by instruction class (division, multiplication, FP, memory access);
   divisions priced per instruction by operand size (estimate v2);
 - + cause 3: divisions priced per gem5 micro-op, from the quotients (estimate v3);
-- + cause 4: the 16-byte lines gem5's fetch reads priced (estimate v4, blocks.py).
+- + cause 4: the 16-byte lines gem5's fetch reads priced (estimate v4, blocks.py);
+- + cause 5: gem5's micro-ops priced in place of instructions, branches, memory accesses
+  and FP arithmetic, the divisions' IntDiv micro-ops apart (estimate v5).
 
 Figures go to stdout as a Markdown table (docs/ESTIMATE.md) and, with --json, to a file.
 """
@@ -32,7 +34,7 @@ from attrs import asdict
 from pie_lsp.assets import asset
 from pie_lsp.calibrate import Agreement, calibrate, measure_counts, read_plan
 from pie_lsp.measure import load_machine
-from pie_lsp.measure.pricing import COST_PARAMETERS
+from pie_lsp.measure.pricing import V4_COST_PARAMETERS
 from pie_lsp.settings import load
 
 HERE = Path(__file__).resolve().parent
@@ -60,7 +62,7 @@ V1_PARAMETERS = (
 # Estimate v2's parameters: today's, with integer division priced per executed instruction
 # by operand size instead of per gem5 micro-op.
 V3_PARAMETERS = {
-    name: members for name, members in COST_PARAMETERS.items() if name != "fetch_lines"
+    name: members for name, members in V4_COST_PARAMETERS.items() if name != "fetch_lines"
 }
 V2_PARAMETERS = {
     **{name: members for name, members in V3_PARAMETERS.items() if name != "div_uops"},
@@ -114,15 +116,39 @@ def main() -> int:
     models: list[tuple[str, Any]] = [
         (
             "v1 as shipped (host CPU, costs fitted on the calibration set)",
-            calibrate(plan.fit, plan.held_out, host_cpu, v1_machine, machine_path, V1_PARAMETERS),
+            calibrate(
+                plan.fit,
+                plan.held_out,
+                host_cpu,
+                v1_machine,
+                machine_path,
+                V1_PARAMETERS,
+                tied=V4_COST_PARAMETERS,
+            ),
         ),
         (
             "v1 refit on this fit data (host CPU)",
-            calibrate(plan.fit, plan.held_out, host_cpu, host, machine_path, V1_PARAMETERS),
+            calibrate(
+                plan.fit,
+                plan.held_out,
+                host_cpu,
+                host,
+                machine_path,
+                V1_PARAMETERS,
+                tied=V4_COST_PARAMETERS,
+            ),
         ),
         (
             "+ cause 1: gem5's CPU for glibc",
-            calibrate(plan.fit, plan.held_out, gem5_cpu, machine, machine_path, V1_PARAMETERS),
+            calibrate(
+                plan.fit,
+                plan.held_out,
+                gem5_cpu,
+                machine,
+                machine_path,
+                V1_PARAMETERS,
+                tied=V4_COST_PARAMETERS,
+            ),
         ),
         (
             "+ cause 2: instruction classes priced (v2: division per instruction)",
@@ -134,6 +160,12 @@ def main() -> int:
         ),
         (
             "+ cause 4: gem5's fetch lines (v4)",
+            calibrate(
+                plan.fit, plan.held_out, gem5_cpu, machine, machine_path, tied=V4_COST_PARAMETERS
+            ),
+        ),
+        (
+            "+ cause 5: gem5's micro-ops, IntDiv apart, in place of instructions (v5)",
             calibrate(plan.fit, plan.held_out, gem5_cpu, machine, machine_path),
         ),
     ]

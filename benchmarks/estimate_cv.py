@@ -16,7 +16,7 @@ counts (the cached estimate counts of every run of the plan: no new valgrind run
 The models (docs/ESTIMATE.md, "Tried after v4"), each set from gem5's configuration and
 H10b's gem5 statistics (docs/GEM5_STATS.md), not from the held-out pairs:
 
-- **v4:** the shipped estimate (pricing.COST_PARAMETERS);
+- **v4:** estimate v4 (pricing.V4_COST_PARAMETERS);
 - **stores apart:** gem5's O3 core retires a store into its store queue and does not wait
   for its miss, while a load's consumers wait: L1 data misses and every-level data misses
   of reads and writes priced apart, and loads apart from stores;
@@ -27,7 +27,8 @@ H10b's gem5 statistics (docs/GEM5_STATS.md), not from the held-out pairs:
   mispredictions, bit scans and the FP divider stay;
 - **micro-ops, IntDiv apart:** as above, with the division micro-ops that take gem5's one
   divide unit (`div1`, `div2i` and the `div2` steps: 3 + 4 per loop iteration) priced apart
-  from the rest of the micro-ops (the sign fix-ups and `divq`/`divr` stream like others);
+  from the rest of the micro-ops (the sign fix-ups and `divq`/`divr` stream like others):
+  chosen by the cross-validation, shipped as estimate v5 (pricing.COST_PARAMETERS);
 - **both:** micro-ops with stores apart.
 """
 
@@ -47,15 +48,11 @@ from pie_lsp.calibrate import Calibration, calibrate, fit_costs, measure_counts,
 from pie_lsp.calibration.agreement import Agreement, agreement
 from pie_lsp.calibration.tables import Gem5Table
 from pie_lsp.measure import load_machine, pricing
-from pie_lsp.measure.divisions import SETUP_MICRO_OPS
 from pie_lsp.settings import load
 
 HERE = Path(__file__).resolve().parent
 Key = tuple[str, str, str, str]
 Tied = Mapping[str, tuple[str, ...]]
-# gem5's IntDiv micro-ops of a division: div1, div2i, one div2, then four div2 per loop.
-INTDIV_SETUP = 3
-INTDIV_PER_LOOP = 4
 BASE_FEATURES = pricing.features
 
 
@@ -66,21 +63,10 @@ def explored_features(counts: Mapping[str, float], startup: float = 0.0) -> dict
     feats["stores"] = counts["Dw"]
     feats["l1d_read_misses"] = counts["D1mr"] - counts["DLmr"]
     feats["l1d_write_misses"] = counts["D1mw"] - counts["DLmw"]
-    feats["micro_ops"] = counts.get("micro_ops", 0.0)
-    kinds = [k for k in SETUP_MICRO_OPS if f"div_{k}" in counts]
-    if kinds:
-        intdiv = sum(
-            INTDIV_SETUP * counts[f"div_{k}"] + INTDIV_PER_LOOP * counts[f"div_{k}_loops"]
-            for k in kinds
-        )
-    else:  # not profiled: the short unsigned form each (divisions.counts_without_profile)
-        intdiv = (INTDIV_SETUP + INTDIV_PER_LOOP) * (feats["div64"] + feats["div32"])
-    feats["intdiv_uops"] = intdiv
-    feats["div_other_uops"] = feats["div_uops"] - intdiv
     return feats
 
 
-V4: dict[str, tuple[str, ...]] = dict(pricing.COST_PARAMETERS)
+V4 = pricing.V4_COST_PARAMETERS
 
 
 def _without(base: Tied, *names: str) -> dict[str, tuple[str, ...]]:
@@ -101,9 +87,10 @@ MICRO_OPS = {
     ),
     "micro_ops": ("micro_ops", "div_uops"),
 }
+# estimate v5 (pricing.COST_PARAMETERS), chosen by this script's cross-validation
 MICRO_OPS_INTDIV = {
     **_without(MICRO_OPS, "micro_ops"),
-    "micro_ops": ("micro_ops", "div_other_uops"),
+    "micro_ops": ("micro_ops", "div_stream_uops"),
     "intdiv_uops": ("intdiv_uops",),
 }
 BOTH = {
@@ -122,7 +109,7 @@ MODELS: dict[str, Tied] = {
     "v4 (shipped)": V4,
     "1. stores apart": STORES_APART,
     "2. micro-ops in place of instructions": MICRO_OPS,
-    "2b. micro-ops, IntDiv micro-ops apart": MICRO_OPS_INTDIV,
+    "2b. micro-ops, IntDiv micro-ops apart (v5)": MICRO_OPS_INTDIV,
     "3. micro-ops and stores apart": BOTH,
     "3b. micro-ops, IntDiv apart, stores apart": BOTH_INTDIV,
 }

@@ -240,7 +240,7 @@ def explored_features(counts: Mapping[str, float], startup: float = 0.0) -> dict
 
 
 BASE_FEATURES = pricing.features
-V4 = dict(pricing.COST_PARAMETERS)
+V4 = dict(pricing.V4_COST_PARAMETERS)
 V3 = {k: v for k, v in V4.items() if k != "fetch_lines"}
 
 
@@ -351,7 +351,8 @@ def main() -> int:
             calibrate(plan.fit, plan.held_out, counts, machine, machine_path, tied=V3),
         )
     )
-    print(row("estimate v4", calibrate(plan.fit, plan.held_out, counts, machine, machine_path)))
+    v4 = calibrate(plan.fit, plan.held_out, counts, machine, machine_path, tied=V4)
+    print(row("estimate v4", v4))
     pricing.features = explored_features  # parameter_values and estimated_cycles read it
     try:
         for name, tied in MODELS.items():

@@ -135,7 +135,7 @@ def test_fit_recovers_known_costs() -> None:
     rng = random.Random(5)
     names = list(COST_PARAMETERS)
     truth = {name: rng.choice([0.0, 0.5, 3.0, 40.0, 200.0]) for name in names}
-    truth["instructions"] = 1.3
+    truth["micro_ops"] = 0.3
     rows = []
     for _ in range(40):
         values = {name: rng.uniform(0, 1) * 10 ** rng.randint(1, 6) for name in names}
@@ -302,7 +302,7 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     table = read_table(folder / "gem5.csv")
     counts = asyncio.run(measure_counts([table], settings))
     truth = {
-        "instructions": 1.2, "l1_misses": 9.0, "lli_misses": 120.0, "lld_read_misses": 40.0,
+        "micro_ops": 0.6, "l1_misses": 9.0, "lli_misses": 120.0, "lld_read_misses": 40.0,
         "lld_write_misses": 150.0, "mispredicts": 20.0, "per_run": 30000.0,
     }  # fmt: skip
     rows = []

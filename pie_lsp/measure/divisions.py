@@ -49,6 +49,13 @@ SETUP_MICRO_OPS = {"u32": 5, "s32": 24, "u64": 5, "s64": 24}
 LOOP_MICRO_OPS = 5
 # A division seen only by callgrind (a run below PROFILE_MIN_DIVISIONS): unsigned, one loop.
 DEFAULT_MICRO_OPS = SETUP_MICRO_OPS["u64"] + LOOP_MICRO_OPS
+# Of those, the micro-ops of class IntDiv, which go through gem5's one divide unit
+# (FUList0, count 1) one a cycle, in a serial chain: div1, div2i and one div2, then four
+# div2 per loop iteration. The rest (divq, divr, idiv's sign fix-ups, the micro-branch)
+# streams through the pipeline like other micro-ops (estimate v5 prices the two apart).
+INTDIV_SETUP_MICRO_OPS = 3
+INTDIV_LOOP_MICRO_OPS = 4
+DEFAULT_INTDIV_MICRO_OPS = INTDIV_SETUP_MICRO_OPS + INTDIV_LOOP_MICRO_OPS
 
 _LINE = re.compile(r"pie-div (0x[0-9a-f]+|0) (u32|s32|u64|s64) (\d+) (\d+)")
 
@@ -76,6 +83,31 @@ def parse_log(text: str) -> dict[str, tuple[int, int]]:
 def micro_ops(totals: Mapping[str, tuple[int, int]]) -> float:
     """gem5's micro-ops of all the divisions of a run."""
     return float(sum(_site_micro_ops(k, n, loops) for k, (n, loops) in totals.items()))
+
+
+def intdiv_micro_ops(counts: Mapping[str, float]) -> float:
+    """gem5's IntDiv micro-ops of a run's divisions: from the profile's divisions and loop
+    iterations per kind (`counts_from_log`), else the short form of each division callgrind
+    counted (`div64`, `div32`)."""
+    if any(f"div_{kind}" in counts for kind in SETUP_MICRO_OPS):
+        return float(
+            sum(
+                INTDIV_SETUP_MICRO_OPS * counts.get(f"div_{kind}", 0.0)
+                + INTDIV_LOOP_MICRO_OPS * counts.get(f"div_{kind}_loops", 0.0)
+                for kind in SETUP_MICRO_OPS
+            )
+        )
+    return DEFAULT_INTDIV_MICRO_OPS * (counts.get("div64", 0.0) + counts.get("div32", 0.0))
+
+
+def intdiv_micro_ops_by_address(text: str) -> dict[int, float]:
+    """`intdiv_micro_ops` at each address of the tool's log (address 0: not known)."""
+    out: dict[int, float] = {}
+    for address, _, count, loops in _entries(text):
+        out[address] = (
+            out.get(address, 0.0) + INTDIV_SETUP_MICRO_OPS * count + INTDIV_LOOP_MICRO_OPS * loops
+        )
+    return out
 
 
 def micro_ops_by_address(text: str) -> dict[int, float]:

@@ -24,7 +24,9 @@ what gem5 runs, not what this host runs:
 - **gem5's fetch.** gem5's O3 fetch reads one 16-byte line at a time and waits the L1I's
   latency for each new one, so a loop inside one line runs several times faster per
   instruction than one spread over many; the same per-instruction counts and the binary's
-  bytes give the lines fetch reads (`blocks.py`), and those are priced.
+  bytes give the lines fetch reads (`blocks.py`), and those are priced, with gem5's
+  micro-ops of the executed instructions in place of instructions (estimate v5); the
+  division micro-ops that take gem5's one divide unit are priced apart.
 
 Estimated cycles = sum of cost x feature over the run's features (`pricing.py`), with the
 costs of the machine file (fitted against gem5 by `pie-lsp calibrate`; see
@@ -62,8 +64,9 @@ from pie_lsp.verify import TestCase, compare_outputs
 
 # The model's version: part of every label and cache key. 1 was cachegrind totals only,
 # 2 added instruction classes and gem5's CPU for glibc, 3 prices gem5's division micro-ops,
-# 4 prices the 16-byte lines gem5's fetch reads.
-ESTIMATE_VERSION = 4
+# 4 prices the 16-byte lines gem5's fetch reads, 5 gem5's micro-ops in place of
+# instructions (the divisions' IntDiv micro-ops apart). The raw counts are v4's.
+ESTIMATE_VERSION = 5
 # The format of the cached callgrind counts (3: with blocks.py's fetch counts).
 COUNTS_VERSION = 3
 
@@ -184,7 +187,7 @@ INPUT_NAME = "input.txt"
 
 class EstimateMeasurer(Measurer):
     name = "estimate"
-    label = f"estimate v{ESTIMATE_VERSION}: callgrind counts, instruction classes, gem5's fetch"
+    label = f"estimate v{ESTIMATE_VERSION}: callgrind counts, gem5's fetch lines and micro-ops"
     short = "Skylake (estimate)"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 from pie_lsp.cache import digest
 from pie_lsp.measure.classes import INSTRUCTION_CLASSES
-from pie_lsp.measure.divisions import DEFAULT_MICRO_OPS
+from pie_lsp.measure.divisions import DEFAULT_MICRO_OPS, intdiv_micro_ops
 
 # The events a cost applies to, derived from the counts.
 FEATURES = (
@@ -31,6 +31,9 @@ FEATURES = (
     *INSTRUCTION_CLASSES,
     "div_uops",
     "fetch_lines",
+    "micro_ops",
+    "intdiv_uops",
+    "div_stream_uops",
 )
 
 
@@ -46,7 +49,7 @@ FEATURES = (
 # above one instruction per cycle in gem5, loads, stores and branches below.
 # Since v4, the 16-byte lines gem5's fetch reads (blocks.py) are priced too: each costs the
 # L1I's latency, which a loop inside one line never pays and a long loop pays per line.
-COST_PARAMETERS: dict[str, tuple[str, ...]] = {
+V4_COST_PARAMETERS: dict[str, tuple[str, ...]] = {
     "instructions": ("instructions",),
     "l1_misses": ("l1i_misses", "l1d_misses"),
     "lli_misses": ("lli_misses",),
@@ -61,6 +64,30 @@ COST_PARAMETERS: dict[str, tuple[str, ...]] = {
     "fp_arith": ("fp_add", "fp_mul", "fp_convert", "x87"),
     "fp_div_sqrt": ("fp_div", "fp_sqrt"),
     "fetch_lines": ("fetch_lines",),
+    "per_run": ("per_run",),
+}
+
+# Estimate v5 prices what gem5's front end and its divide unit see, not instructions: the
+# fetch lines, and gem5's micro-ops (blocks.py's count; fetch delivers 4 a cycle), with
+# the division micro-ops split in two. Those of class IntDiv (div1, div2i, the div2 steps)
+# go one a cycle through gem5's single divide unit in a serial chain; the others (divq,
+# divr, idiv's sign fix-ups) stream with the rest (divisions.py). So a short 64-bit idiv
+# is 7 IntDiv micro-ops and 22 others, not 29 at one price (gem5: about 7 cycles). With
+# micro-ops priced, instructions, branches, memory accesses, multiplies and FP arithmetic
+# are not: in gem5 they cost their micro-ops and their fetch lines (docs/GEM5_STATS.md);
+# chosen among v4's variants by a leave-one-program-out cross-validation of the fit data
+# (benchmarks/estimate_cv.py, docs/ESTIMATE.md "Cause 5").
+COST_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "micro_ops": ("micro_ops", "div_stream_uops"),
+    "intdiv_uops": ("intdiv_uops",),
+    "fetch_lines": ("fetch_lines",),
+    "l1_misses": ("l1i_misses", "l1d_misses"),
+    "lli_misses": ("lli_misses",),
+    "lld_read_misses": ("lld_read_misses",),
+    "lld_write_misses": ("lld_write_misses",),
+    "mispredicts": ("branch_mispredicts", "indirect_mispredicts"),
+    "bit_scan": ("bit_scan",),
+    "fp_div_sqrt": ("fp_div", "fp_sqrt"),
     "per_run": ("per_run",),
 }
 
@@ -111,6 +138,12 @@ def features(counts: Mapping[str, float], startup: float = 0.0) -> dict[str, flo
     )
     # counts without per-instruction addresses (a profile's per-line costs): none
     feats["fetch_lines"] = counts.get("fetch_lines", 0.0)
+    feats["micro_ops"] = counts.get("micro_ops", 0.0)  # divisions left out (blocks.py)
+    # a profile's line gives its own; a run's come from its division counts
+    feats["intdiv_uops"] = (
+        counts["intdiv_uops"] if "intdiv_uops" in counts else intdiv_micro_ops(counts)
+    )
+    feats["div_stream_uops"] = feats["div_uops"] - feats["intdiv_uops"]
     return feats
 
 

@@ -9,13 +9,15 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from pie_lsp.measure.divisions import DEFAULT_MICRO_OPS
+from pie_lsp.measure.divisions import DEFAULT_INTDIV_MICRO_OPS, DEFAULT_MICRO_OPS
 from pie_lsp.measure.estimate import EXCLUDED_FUNCTIONS
 from pie_lsp.profile.counts import (
     _CLASS_INDEX,
     _DIV_UOPS,
     _FETCH_LINES,
+    _INTDIV_UOPS,
     _IR,
+    _MICRO_OPS,
     _RECURSION,
     KEYS,
     CallgrindRun,
@@ -81,15 +83,20 @@ def attribute(
     classes: Mapping[int, str],
     division_uops: Mapping[int, float] | None = None,
     fetch_lines: Mapping[int, float] | None = None,
+    micro_ops: Mapping[int, float] | None = None,
+    intdiv_uops: Mapping[int, float] | None = None,
 ) -> dict[str, dict[str, Vector]]:
     """Raw counts per destination: `lines` keyed "LINE\\tFUNCTION\\tLIBRARY" (LIBRARY empty
     for the line's own instructions, else the library its calls spent them in),
-    `libraries` keyed by function (what no line of the user's file called), `dropped`."""
-    # the lines gem5's fetch reads for the instruction at an address (blocks.by_address)
-    for address, lines in (fetch_lines or {}).items():
-        vector = run.self_cost.get(address)
-        if vector is not None:
-            vector[_FETCH_LINES] = lines
+    `libraries` keyed by function (what no line of the user's file called), `dropped`.
+    Per address: `fetch_lines` and `micro_ops` from blocks.by_address; `division_uops` and
+    `intdiv_uops` from the division profile (divisions.py), when the run has one."""
+    # the lines gem5's fetch reads for the instruction at an address, and its micro-ops
+    for index, values in ((_FETCH_LINES, fetch_lines), (_MICRO_OPS, micro_ops)):
+        for address, value in (values or {}).items():
+            vector = run.self_cost.get(address)
+            if vector is not None:
+                vector[index] = value
     # classes: executed instructions of a class at an address count its executions
     for address, name in classes.items():
         vector = run.self_cost.get(address)
@@ -97,21 +104,24 @@ def attribute(
             vector[_CLASS_INDEX[name]] = vector[_IR]
             if name in ("div64", "div32"):  # the estimate's short form, without a profile
                 vector[_DIV_UOPS] = DEFAULT_MICRO_OPS * vector[_IR]
-    if division_uops is not None:
+                vector[_INTDIV_UOPS] = DEFAULT_INTDIV_MICRO_OPS * vector[_IR]
+    dividing = [a for a, v in run.self_cost.items() if v[_DIV_UOPS] > 0]
+    for index, profiled in ((_DIV_UOPS, division_uops), (_INTDIV_UOPS, intdiv_uops)):
+        if profiled is None:
+            continue
         # the division profile's micro-ops where it names the address; the rest (address
         # unknown, or not seen by callgrind) spread over the divisions by their executions
-        dividing = [a for a, v in run.self_cost.items() if v[_DIV_UOPS] > 0]
         for address in dividing:
-            run.self_cost[address][_DIV_UOPS] = 0.0
+            run.self_cost[address][index] = 0.0
         spare = 0.0
-        for address, uops in division_uops.items():
+        for address, uops in profiled.items():
             if address in run.self_cost and address in classes:
-                run.self_cost[address][_DIV_UOPS] += uops
+                run.self_cost[address][index] += uops
             else:
                 spare += uops
         executions = sum(run.self_cost[a][_IR] for a in dividing)
         for address in dividing if executions > 0 else ():
-            run.self_cost[address][_DIV_UOPS] += spare * run.self_cost[address][_IR] / executions
+            run.self_cost[address][index] += spare * run.self_cost[address][_IR] / executions
 
     # functions with code on lines of the user's file; their other addresses (no line,
     # e.g. padding) go to the nearest line of the same function

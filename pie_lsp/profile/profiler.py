@@ -24,7 +24,7 @@ from pie_lsp.tasks import task_group
 from pie_lsp.verify import TestCase, TestSuite, Verifier
 
 # Part of every profile cache key: bump when the attribution changes.
-PROFILE_VERSION = 3
+PROFILE_VERSION = 4
 
 
 # -- running it -------------------------------------------------------------------------------
@@ -142,15 +142,22 @@ class Profiler:
             text = await self.measurer.callgrind_output(debug, case)
             run = parse_callgrind(text)
             where = await self.lines_of(debug, run.self_cost, len(program.text.splitlines()))
-            uops = (
-                divisions.micro_ops_by_address(await self.measurer.division_log(debug, case))
-                if profiled
-                else None
-            )
+            log = await self.measurer.division_log(debug, case) if profiled else None
+        uops = None if log is None else divisions.micro_ops_by_address(log)
+        intdiv = None if log is None else divisions.intdiv_micro_ops_by_address(log)
         executed = {a: int(v[_IR]) for a, v in run.self_cost.items()}
         fetched = blocks.by_address(executed, self.measurer.decoded(debug, executed))
         lines = {a: v[0] for a, v in fetched.items()}
-        raw = attribute(run, where, self.measurer.classes(debug, executed), uops, lines)
+        micro_ops = {a: v[2] for a, v in fetched.items()}
+        raw = attribute(
+            run,
+            where,
+            self.measurer.classes(debug, executed),
+            uops,
+            lines,
+            micro_ops=micro_ops,
+            intdiv_uops=intdiv,
+        )
         self.builder.cache.set(key, raw)
         return raw, False
 
