@@ -140,8 +140,8 @@ class IostreamToStdio(Rule):
     statically linked program that includes <iostream> builds the standard streams and
     their locales before main, a large share of a small program's time.
 
-    Exact on input where every read finds what it reads (a number for a number): scanf's
-    %d/%lld/%lf/ %c skip whitespace and parse as operator>> does (both use strtol/strtod
+    Exact on input where every read finds what it reads (a number in its type's range for
+    a number): scanf's %d/%lld/%lf/ %c skip whitespace and parse as operator>> does (both use strtol/strtod
     rules), and a chain's result converted to bool is true exactly when every read
     succeeded, as scanf's count equals the number of targets; printf's %d/%lld/%c/%g (C
     locale, precision 6) print what operator<< prints for int, long long, char, bool and
@@ -151,7 +151,8 @@ class IostreamToStdio(Rule):
     printed expressions have no side effects (printf's arguments are evaluated in no set
     order, operator<< chains left to right); no read target names another target of its
     chain (scanf takes every address before reading); a chain's value is used only as a
-    condition; stdio calls are not mixed with unsynchronized streams."""
+    condition; stdio calls are not mixed with unsynchronized streams; the program has no
+    abort/_exit/quick_exit (which would drop output buffered after a removed endl)."""
 
     name = "iostream-to-stdio"
     summary = "read and write numbers with scanf/printf and drop <iostream>"
@@ -159,8 +160,8 @@ class IostreamToStdio(Rule):
 
     def find(self, code: Code) -> list[Rewrite]:
         includes = list(INCLUDE.finditer(code.source))
-        if not includes:
-            return []
+        if not includes or code.io.abnormal_exit:
+            return []  # (abort or _exit would drop printf's buffered output)
         edits: list[Edit] = []
         handled: set[int] = set()  # offsets of the stream mentions the edits cover
         synced = False
