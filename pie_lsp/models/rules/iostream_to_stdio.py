@@ -140,18 +140,18 @@ class IostreamToStdio(Rule):
     statically linked program that includes <iostream> builds the standard streams and
     their locales before main, a large share of a small program's time.
 
-    Exact on input where every read finds what it reads (a number in its type's range for
-    a number): scanf's %d/%lld/%lf/ %c skip whitespace and parse as operator>> does (both use strtol/strtod
-    rules), and a chain's result converted to bool is true exactly when every read
-    succeeded, as scanf's count equals the number of targets; printf's %d/%lld/%c/%g (C
+    Exact on input where every read finds what it reads (a number in its type's range for a
+    number): scanf's %d/%lld/%lf/ %c skip whitespace and parse as operator>> does (both by
+    strtol/strtod rules), and a chain's result converted to bool is true exactly when every
+    read succeeded, as scanf's count equals the number of targets; printf's %d/%lld/%c/%g (C
     locale, precision 6) print what operator<< prints for int, long long, char, bool and
-    double by default; endl's flush only moves output earlier. Proved: every mention of
-    a standard stream is in such a statement (so nothing else needs <iostream>: no
-    getline, cerr, manipulator but endl, string or pointer I/O, or user type); the
-    printed expressions have no side effects (printf's arguments are evaluated in no set
-    order, operator<< chains left to right); no read target names another target of its
-    chain (scanf takes every address before reading); a chain's value is used only as a
-    condition; stdio calls are not mixed with unsynchronized streams; the program has no
+    double by default; endl's flush only moves output earlier. Proved: every mention of a
+    standard stream is in such a statement (so nothing else needs <iostream>: no getline,
+    cerr, manipulator but endl, string or pointer I/O, or user type); the printed
+    expressions have no side effects (printf's arguments are evaluated in no set order,
+    operator<< chains left to right); no read target names another target of its chain
+    (scanf takes every address before reading); a chain's value is used only as a condition;
+    stdio calls are not mixed with unsynchronized streams; the program has no
     abort/_exit/quick_exit (which would drop output buffered after a removed endl)."""
 
     name = "iostream-to-stdio"
