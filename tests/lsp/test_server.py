@@ -140,7 +140,9 @@ async def test_optimize_reports_progress_and_applies_a_verified_edit(
     messages = [r.message for r in reports]
     assert any("Generating candidates" in m for m in messages), messages
     assert any("Verifying" in m for m in messages), messages
-    assert any("Verified and measured 3/3" in m for m in messages), messages
+    # every candidate the rules proposed was verified and measured (how many depends on
+    # which rules match the example)
+    assert any(re.fullmatch(r"Verified and measured (\d+)/\1", m) for m in messages), messages
     percents = [r.percentage for r in reports]
     assert percents == sorted(percents) and percents[-1] > 25
     (end,) = session.progress_for(types.WorkDoneProgressEnd)
