@@ -26,8 +26,9 @@ and the binary's bytes (capstone):
   benchmarks/estimate_macroops.py. An immediate operand adds `limm`, a memory operand
   `ld`/`st`, a `jcc` is `rdip`, `limm`, `wrip`.
 
-`pricing.py` prices `fetch_lines`; the other two are kept with the counts (for the
-profile and for later models). docs/ESTIMATE.md ("Cause 4") has the derivation and figures.
+`pricing.py` prices `fetch_lines` and, since estimate v5, `micro_ops` (in place of
+instructions); `taken_branches` is kept with the counts (for the profile and later models).
+docs/ESTIMATE.md ("Cause 4", "Cause 5") has the derivation and figures.
 """
 
 from __future__ import annotations
