@@ -8,6 +8,7 @@ The class docstring says when the rewrite is safe and how that is proved.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -45,8 +46,13 @@ READ = {
     TK.DOUBLE: "%lf",
 }
 STREAMS = frozenset({"cin", "cout", "cerr", "clog", "wcin", "wcout", "wcerr", "wclog"})
-INCLUDE = re.compile(rb"^[ \t]*#[ \t]*include[ \t]*<(iostream|bits/stdc\+\+\.h)>[^\n]*", re.M)
-STDIO_CALLS = frozenset({"printf", "scanf", "puts", "putchar", "getchar", "fputs", "fgets"})
+INCLUDE = re.compile(
+    rb"^[ \t]*#[ \t]*include[ \t]*[<\"](iostream|bits/stdc\+\+\.h)[>\"][^\n]*", re.M
+)
+# C stdio that reads stdin / writes stdout: mixed with unsynchronized streams, the
+# original's order of input or output is not the program's.
+STDIO_OUT = frozenset({"printf", "puts", "putchar", "fputs", "fwrite", "putc", "fputc"})
+STDIO_IN = frozenset({"scanf", "getchar", "fgets", "gets", "fread", "getc", "fgetc"})
 # Everything <bits/stdc++.h> brings in for C++17 but <iostream> (and the deprecated C
 # wrappers and <execution>, which need more than the compiler).
 HEADERS = (
@@ -156,7 +162,7 @@ class IostreamToStdio(Rule):
 
     name = "iostream-to-stdio"
     summary = "read and write numbers with scanf/printf and drop <iostream>"
-    triggers = re.compile(r"\b(cin|cout)\b")
+    triggers = re.compile(r"\b(cin|cout|iostream)\b|bits/stdc")
 
     def find(self, code: Code) -> list[Rewrite]:
         includes = list(INCLUDE.finditer(code.source))
@@ -165,6 +171,7 @@ class IostreamToStdio(Rule):
         edits: list[Edit] = []
         handled: set[int] = set()  # offsets of the stream mentions the edits cover
         synced = False
+        used: set[str] = set()  # the streams and stdio functions the program names
         for cursor, parents in code.nodes:
             if cursor.kind != CK.CALL_EXPR or not parents:
                 continue
@@ -181,7 +188,10 @@ class IostreamToStdio(Rule):
                     return []
                 synced = synced or cursor.spelling == "sync_with_stdio"
                 edits.append(edit)
-        if not edits:
+        edits = sorted(set(edits))  # a class's inline members can be walked twice
+        if not edits and any(t in STREAMS for t in code.token_at.values()):
+            return []
+        if any(a.end > b.start for a, b in itertools.pairwise(edits)):
             return []
         for cursor, _ in code.nodes:
             if (
@@ -192,8 +202,12 @@ class IostreamToStdio(Rule):
                 name = cursor.referenced.spelling
                 if name in STREAMS and cursor.location.offset not in handled:
                     return []  # a stream used some other way
-                if synced and name in STDIO_CALLS:
-                    return []  # output order would change
+                used.add(name)
+        if synced and (
+            (used & {"cout", "cerr", "clog"} and used & STDIO_OUT)
+            or ("cin" in used and used & STDIO_IN)
+        ):
+            return []  # unsynchronized: the original's order is not the program's
         if any(t in STREAMS for t in code.token_at.values()) and not self._all_tokens_handled(
             code, handled
         ):
@@ -216,7 +230,7 @@ class IostreamToStdio(Rule):
             headers = ["cstdio", "istream", "ostream"] if match.group(1) == b"iostream" else HEADERS
             text = code.newline.join(f"#include <{h}>" for h in headers)
             edits.append(Edit(match.start(), match.end(), text))
-        return [Rewrite(tuple(edits), "cin/cout", ())]
+        return [Rewrite(tuple(edits), "cin/cout" if handled else "<iostream>", ())]
 
     @staticmethod
     def _on_stream(call: Cursor) -> bool:
