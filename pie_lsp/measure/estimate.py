@@ -67,8 +67,9 @@ from pie_lsp.verify import TestCase, compare_outputs
 # 4 prices the 16-byte lines gem5's fetch reads, 5 gem5's micro-ops in place of
 # instructions (the divisions' IntDiv micro-ops apart). The raw counts are v4's.
 ESTIMATE_VERSION = 5
-# The format of the cached callgrind counts (3: with blocks.py's fetch counts).
-COUNTS_VERSION = 3
+# The format of the cached callgrind counts (3: with blocks.py's fetch counts; 4: glibc's
+# tunables parsing not collected, so the per-instruction counts leave it out too).
+COUNTS_VERSION = 4
 
 CACHEGRIND_EVENTS = (
     "Ir",
@@ -151,6 +152,11 @@ def parse_cachegrind(text: str) -> dict[str, float]:
 EXCLUDED_FUNCTIONS = frozenset(
     {"__tunables_init", "_dl_tunable_set_hwcaps", "parse_tunables", "tunables_strdup"}
 )
+# Since counts v4 callgrind does not collect them in the first place (`--toggle-collect`
+# on the outermost two: __tunables_init calls the parsing, cpu_features' TUNABLE_GET the
+# hwcaps callback), so the per-instruction counts blocks.py reads leave them out too;
+# `excluded_costs` is kept for what the toggle cannot see.
+TOGGLED_FUNCTIONS = ("__tunables_init", "_dl_tunable_set_hwcaps")
 
 
 def excluded_costs(text: str) -> dict[str, float]:
@@ -248,6 +254,11 @@ class EstimateMeasurer(Measurer):
             f'exec "$0" "$@" < {INPUT_NAME}',
             self.valgrind,
             "--tool=callgrind",
+            # glibc's tunables parsing is not collected at all (the outermost functions:
+            # toggling a nested one again would turn collection back on): its memcmp calls
+            # took a varying path, and per-instruction counts cannot say who called
+            *(f"--toggle-collect={name}" for name in TOGGLED_FUNCTIONS),
+            "--collect-atstart=yes",  # --toggle-collect alone would start with it off
             "--cache-sim=yes",
             "--branch-sim=yes",
             "--dump-instr=yes",

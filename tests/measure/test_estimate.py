@@ -77,15 +77,15 @@ async def test_same_binary_same_counts_every_run(doubler: Path, settings: Settin
     # start-up (which varies under valgrind, docs/ESTIMATE.md) can move a misprediction
     # count or two, and a loaded machine once moved one bit scan (106 vs 107, not
     # reproduced since): the known residuals, bounded here so that anything more fails.
-    # The fetch counts (v4) come from per-address counts, which include glibc's memcmp as
-    # the tunables parsing calls it (left out of the totals, not of the addresses): its
-    # occasional page-crossing path (10-80 instructions) can move them by a few lines.
+    # The fetch counts and micro-ops (priced since v5) come from per-address counts; glibc's
+    # tunables parsing, whose memcmp calls took a varying path, is not collected at all
+    # (counts v4), so they are identical too.
     residual = ("Bcm", "Bim", "bit_scan")
-    fetch = {"fetch_lines": 40, "taken_branches": 40, "micro_ops": 400}
-    stable = [{k: v for k, v in r.items() if k not in (*residual, *fetch)} for r in runs]
+    stable = [{k: v for k, v in r.items() if k not in residual} for r in runs]
     assert stable[0] == stable[1] == stable[2]
-    for event, bound in {**dict.fromkeys(residual, 2), **fetch}.items():
-        assert max(r[event] for r in runs) - min(r[event] for r in runs) <= bound
+    assert all(stable[0][k] > 0 for k in ("fetch_lines", "micro_ops", "taken_branches"))
+    for event in residual:
+        assert max(r[event] for r in runs) - min(r[event] for r in runs) <= 2
     assert runs[0]["Ir"] > 10_000
     timing = measurer.timing(case.name, runs[0])
     assert timing.seconds == pytest.approx(timing.cycles / 3.5e9)  # type: ignore[operator]

@@ -162,8 +162,11 @@ FS26 = (
 )
 # gem5 v24.0.0.1's statistics for fs-26's slow.cpp on tests/input.1.txt (aligned Verbatim
 # configuration; benchmarks/data/gem5_stats.json, checked in here so the test needs no gem5):
-# fetch.cacheLines and simOps.
-GEM5_FS26 = {"fetch_lines": 10771, "micro_ops": 465660}
+# fetch.cacheLines, simOps and commit.branchMispredicts.
+GEM5_FS26 = {"fetch_lines": 10771, "micro_ops": 465660, "mispredicts": 741}
+# gem5 also fetches down mispredicted paths: 4.1-6.3 lines per misprediction on the runs of
+# benchmarks/data/gem5_stats.json (docs/GEM5_STATS.md); the estimate counts the right path.
+WRONG_PATH_LINES = (4.1, 6.3)
 
 
 async def test_fetch_lines_and_micro_ops_agree_with_gem5s_statistics(settings: Settings) -> None:
@@ -172,5 +175,10 @@ async def test_fetch_lines_and_micro_ops_agree_with_gem5s_statistics(settings: S
     measurer = EstimateMeasurer.from_settings(settings, sandbox, cache, asyncio.Semaphore(1))
     case = next(c for c in find_tests(FS26 / "slow.cpp").cases if c.name == "1")
     counts = await measurer.counts(binary, case)
-    for name, gem5 in GEM5_FS26.items():
-        assert abs(counts[name] - gem5) / gem5 < 0.1, (name, counts[name], gem5)
+    gem5_ops = GEM5_FS26["micro_ops"]
+    assert abs(counts["micro_ops"] - gem5_ops) / gem5_ops < 0.1, counts["micro_ops"]
+    # a short run: most of its lines are glibc's start-up, where gem5 mispredicts hundreds
+    # of branches (the tunables parsing, which gem5 does not run, is not counted: counts v4)
+    wrong_path = GEM5_FS26["fetch_lines"] - counts["fetch_lines"]
+    low, high = WRONG_PATH_LINES
+    assert low * 0.9 <= wrong_path / GEM5_FS26["mispredicts"] <= high, counts["fetch_lines"]
