@@ -208,10 +208,6 @@ class IostreamToStdio(Rule):
             or ("cin" in used and used & STDIO_IN)
         ):
             return []  # unsynchronized: the original's order is not the program's
-        if any(t in STREAMS for t in code.token_at.values()) and not self._all_tokens_handled(
-            code, handled
-        ):
-            return []
         # Claim the point where sync-stdio inserts its stream calls (just inside main's
         # brace), so that no combination of rules puts them into a program without
         # <iostream>: overlapping rewrites are never applied together.
@@ -246,12 +242,6 @@ class IostreamToStdio(Rule):
                 for c in member.walk_preorder()
             )
         )
-
-    @staticmethod
-    def _all_tokens_handled(code: Code, handled: set[int]) -> bool:
-        """Every token spelling a stream's name is one of the rewritten mentions (none in
-        a macro body or behind a preprocessor condition)."""
-        return all(o in handled for o, t in code.token_at.items() if t in STREAMS)
 
     @staticmethod
     def _top(cursor: Cursor, parents: Sequence[Cursor]) -> bool:
