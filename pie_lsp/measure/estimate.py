@@ -65,7 +65,7 @@ from pie_lsp.verify import TestCase, compare_outputs
 # The model's version: part of every label and cache key. 1 was cachegrind totals only,
 # 2 added instruction classes and gem5's CPU for glibc, 3 prices gem5's division micro-ops,
 # 4 prices the 16-byte lines gem5's fetch reads, 5 gem5's micro-ops in place of
-# instructions (the divisions' IntDiv micro-ops apart). The raw counts are v4's.
+# instructions (the divisions' IntDiv micro-ops apart), from the same raw counts.
 ESTIMATE_VERSION = 5
 # The format of the cached callgrind counts (3: with blocks.py's fetch counts; 4: glibc's
 # tunables parsing not collected, so the per-instruction counts leave it out too).
