@@ -36,6 +36,7 @@ from __future__ import annotations
 import functools
 import itertools
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -46,9 +47,13 @@ from pie_lsp.errors import ToolMissing
 from pie_lsp.measure.classes import executable_segments
 
 # Bump when what the features mean changes (cached decodings and counts depend on it).
-BLOCKS_VERSION = 1
+# 2: `tzcnt`/`lzcnt` are gem5's BSF/BSR microcode (gem5 ignores their `rep` prefix without
+# BMI), not one micro-op; `front_end_cycles` added.
+BLOCKS_VERSION = 2
 FETCH_BUFFER_BYTES = 16
-FEATURES = ("fetch_lines", "taken_branches", "micro_ops")
+FETCH_WIDTH = 4  # micro-ops gem5's fetch delivers a cycle (VerbatimCPU fetchWidth)
+ICACHE_WAIT = 3  # cycles fetch waits for a new 16-byte block on an L1I hit (H10b's probes)
+FEATURES = ("fetch_lines", "taken_branches", "micro_ops", "front_end_cycles")
 
 # An executed instruction as the model needs it: size in bytes, gem5 micro-ops, how it
 # transfers control ("cond", "jump", "call", "ret", "indirect", "" for none) and a direct
@@ -88,7 +93,16 @@ def macroop_name(mnemonic: str, kinds: list[str], sizes: list[int]) -> str:
     found = _CONDITIONAL.fullmatch(m)
     if found and found.group(2) in _CONDITIONS:
         m = found.group(1) + _CONDITIONS[found.group(2)]
-    m = {"shl": "sal", "movabs": "mov", "call": "call_near", "ret": "ret_near"}.get(m, m)
+    # gem5's decoder ignores the `rep` prefix of 0f bc / 0f bd (no BMI, no ABM): tzcnt
+    # runs as BSF, lzcnt as BSR (src/arch/x86/isa/decoder/two_byte_opcodes.isa)
+    m = {
+        "shl": "sal",
+        "movabs": "mov",
+        "call": "call_near",
+        "ret": "ret_near",
+        "tzcnt": "bsf",
+        "lzcnt": "bsr",
+    }.get(m, m)
     if m in ("movzx", "movsx") and len(sizes) > 1:
         return f"{m.upper()}_{'B' if sizes[1] == 1 else 'W'}_{'_'.join(kinds)}"
     if m in ("mul", "imul") and len(kinds) == 1 and sizes[0] == 1:
@@ -170,16 +184,17 @@ def _line(address: int) -> int:
 
 
 def features(executed: Mapping[int, int], code: Mapping[int, Decoded]) -> dict[str, float]:
-    """`fetch_lines`, `taken_branches` and `micro_ops` of one run (module docstring)."""
+    """`FEATURES` of one run (module docstring)."""
     per_address = by_address(executed, code)
     return {name: sum(v[i] for v in per_address.values()) for i, name in enumerate(FEATURES)}
 
 
 def by_address(
     executed: Mapping[int, int], code: Mapping[int, Decoded]
-) -> dict[int, tuple[float, float, float]]:
+) -> dict[int, tuple[float, float, float, float]]:
     """`FEATURES` at each executed address: the lines fetched for the instruction there,
-    its taken transfers and its micro-ops (the profile charges them to source lines)."""
+    its taken transfers, its micro-ops and its share of the front end's cycles (the
+    profile charges them to source lines)."""
     addresses = sorted(a for a in executed if a in code)
     previous = {
         after: before
@@ -209,15 +224,39 @@ def by_address(
         size, _, _, target = code[source]
         if target in executed and _line(target) == _line(source + size - 1):
             same_line[target] = same_line.get(target, 0.0) + count
-    out: dict[int, tuple[float, float, float]] = {}
+    # Per 16-byte block: how often fetch starts on it (a new fetch of the line, or a taken
+    # branch back into it: a predicted-taken branch ends the fetch cycle) and the
+    # micro-ops of the instructions ending in it (a straddling one belongs to its end).
+    starts: dict[int, float] = {}
+    block_uops: dict[int, float] = {}
+    out: dict[int, list[float]] = {}
     for address in addresses:
         size, micro_ops, _, _ = code[address]
         n = float(executed[address])
-        spanned = _line(address + size - 1) - _line(address)
+        first, last = _line(address), _line(address + size - 1)
+        spanned = last - first
         before = previous.get(address)
-        new_line = before is not None and _line(before + code[before][0] - 1) != _line(address)
+        new_line = before is not None and _line(before + code[before][0] - 1) != first
         entered = n - fall[address]
         staying = min(entered, same_line.get(address, 0.0))
         lines = fall[address] * (spanned + new_line) + (entered - staying) * (spanned + 1)
-        out[address] = (lines + staying * spanned, taken.get(address, 0.0), n * micro_ops)
-    return out
+        starts[first] = starts.get(first, 0.0) + fall[address] * new_line + entered
+        if spanned:
+            starts[last] = starts.get(last, 0.0) + n * spanned
+        block_uops[last] = block_uops.get(last, 0.0) + n * micro_ops
+        out[address] = [lines + staying * spanned, taken.get(address, 0.0), n * micro_ops, 0.0]
+    # gem5's fetch (H10b's rule, docs/GEM5_STATS.md): ICACHE_WAIT cycles per new line and
+    # ceil(U / FETCH_WIDTH) per start on a block, U its micro-ops per start (the block's
+    # executed micro-ops over its starts: the exact path of each start is not known)
+    cycles: dict[int, float] = {}
+    for block, uops in block_uops.items():
+        entries = starts.get(block, 0.0)
+        if entries > 0:
+            cycles[block] = entries * math.ceil(uops / entries / FETCH_WIDTH - 1e-9)
+        else:
+            cycles[block] = uops / FETCH_WIDTH
+    for address, values in out.items():
+        block = _line(address + code[address][0] - 1)
+        share = values[2] / block_uops[block] if block_uops[block] > 0 else 0.0
+        values[3] = ICACHE_WAIT * values[0] + share * cycles[block]
+    return {address: (v[0], v[1], v[2], v[3]) for address, v in out.items()}

@@ -34,6 +34,10 @@ from ..conftest import write_program
         ("call", ["I"], [8], "CALL_NEAR_I", 5),
         ("ret", [], [], "RET_NEAR", 3),
         ("imul", ["R", "R"], [8, 8], "IMUL_R_R", 3),
+        # gem5 decodes f3 0f bc/bd as BSF/BSR (no BMI): microcode sequences, not one op
+        ("tzcnt", ["R", "R"], [8, 8], "BSF_R_R", 30),
+        ("lzcnt", ["R", "R"], [4, 4], "BSR_R_R", 28),
+        ("bsf", ["R", "M"], [8, 8], "BSF_R_M", 32),
     ],
 )
 def test_macroops_are_gem5s(
@@ -64,6 +68,24 @@ def test_a_loop_inside_one_line_fetches_no_new_lines() -> None:
     found = features(executed, code)
     assert found["fetch_lines"] <= 2  # the way in and the way out, not per iteration
     assert found["taken_branches"] == pytest.approx(999 + 1)
+
+
+def test_a_loop_inside_one_line_takes_its_micro_ops_over_four_per_iteration() -> None:
+    # 7 micro-ops inside one 16-byte block: 2 fetch cycles an iteration, no I-cache wait
+    executed, code = _loop(0x401590, [3, 4, 3], 1000)
+    code[0x401593] = (4, 2, "", 0)  # add $imm: limm, add; 1 + 2 + 1 + 3 (jne) = 7
+    found = features(executed, code)
+    assert 2 * 1000 <= found["front_end_cycles"] <= 2 * 1000 + 10
+
+
+def test_a_loop_across_lines_pays_the_icache_wait_per_line() -> None:
+    # the same 10 bytes from 0x40158c: two blocks an iteration, 3 + ceil(U / 4) each
+    executed, code = _loop(0x40158C, [3, 4, 3], 1000)
+    found = features(executed, code)
+    # block 0x401580 ends one instruction (1 micro-op: the second straddles into the next
+    # block, where it belongs); block 0x401590 ends three (1 + 1 + 3 micro-ops: 2 cycles)
+    assert found["front_end_cycles"] == pytest.approx(1000 * (3 + 1 + 3 + 2), abs=10)
+    assert found["front_end_cycles"] >= 3 * found["fetch_lines"]
 
 
 def test_a_loop_across_lines_fetches_each_line_every_iteration() -> None:
@@ -152,8 +174,18 @@ async def test_tight_and_long_loops_fetch_as_gem5_does(tmp_path: Path, settings:
 
     assert per_iteration(0, "fetch_lines") < 0.1
     assert per_iteration(0, "micro_ops") > per_iteration(0, "Ir")  # limm, rdip, wrip
+    # gem5's fetch: a loop inside one block takes ceil(micro-ops / 4) cycles an iteration
+    loop_uops = round(per_iteration(0, "micro_ops"))
+    assert per_iteration(0, "front_end_cycles") == pytest.approx(-(-loop_uops // 4), abs=0.01)
     assert per_iteration(1, "Ir") >= 30
     assert per_iteration(1, "fetch_lines") >= per_iteration(1, "Ir") * 3.5 / 16 - 1
+    # a loop over several blocks pays 3 cycles of I-cache wait per block entered, plus at
+    # least its micro-ops over four (gem5: about 42 cycles for c01's)
+    waits = 3 * per_iteration(1, "fetch_lines")
+    assert per_iteration(1, "front_end_cycles") >= waits + per_iteration(1, "micro_ops") / 4
+    assert per_iteration(1, "front_end_cycles") <= waits + per_iteration(1, "micro_ops") / 4 + (
+        per_iteration(1, "fetch_lines") + 1
+    )
     assert cycles_per_instruction(0) < 1.0 < cycles_per_instruction(1)
 
 
@@ -182,3 +214,35 @@ async def test_fetch_lines_and_micro_ops_agree_with_gem5s_statistics(settings: S
     wrong_path = GEM5_FS26["fetch_lines"] - counts["fetch_lines"]
     low, high = WRONG_PATH_LINES
     assert low * 0.9 <= wrong_path / GEM5_FS26["mispredicts"] <= high, counts["fetch_lines"]
+
+
+TRAILING_ZEROS = r"""
+#include <cstdio>
+int main() {
+    unsigned long long n, s = 0;
+    if (scanf("%llu", &n) != 1) return 1;
+    for (unsigned long long x = 1; x <= n; x++) s += __builtin_ctzll(x);
+    printf("%llu\n", s);
+}
+"""
+
+
+async def test_a_trailing_zero_count_is_gem5s_bsf_microcode(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """Real g++ and valgrind: g++ emits `rep bsf` (tzcnt) for __builtin_ctzll; gem5 runs it
+    as BSF's 30 micro-ops, so the loop's micro-ops per iteration are above 30."""
+    sizes = (1000, 3000)
+    tests = {
+        str(n): (f"{n}\n", f"{sum((x & -x).bit_length() - 1 for x in range(1, n + 1))}\n")
+        for n in sizes
+    }
+    path = write_program(tmp_path, TRAILING_ZEROS, tests)
+    sandbox, cache = Sandbox(), Cache(settings.cache)
+    binary = await Builder(settings.build, sandbox, cache).build(path.read_text())
+    measurer = EstimateMeasurer.from_settings(settings, sandbox, cache, asyncio.Semaphore(2))
+    cases = {c.name: c for c in find_tests(path).cases}
+    small, large = await asyncio.gather(*(measurer.counts(binary, cases[str(n)]) for n in sizes))
+    per_iteration = (large["micro_ops"] - small["micro_ops"]) / (sizes[1] - sizes[0])
+    assert per_iteration > 30, per_iteration
+    assert large["bit_scan"] - small["bit_scan"] == sizes[1] - sizes[0]
