@@ -458,7 +458,10 @@ async def test_bad_requests_get_errors_and_the_server_stays_up(
     assert len(session.message_texts(types.MessageType.Error)) == len(cases)
     logged = "\n".join(m.message for m in session.client.log_messages)
     assert "expected ';'" in logged  # the compiler's details went to the log
-    assert await session.titles(good_uri) == STUBS
+    # the good file still gets its actions (first an Apply, when a result for the same
+    # program and tests is already in the shared cache)
+    titles = await session.titles(good_uri)
+    assert titles[-3:] == STUBS and all(t.startswith("Apply ") for t in titles[:-3])
     assert (await session.execute("pie.optimize", good_uri))["status"] != "error"
 
 
