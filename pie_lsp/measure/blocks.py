@@ -24,10 +24,16 @@ and the binary's bytes (capstone):
   `div_uops`, divisions.py), from `gem5_micro_ops.json`: the micro-op count of every x86
   macro-op gem5 v24 defines (src/arch/x86/isa/insts), written by
   benchmarks/estimate_macroops.py. An immediate operand adds `limm`, a memory operand
-  `ld`/`st`, a `jcc` is `rdip`, `limm`, `wrip`.
+  `ld`/`st`, a `jcc` is `rdip`, `limm`, `wrip`; `tzcnt`/`lzcnt` are BSF/BSR's microcode;
+- `front_end_cycles`: gem5's fetch cycles by H10b's rule from his probe loops
+  (docs/GEM5_STATS.md): `ICACHE_WAIT` per new line plus, per start on a 16-byte block (a
+  new fetch of it or a taken branch back into it), ceil(U / 4), U the micro-ops of the
+  instructions ending in the block per start (averaged over its starts).
 
 `pricing.py` prices `fetch_lines` and, since estimate v5, `micro_ops` (in place of
-instructions); `taken_branches` is kept with the counts (for the profile and later models).
+instructions); `taken_branches` and `front_end_cycles` are kept with the counts (for the
+profile and later models: docs/ESTIMATE.md "Tried after v5" has why the front-end cycles
+are not priced).
 docs/ESTIMATE.md ("Cause 4", "Cause 5") has the derivation and figures.
 """
 
