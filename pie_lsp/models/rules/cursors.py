@@ -22,6 +22,25 @@ except ImportError as exc:  # a declared dependency, but say what to do
         "the libclang Python package is missing", hint="pip install libclang"
     ) from exc
 
+# The integer types (a counter, an index, a value taken modulo something).
+INTEGERS = frozenset(
+    {
+        TK.BOOL,
+        TK.CHAR_U,
+        TK.UCHAR,
+        TK.CHAR_S,
+        TK.SCHAR,
+        TK.SHORT,
+        TK.USHORT,
+        TK.INT,
+        TK.UINT,
+        TK.LONG,
+        TK.ULONG,
+        TK.LONGLONG,
+        TK.ULONGLONG,
+    }
+)
+
 # clang.cindex is untyped; a cursor is a clang.cindex.Cursor.
 Cursor = Any
 # A cursor of the main file with its ancestors, outermost first (as Parsed.walk yields them).
@@ -246,6 +265,42 @@ def declared_for(loop: Cursor) -> tuple[Cursor, Cursor, Cursor, Cursor, Cursor] 
     if len(values) != 1:
         return None
     return variable, values[0], parts[1], parts[2], parts[3]
+
+
+def names(cursor: Cursor, variable: Cursor) -> bool:
+    """Whether `cursor` is a plain reference to `variable`."""
+    return bool(
+        cursor.kind == CK.DECL_REF_EXPR
+        and cursor.referenced is not None
+        and key(cursor.referenced) == key(variable)
+    )
+
+
+def counting_for(
+    loop: Cursor, starts: tuple[int, ...] | None = None
+) -> tuple[Cursor, Cursor, str, Cursor, Cursor] | None:
+    """(counter, its initial value, "<" or "<=", the bound, body) of a loop that counts up
+    by one: `for (T i = start; i < | <= bound; ++i | i++) body`, T an integer type and the
+    start, when `starts` is given, a constant among them."""
+    parts = declared_for(loop)
+    if parts is None:
+        return None
+    counter, value, condition, step, body = parts
+    if counter.type.get_canonical().kind not in INTEGERS:
+        return None
+    if starts is not None and integer_value(value) not in starts:
+        return None
+    comparison = operator(condition)
+    if condition.kind != CK.BINARY_OPERATOR or comparison not in ("<", "<="):
+        return None
+    left, bound = children(condition)
+    if not names(strip(left), counter):
+        return None
+    if step.kind != CK.UNARY_OPERATOR or operator(step) != "++":
+        return None
+    if not names(strip(children(step)[0]), counter):
+        return None
+    return counter, value, comparison, bound, body
 
 
 def divisibility(test: Cursor, operands: Callable[[Cursor, Cursor], bool]) -> bool:

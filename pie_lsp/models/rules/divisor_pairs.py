@@ -15,17 +15,19 @@ from clang.cindex import TypeKind as TK
 from pie_lsp.models.rules.base import Rule
 from pie_lsp.models.rules.code import Code
 from pie_lsp.models.rules.cursors import (
+    INTEGERS,
     Cursor,
     children,
     declared_for,
     divisibility,
     integer_value,
     key,
+    names,
     operator,
     strip,
 )
 from pie_lsp.models.rules.edits import Edit, Rewrite
-from pie_lsp.models.rules.equal_pairs import INTEGERS, _names, matched_loops
+from pie_lsp.models.rules.equal_pairs import matched_loops
 
 SIGNED = frozenset({TK.SHORT, TK.INT, TK.LONG, TK.LONGLONG})
 UNSIGNED = frozenset({TK.UCHAR, TK.USHORT, TK.UINT, TK.ULONG, TK.ULONGLONG})
@@ -85,7 +87,7 @@ class DivisorPairs(Rule):
         mentions = sorted(
             c.location.offset - start
             for c in update.walk_preorder()
-            if c.kind == CK.DECL_REF_EXPR and _names(c, d)
+            if c.kind == CK.DECL_REF_EXPR and names(c, d)
         )
         out, position = [], 0
         for at in mentions:
@@ -109,11 +111,11 @@ class DivisorPairs(Rule):
         if condition.kind != CK.BINARY_OPERATOR or operator(condition) != "<=":
             return None
         left, n = children(condition)
-        if not _names(strip(left), d) or not code.is_pure(n):
+        if not names(strip(left), d) or not code.is_pure(n):
             return None
         if step.kind != CK.UNARY_OPERATOR or operator(step) != "++":
             return None
-        if not _names(strip(children(step)[0]), d):
+        if not names(strip(children(step)[0]), d):
             return None
         while body.kind == CK.COMPOUND_STMT and len(children(body)) == 1:
             body = children(body)[0]
@@ -154,7 +156,7 @@ class DivisorPairs(Rule):
     @staticmethod
     def _divides(test: Cursor, d: Cursor, n: Cursor) -> bool:
         """`n % d == 0` or `!(n % d)`, n spelled as in the loop bound."""
-        return divisibility(test, lambda a, b: _names(b, d) and _same_name(a, strip(n)))
+        return divisibility(test, lambda a, b: names(b, d) and _same_name(a, strip(n)))
 
     @staticmethod
     def _accumulator(code: Code, update: Cursor, d: Cursor) -> Cursor | None:
@@ -180,7 +182,7 @@ class DivisorPairs(Rule):
         if term is None or kind in UNSIGNED:
             return variable
         value = integer_value(term)
-        return variable if _names(term, d) or (value is not None and value >= 0) else None
+        return variable if names(term, d) or (value is not None and value >= 0) else None
 
     def describe(self, rewrites: Sequence[Rewrite]) -> str:
         names = ", ".join(r.what for r in rewrites)

@@ -17,12 +17,14 @@ from pie_lsp.models.rules.base import Rule
 from pie_lsp.models.rules.code import Code
 from pie_lsp.models.rules.cursors import (
     CASTS,
+    INTEGERS,
     Cursor,
     canonical,
     children,
-    declared_for,
+    counting_for,
     is_reference,
     key,
+    names,
     operator,
     strip,
 )
@@ -30,23 +32,6 @@ from pie_lsp.models.rules.edits import Edit, Rewrite
 from pie_lsp.models.rules.hoist_loop_bound import HoistLoopBound
 from pie_lsp.models.rules.map_to_unordered import MapToUnordered
 
-INTEGERS = frozenset(
-    {
-        TK.BOOL,
-        TK.CHAR_U,
-        TK.UCHAR,
-        TK.CHAR_S,
-        TK.SCHAR,
-        TK.SHORT,
-        TK.USHORT,
-        TK.INT,
-        TK.UINT,
-        TK.LONG,
-        TK.ULONG,
-        TK.LONGLONG,
-        TK.ULONGLONG,
-    }
-)
 STRING = "std::basic_string<char>"
 
 
@@ -167,21 +152,10 @@ class EqualPairs(Rule):
     def _loop(code: Code, loop: Cursor) -> tuple[Cursor, Cursor, Cursor, Cursor] | None:
         """(variable, its initial value, the bound of `variable < bound`, the body) of
         `for (T variable = init; variable < bound; variable++)`."""
-        parts = declared_for(loop)
-        if parts is None:
+        parts = counting_for(loop)
+        if parts is None or parts[2] != "<":
             return None
-        variable, value, condition, step, body = parts
-        if variable.type.get_canonical().kind not in INTEGERS:
-            return None
-        if condition.kind != CK.BINARY_OPERATOR or operator(condition) != "<":
-            return None
-        left, bound = children(condition)
-        if not _names(strip(left), variable):
-            return None
-        if step.kind != CK.UNARY_OPERATOR or operator(step) != "++":
-            return None
-        if not _names(strip(children(step)[0]), variable):
-            return None
+        variable, value, _, bound, body = parts
         return variable, value, bound, body
 
     @staticmethod
@@ -206,9 +180,9 @@ class EqualPairs(Rule):
         (a, first), (b, second) = found
         if key(a) != key(b):
             return None
-        if {_names(first, i), _names(second, j)} == {True} or {
-            _names(first, j),
-            _names(second, i),
+        if {names(first, i), names(second, j)} == {True} or {
+            names(first, j),
+            names(second, i),
         } == {True}:
             return a
         return None
@@ -301,11 +275,3 @@ def includes(code: Code, headers: Sequence[str]) -> list[Rewrite] | None:
         return None
     lines = "".join(f"#include <{h}>{code.newline}" for h in missing)
     return [Rewrite((Edit(at, at, lines),), "#include")]
-
-
-def _names(cursor: Cursor, variable: Cursor) -> bool:
-    return bool(
-        cursor.kind == CK.DECL_REF_EXPR
-        and cursor.referenced is not None
-        and key(cursor.referenced) == key(variable)
-    )

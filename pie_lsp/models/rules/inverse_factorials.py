@@ -17,17 +17,19 @@ from clang.cindex import TypeKind as TK
 from pie_lsp.models.rules.base import Rule
 from pie_lsp.models.rules.code import Code
 from pie_lsp.models.rules.cursors import (
+    INTEGERS,
     Cursor,
     Key,
     children,
+    counting_for,
     declared_for,
     integer_value,
     key,
+    names,
     operator,
     strip,
 )
 from pie_lsp.models.rules.edits import Edit, Rewrite
-from pie_lsp.models.rules.equal_pairs import INTEGERS, _names
 from pie_lsp.models.rules.hoist_loop_bound import HoistLoopBound
 from pie_lsp.models.rules.loop_power import LoopPower
 
@@ -89,19 +91,19 @@ class InverseFactorials(Rule):
 
     def find(self, code: Code) -> list[Rewrite]:
         rewrites = []
-        names: set[str] = set()
+        taken: set[str] = set()
         for block, _ in code.nodes:
             if block.kind != CK.COMPOUND_STMT:
                 continue
             statements = children(block)
             for index in range(1, len(statements)):
-                rewrite = self._at(code, statements, index, names)
+                rewrite = self._at(code, statements, index, taken)
                 if rewrite is not None:
                     rewrites.append(rewrite)
         return rewrites
 
     def _at(
-        self, code: Code, statements: list[Cursor], index: int, names: set[str]
+        self, code: Code, statements: list[Cursor], index: int, taken: set[str]
     ) -> Rewrite | None:
         """The rewrite when statements[index] is the factorial loop (with the power in it,
         or in the loop after it) and statements[index - 1] sets fact[0] = 1."""
@@ -163,10 +165,10 @@ class InverseFactorials(Rule):
         if key(inverse_array) == key(fact_array):
             return None
         if not code.is_pure(bound) or any(
-            _names(c, v) for c in bound.walk_preorder() for v in (fact_array, inverse_array)
+            names(c, v) for c in bound.walk_preorder() for v in (fact_array, inverse_array)
         ):
             return None
-        last, i = (code.fresh_name(s, names) for s in ("pie_last", "pie_i"))
+        last, i = (code.fresh_name(s, taken) for s in ("pie_last", "pie_i"))
         nl, indent = code.newline, code.indentation(loop.extent.start.offset)
         step = indent + "    "
         m = f"({code.text(modulus)})"
@@ -203,26 +205,15 @@ class InverseFactorials(Rule):
     ) -> tuple[Cursor, str, Cursor, list[Cursor]] | None:
         """(counter, "<" or "<=", bound, the body's expressions) of
         `for (T i = start; i < | <= bound; ++i | i++) e1, e2;` (or `{ e1; e2; }`)."""
-        parts = declared_for(loop)
+        parts = counting_for(loop, starts)
         if parts is None:
             return None
-        counter, value, condition, step, body = parts
-        if counter.type.get_canonical().kind not in INTEGERS or integer_value(value) not in starts:
-            return None
-        if condition.kind != CK.BINARY_OPERATOR or operator(condition) not in ("<", "<="):
-            return None
-        left, bound = children(condition)
-        if not _names(strip(left), counter):
-            return None
-        if step.kind != CK.UNARY_OPERATOR or operator(step) != "++":
-            return None
-        if not _names(strip(children(step)[0]), counter):
-            return None
+        counter, _, comparison, bound, body = parts
         statements = children(body) if body.kind == CK.COMPOUND_STMT else [body]
         expressions: list[Cursor] = []
         for statement in statements:
             expressions.extend(InverseFactorials._comma_parts(strip(statement)))
-        return counter, str(operator(condition)), bound, expressions
+        return counter, comparison, bound, expressions
 
     @staticmethod
     def _comma_parts(expression: Cursor) -> list[Cursor]:
@@ -246,7 +237,7 @@ class InverseFactorials(Rule):
         if assignment.kind != CK.BINARY_OPERATOR or operator(assignment) != "=":
             return None
         target = code.subscript(children(assignment)[0])
-        if target is None or not _names(target[1], counter):
+        if target is None or not names(target[1], counter):
             return None
         return target[0]
 
@@ -266,7 +257,7 @@ class InverseFactorials(Rule):
             return None
         factors = [strip(c) for c in children(product)]
         previous = [f for f in factors if self._previous(code, f, array, counter)]
-        plain = [f for f in factors if _names(f, counter)]
+        plain = [f for f in factors if names(f, counter)]
         if len(previous) != 1 or len(plain) != 1:
             return None
         value_of = LoopPower._modulus(code, modulus)
@@ -284,7 +275,7 @@ class InverseFactorials(Rule):
         if index.kind != CK.BINARY_OPERATOR or operator(index) != "-":
             return False
         left, right = (strip(c) for c in children(index))
-        return _names(left, counter) and integer_value(right) == 1
+        return names(left, counter) and integer_value(right) == 1
 
     @staticmethod
     def _element_kind(array: Cursor) -> object:
@@ -330,7 +321,7 @@ class InverseFactorials(Rule):
         if len(parameters) != 2 or len(arguments) not in (1, 2):
             return None
         found = code.subscript(arguments[0])
-        if found is None or key(found[0]) != key(fact) or not _names(found[1], counter):
+        if found is None or key(found[0]) != key(fact) or not names(found[1], counter):
             return None
         p = LoopPower._modulus(code, modulus)
         if len(arguments) == 2:
@@ -420,5 +411,5 @@ class InverseFactorials(Rule):
         return " ".join(out)
 
     def describe(self, rewrites: Sequence[Rewrite]) -> str:
-        names = ", ".join(r.what for r in rewrites)
-        return f"compute the inverse factorials {names} from one modular power"
+        tables = ", ".join(r.what for r in rewrites)
+        return f"compute the inverse factorials {tables} from one modular power"

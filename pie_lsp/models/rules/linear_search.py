@@ -16,6 +16,7 @@ from clang.cindex import TypeKind as TK
 from pie_lsp.models.rules.base import Rule
 from pie_lsp.models.rules.code import Code
 from pie_lsp.models.rules.cursors import (
+    INTEGERS,
     STRING,
     Cursor,
     canonical,
@@ -26,7 +27,7 @@ from pie_lsp.models.rules.cursors import (
     strip,
 )
 from pie_lsp.models.rules.edits import Edit, Rewrite
-from pie_lsp.models.rules.equal_pairs import INTEGERS, includes
+from pie_lsp.models.rules.equal_pairs import includes
 from pie_lsp.models.rules.hoist_loop_bound import HoistLoopBound
 from pie_lsp.models.rules.prefix_sums import PrefixSums
 

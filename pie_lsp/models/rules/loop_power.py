@@ -15,17 +15,19 @@ from clang.cindex import TypeKind as TK
 from pie_lsp.models.rules.base import Rule
 from pie_lsp.models.rules.code import Code
 from pie_lsp.models.rules.cursors import (
+    INTEGERS,
     Cursor,
     children,
-    declared_for,
+    counting_for,
     integer_value,
     is_static_storage,
     key,
+    names,
     operator,
     strip,
 )
 from pie_lsp.models.rules.edits import Edit, Rewrite
-from pie_lsp.models.rules.equal_pairs import INTEGERS, EqualPairs, _names
+from pie_lsp.models.rules.equal_pairs import EqualPairs
 from pie_lsp.models.rules.hoist_loop_bound import HoistLoopBound
 from pie_lsp.models.rules.memoize_recursion import _access
 
@@ -148,7 +150,7 @@ class LoopPower(Rule):
             ):
                 return None
         if any(
-            _names(c, counter) for s in statements for c in s.walk_preorder()
+            names(c, counter) for s in statements for c in s.walk_preorder()
         ):  # the counter only counts
             return None
         if strip(modulus).type.get_canonical().kind not in MODULUS_TYPES:
@@ -187,25 +189,11 @@ class LoopPower(Rule):
     def _counted(code: Code, loop: Cursor) -> tuple[Cursor, str, Cursor, Cursor] | None:
         """(counter, how many times it runs, the bound, body) of
         `for (T i = 0|1; i < | <= bound; i++ | ++i)`."""
-        parts = declared_for(loop)
+        parts = counting_for(loop, (0, 1))
         if parts is None:
             return None
-        counter, value, condition, step, body = parts
-        if counter.type.get_canonical().kind not in INTEGERS:
-            return None
-        start = integer_value(value)
-        if start not in (0, 1) or condition.kind != CK.BINARY_OPERATOR:
-            return None
-        comparison = operator(condition)
-        if comparison not in ("<", "<="):
-            return None
-        left, bound = children(condition)
-        if not _names(strip(left), counter):
-            return None
-        if step.kind != CK.UNARY_OPERATOR or operator(step) != "++":
-            return None
-        if not _names(strip(children(step)[0]), counter):
-            return None
+        counter, value, comparison, bound, body = parts
+        start = integer_value(value) or 0
         adjust = (1 if comparison == "<=" else 0) - start
         count = f"(long long)({code.text(bound)})" + (
             f" + {adjust}" if adjust > 0 else f" - {-adjust}" if adjust < 0 else ""
@@ -233,9 +221,9 @@ class LoopPower(Rule):
             if product.kind != CK.BINARY_OPERATOR or operator(product) != "*":
                 return None
             left, right = (strip(c) for c in children(product))
-            if _names(left, target.referenced) and not _names(right, target.referenced):
+            if names(left, target.referenced) and not names(right, target.referenced):
                 return target.referenced, right, modulus, product
-            if _names(right, target.referenced) and not _names(left, target.referenced):
+            if names(right, target.referenced) and not names(left, target.referenced):
                 return target.referenced, left, modulus, product
             return None
         if len(statements) == 2:
@@ -252,8 +240,8 @@ class LoopPower(Rule):
             if (
                 target.kind != CK.DECL_REF_EXPR
                 or target.referenced is None
-                or not _names(again, target.referenced)
-                or _names(base, target.referenced)
+                or not names(again, target.referenced)
+                or names(base, target.referenced)
             ):
                 return None
             return target.referenced, base, modulus, multiply

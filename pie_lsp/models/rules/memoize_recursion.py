@@ -18,6 +18,7 @@ from pie_lsp.models.rules.code import Code
 from pie_lsp.models.rules.cursors import (
     ARITHMETIC,
     FUNCTIONS,
+    INTEGERS,
     TRANSPARENT,
     Cursor,
     Key,
@@ -29,7 +30,7 @@ from pie_lsp.models.rules.cursors import (
     strip,
 )
 from pie_lsp.models.rules.edits import Edit, Rewrite
-from pie_lsp.models.rules.equal_pairs import INTEGERS, includes
+from pie_lsp.models.rules.equal_pairs import includes
 from pie_lsp.models.rules.hoist_invariant_call import LOOPS
 
 # Library functions that only compute a value from their arguments.

@@ -15,18 +15,18 @@ from clang.cindex import TypeKind as TK
 from pie_lsp.models.rules.base import Rule
 from pie_lsp.models.rules.code import Code
 from pie_lsp.models.rules.cursors import (
+    INTEGERS,
     Cursor,
     children,
     is_reference,
     key,
+    names,
     operator,
     strip,
 )
 from pie_lsp.models.rules.edits import Edit, Rewrite
 from pie_lsp.models.rules.equal_pairs import (
-    INTEGERS,
     EqualPairs,
-    _names,
     includes,
     matched_loops,
 )
@@ -116,7 +116,7 @@ class PairCounting(Rule):
         elif (
             outer_start in ("0", "1")
             and code.text(inner_init).strip() == "0"
-            and _names(strip(inner_bound), outer_var)
+            and names(strip(inner_bound), outer_var)
         ):  # for (i = 0; i < n; i++) for (j = 0; j < i; j++): the pairs j < i
             i, j, bound = inner_var, outer_var, outer_bound
         else:
@@ -141,9 +141,9 @@ class PairCounting(Rule):
             (a, first), (b, second) = code.subscript(left), code.subscript(right)  # type: ignore[misc]
             if key(a) != key(b):
                 return None
-            if _names(first, j) and _names(second, i):
+            if names(first, j) and names(second, i):
                 op = FLIPPED[op]
-            elif not (_names(first, i) and _names(second, j)):
+            elif not (names(first, i) and names(second, j)):
                 return None
             array = a
         else:
@@ -156,8 +156,8 @@ class PairCounting(Rule):
                 return None
             (a, first), (b, second) = summands  # type: ignore[misc]
             if key(a) != key(b) or {
-                _names(first, i) and _names(second, j),
-                _names(first, j) and _names(second, i),
+                names(first, i) and names(second, j),
+                names(first, j) and names(second, i),
             } != {True, False}:
                 return None
             limit, array = right, a

@@ -16,16 +16,18 @@ from pie_lsp.models.rules.base import Rule
 from pie_lsp.models.rules.code import Code
 from pie_lsp.models.rules.cursors import (
     FUNCTIONS,
+    INTEGERS,
     Cursor,
     canonical,
     children,
     declared_for,
     key,
+    names,
     operator,
     strip,
 )
 from pie_lsp.models.rules.edits import Edit, Rewrite
-from pie_lsp.models.rules.equal_pairs import INTEGERS, EqualPairs, _names, includes
+from pie_lsp.models.rules.equal_pairs import EqualPairs, includes
 from pie_lsp.models.rules.hoist_invariant_call import LOOPS, HoistInvariantCall
 from pie_lsp.models.rules.hoist_loop_bound import HoistLoopBound
 
@@ -116,11 +118,11 @@ class PrefixSums(Rule):
         if condition.kind != CK.BINARY_OPERATOR or operator(condition) not in ("<", "<="):
             return None
         left, high = children(condition)
-        if not _names(strip(left), j):
+        if not names(strip(left), j):
             return None
         if step.kind != CK.UNARY_OPERATOR or operator(step) != "++":
             return None
-        if not _names(strip(children(step)[0]), j):
+        if not names(strip(children(step)[0]), j):
             return None
         body = EqualPairs._only(statement)
         if body is None or body.kind != CK.COMPOUND_ASSIGNMENT_OPERATOR or operator(body) != "+=":
@@ -165,7 +167,7 @@ class PrefixSums(Rule):
             base, index = (strip(a) for a in arguments)
         else:
             return None
-        if not _names(index, j) or base.kind != CK.DECL_REF_EXPR or base.referenced is None:
+        if not names(index, j) or base.kind != CK.DECL_REF_EXPR or base.referenced is None:
             return None
         array = base.referenced
         if array.kind not in (CK.VAR_DECL, CK.PARM_DECL) or not code.is_written(

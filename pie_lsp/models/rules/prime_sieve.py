@@ -15,16 +15,18 @@ from clang.cindex import TypeKind as TK
 from pie_lsp.models.rules.base import Rule
 from pie_lsp.models.rules.code import Code
 from pie_lsp.models.rules.cursors import (
+    INTEGERS,
     Cursor,
     children,
     declared_for,
     divisibility,
     integer_value,
+    names,
     operator,
     strip,
 )
 from pie_lsp.models.rules.edits import Edit, Rewrite
-from pie_lsp.models.rules.equal_pairs import INTEGERS, _names, includes
+from pie_lsp.models.rules.equal_pairs import includes
 
 SIEVE_LIMIT = 1 << 25  # bytes of sieve at most; larger arguments use the original test
 
@@ -131,7 +133,7 @@ class PrimeSieve(Rule):
             return None
         if step.kind != CK.UNARY_OPERATOR or operator(step) != "++":
             return None
-        if not _names(strip(children(step)[0]), i) or not self._covers(condition, i, n):
+        if not names(strip(children(step)[0]), i) or not self._covers(condition, i, n):
             return None
         while body.kind == CK.COMPOUND_STMT and len(children(body)) == 1:
             body = children(body)[0]
@@ -150,24 +152,24 @@ class PrimeSieve(Rule):
         comparison = operator(condition)
         left, right = (strip(c) for c in children(condition))
         right_op = operator(right) if right.kind == CK.BINARY_OPERATOR else None
-        if comparison == "<=" and _names(right, n):
+        if comparison == "<=" and names(right, n):
             # i * i <= n
             return (
                 left.kind == CK.BINARY_OPERATOR
                 and operator(left) == "*"
-                and all(_names(strip(c), i) for c in children(left))
+                and all(names(strip(c), i) for c in children(left))
             )
-        if not _names(left, i):
+        if not names(left, i):
             return False
         if comparison == "<":
-            return _names(right, n)  # i < n
+            return names(right, n)  # i < n
         if comparison != "<=":
             return False
         if right_op is not None:
             a, b = (strip(c) for c in children(right))
-            if right_op == "/" and _names(a, n) and _names(b, i):
+            if right_op == "/" and names(a, n) and names(b, i):
                 return True  # i <= n / i
-            if right_op in ("/", "-") and _names(a, n) and integer_value(b) in (1, 2):
+            if right_op in ("/", "-") and names(a, n) and integer_value(b) in (1, 2):
                 return (right_op == "/" and integer_value(b) == 2) or right_op == "-"
             return False
         if right.kind == CK.CALL_EXPR and right.spelling == "sqrt":
@@ -178,13 +180,13 @@ class PrimeSieve(Rule):
                 CK.CXX_FUNCTIONAL_CAST_EXPR,
             ):
                 arguments = [strip(c) for c in children(arguments[0]) if c.kind != CK.TYPE_REF]
-            return len(arguments) == 1 and _names(arguments[0], n)
+            return len(arguments) == 1 and names(arguments[0], n)
         return False
 
     @staticmethod
     def _divides(test: Cursor, i: Cursor, n: Cursor) -> bool:
         """`n % i == 0` or `!(n % i)`."""
-        return divisibility(test, lambda a, b: _names(a, n) and _names(b, i))
+        return divisibility(test, lambda a, b: names(a, n) and names(b, i))
 
     def _harmless_guard(self, code: Code, guard: Cursor, n: Cursor, prime: str) -> bool:
         """An `if (c) return v;` that is false for every n ≥ 2, or that returns the prime
@@ -211,7 +213,7 @@ class PrimeSieve(Rule):
             return self._false_from_two(a, n) and self._false_from_two(b, n)
         if op == "&&":
             return self._false_from_two(a, n) or self._false_from_two(b, n)
-        if not _names(a, n):
+        if not names(a, n):
             return False
         value = integer_value(b)
         if value is None:
@@ -229,7 +231,7 @@ class PrimeSieve(Rule):
         a, b = (strip(c) for c in children(test))
         if op == "||":
             return self._small_primes(a, n) and self._small_primes(b, n)
-        return op == "==" and _names(a, n) and integer_value(b) in (2, 3)
+        return op == "==" and names(a, n) and integer_value(b) in (2, 3)
 
     def _rewrite(
         self,

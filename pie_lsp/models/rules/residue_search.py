@@ -12,9 +12,18 @@ from clang.cindex import CursorKind as CK
 
 from pie_lsp.models.rules.base import Rule
 from pie_lsp.models.rules.code import Code
-from pie_lsp.models.rules.cursors import Cursor, children, file_offset, key, operator, strip
+from pie_lsp.models.rules.cursors import (
+    INTEGERS,
+    Cursor,
+    children,
+    file_offset,
+    key,
+    names,
+    operator,
+    strip,
+)
 from pie_lsp.models.rules.edits import Edit, Rewrite
-from pie_lsp.models.rules.equal_pairs import INTEGERS, EqualPairs, _names, includes
+from pie_lsp.models.rules.equal_pairs import EqualPairs, includes
 
 # Bounds the search may keep (larger ones could not be compared exactly as doubles).
 LARGEST = 2**53
@@ -155,9 +164,9 @@ class ResidueSearch(Rule):
             if product.kind != CK.BINARY_OPERATOR or operator(product) != "*":
                 continue
             factors = [strip(c) for c in children(product)]
-            if sum(_names(f, i) for f in factors) != 1:
+            if sum(names(f, i) for f in factors) != 1:
                 continue
-            multiplier = next(f for f in factors if not _names(f, i))
+            multiplier = next(f for f in factors if not names(f, i))
             if not all(_integer_variable(v) for v in (multiplier, modulus)):
                 continue
             if not (_integer_variable(other) or other.kind == CK.INTEGER_LITERAL):
