@@ -46,7 +46,12 @@ from pie_lsp.cache import Cache
 from pie_lsp.errors import PieError
 from pie_lsp.measure import MeasureFailed
 from pie_lsp.measure.classes import executable_segments
-from pie_lsp.measure.estimate import ESTIMATE_VERSION, INPUT_NAME, EstimateMeasurer
+from pie_lsp.measure.estimate import (
+    CACHEGRIND_EVENTS,
+    ESTIMATE_VERSION,
+    INPUT_NAME,
+    EstimateMeasurer,
+)
 from pie_lsp.measure.gem5 import CONFIG_NAME, Gem5Measurer
 from pie_lsp.measure.gem5_output import stats_sections
 from pie_lsp.sandbox import Sandbox
@@ -106,24 +111,7 @@ KEPT = re.compile(
     r"|prefetcher\.(pfIssued|pfUseful|pfUnused|accuracy|coverage)))$"
 )
 # valgrind's counts as the estimate collects them (callgrind events; see estimate.py)
-VALGRIND_KEYS = (
-    "Ir",
-    "Dr",
-    "Dw",
-    "I1mr",
-    "ILmr",
-    "D1mr",
-    "DLmr",
-    "D1mw",
-    "DLmw",
-    "Bc",
-    "Bcm",
-    "Bi",
-    "Bim",
-    "div64",
-    "div32",
-    "div_uops",
-)
+VALGRIND_KEYS = (*CACHEGRIND_EVENTS, "div64", "div32", "div_uops")
 
 
 @frozen
