@@ -49,8 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from pie_lsp.cache import digest
-from pie_lsp.errors import ToolMissing
-from pie_lsp.measure.classes import executable_segments
+from pie_lsp.measure.classes import executable_segments, x86_64_disassembler
 
 # Bump when what the features mean changes (cached decodings and counts depend on it).
 # 2: `tzcnt`/`lzcnt` are gem5's BSF/BSR microcode (gem5 ignores their `rep` prefix without
@@ -163,15 +162,7 @@ def _decoded(insn: Any, table: Mapping[str, int]) -> Decoded:
 
 def decode(data: bytes, addresses: Iterable[int]) -> dict[int, Decoded]:
     """Each executed address's instruction as the model needs it (capstone, detail mode)."""
-    try:
-        import capstone
-    except ImportError as exc:  # a base dependency; only a broken install lacks it
-        raise ToolMissing(
-            f"the estimate needs the capstone disassembler ({exc})",
-            hint="pip install capstone (pie-lsp's own dependencies: pip install pie-lsp)",
-        ) from exc
-    disassembler = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64)
-    disassembler.detail = True
+    disassembler = x86_64_disassembler(detail=True)
     table = micro_op_table()
     segments = executable_segments(data)
     found: dict[int, Decoded] = {}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import struct
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from pie_lsp.errors import ToolMissing
 from pie_lsp.measure import MeasureFailed
@@ -106,8 +107,8 @@ def executable_segments(data: bytes) -> list[tuple[int, int, int]]:
     return segments
 
 
-def classify(data: bytes, addresses: Iterable[int]) -> dict[int, str]:
-    """The class of each executed address that has one (see `instruction_class`)."""
+def x86_64_disassembler(detail: bool) -> Any:
+    """capstone's x86-64 disassembler (with operand details when `detail`)."""
     try:
         import capstone
     except ImportError as exc:  # a base dependency; only a broken install lacks it
@@ -116,6 +117,13 @@ def classify(data: bytes, addresses: Iterable[int]) -> dict[int, str]:
             hint="pip install capstone (pie-lsp's own dependencies: pip install pie-lsp)",
         ) from exc
     disassembler = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64)
+    disassembler.detail = detail
+    return disassembler
+
+
+def classify(data: bytes, addresses: Iterable[int]) -> dict[int, str]:
+    """The class of each executed address that has one (see `instruction_class`)."""
+    disassembler = x86_64_disassembler(detail=False)
     segments = executable_segments(data)
     classes: dict[int, str] = {}
     for address in addresses:
