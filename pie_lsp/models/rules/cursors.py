@@ -95,28 +95,7 @@ LITERALS = frozenset(
     }
 )
 CASTS = frozenset({CK.CSTYLE_CAST_EXPR, CK.CXX_STATIC_CAST_EXPR, CK.CXX_FUNCTIONAL_CAST_EXPR})
-ARITHMETIC = frozenset(
-    {
-        TK.BOOL,
-        TK.CHAR_U,
-        TK.UCHAR,
-        TK.CHAR_S,
-        TK.SCHAR,
-        TK.WCHAR,
-        TK.CHAR16,
-        TK.CHAR32,
-        TK.SHORT,
-        TK.USHORT,
-        TK.INT,
-        TK.UINT,
-        TK.LONG,
-        TK.ULONG,
-        TK.LONGLONG,
-        TK.ULONGLONG,
-        TK.FLOAT,
-        TK.DOUBLE,
-    }
-)
+ARITHMETIC = INTEGERS | {TK.WCHAR, TK.CHAR16, TK.CHAR32, TK.FLOAT, TK.DOUBLE}
 INTEGRAL_KEYS = frozenset(
     {
         "bool",
