@@ -223,7 +223,7 @@ def main() -> int:
     path = args.blocks or Path(f"/tmp/estimate_overlap_{args.window}.json")
     if not path.is_file():
         data = asyncio.run(collect([*plan.fit, *plan.held_out], settings, args.window))
-        path.write_text(json.dumps(data))
+        path.write_text(json.dumps(data, sort_keys=True))  # runs finish in any order
     block_data: dict[str, list[Block]] = json.loads(path.read_text())
     pricing.features = explored_features
     tied6b = {
