@@ -187,8 +187,10 @@ D.modified = vim.bo[buf].modified
     assert data["after_decline"] == original_lines
     # progress reached the user while it worked
     echoes = "\n".join(data["echoes"])
-    assert "PIE: optimizing slow.cpp — Verifying 3 candidates" in echoes
-    assert "Verified and measured 3/3" in echoes
+    # (how many candidates depends on which rules match the example; all were measured)
+    verifying = re.search(r"PIE: optimizing slow\.cpp — Verifying (\d+) candidates", echoes)
+    assert verifying, echoes
+    assert f"Verified and measured {verifying[1]}/{verifying[1]}" in echoes
     notes = [n["msg"] for n in data["notes"]]
     # the server's message, in one line with the editor's command for applying it later
     declined = [n for n in notes if n.startswith("PIE: the rewrite was not applied")]
