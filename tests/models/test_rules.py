@@ -663,3 +663,16 @@ def test_a_rule_version_changes_only_the_keys_of_programs_it_may_apply_to(
     monkeypatch.setattr(type(rule), "version", rule.version + 1)
     after = [backend.config_digest_for(p) for p in programs]
     assert after[0] != before[0] and after[1] == before[1]
+
+
+def test_a_combination_names_only_the_rules_it_applies(tmp_path: Path) -> None:
+    """prefix_sums: iostream-to-stdio fires alone, but its edits overlap those of the
+    rules before it (sync-stdio, endl), so rules:all leaves it out, and must not say it
+    reads and writes with scanf/printf."""
+    example = Path(__file__).parents[2] / "examples" / "prefix_sums" / "slow.cpp"
+    found = by_origin(generate(example.read_text(), tmp_path))
+    assert "scanf" in found["rules:iostream-to-stdio"].source
+    combined = found["rules:all"]
+    assert "scanf" not in combined.source and "sync_with_stdio" in combined.source
+    assert "scanf" not in combined.description
+    assert "std::endl" in combined.description and "syncing" in combined.description

@@ -23,6 +23,7 @@ from pie_lsp.models.base import (
 from pie_lsp.models.rules.base import Rule
 from pie_lsp.models.rules.code import Code
 from pie_lsp.models.rules.edits import Rewrite, apply_edits, merge
+from pie_lsp.models.rules.edits import kept as kept_rewrites
 from pie_lsp.models.rules.registry import ALL_RULES, RULE_NAMES
 from pie_lsp.program import Parsed, Program
 from pie_lsp.settings import ModelSettings, Settings, SettingsError
@@ -268,19 +269,24 @@ class _Checker:
     def combined(self, found: Sequence[_Found]) -> str:
         return self.text(r for f in found for r in f.rewrites)
 
+    @staticmethod
+    def described(found: Sequence[_Found]) -> tuple[list[str], str]:
+        """The rules that take part in `combined(found)` and what they do: a rule whose
+        every rewrite overlaps an earlier rule's (see edits.kept) is not named."""
+        taken = {id(r) for r in kept_rewrites(r for f in found for r in f.rewrites)}
+        parts = [(f.rule, [r for r in f.rewrites if id(r) in taken]) for f in found]
+        applied = [(rule, rewrites) for rule, rewrites in parts if rewrites]
+        names = [rule.name for rule, _ in applied]
+        return names, "; ".join(rule.describe(rewrites) for rule, rewrites in applied)
+
     def combinations(self, groups: Sequence[Sequence[_Found]]) -> list[Candidate]:
         """A candidate for each group of rules whose rewrites compile together."""
         texts = [self.combined(group) for group in groups]
         candidates = []
         for group, text, errors in zip(groups, texts, self.check(texts), strict=True):
             if not errors:
-                candidates.append(
-                    Candidate(
-                        "rules:" + "+".join(f.rule.name for f in group),
-                        text,
-                        "; ".join(f.rule.describe(f.rewrites) for f in group),
-                    )
-                )
+                names, description = self.described(group)
+                candidates.append(Candidate("rules:" + "+".join(names), text, description))
         return _unique(candidates)
 
     def run(self, found: list[_Found]) -> Generation:
@@ -318,11 +324,7 @@ class _Checker:
             kept = passed if combined_ok else self._greedy(passed)
             if len(kept) > 1:
                 generation.candidates.append(
-                    Candidate(
-                        "rules:all",
-                        self.combined(kept),
-                        "; ".join(f.rule.describe(f.rewrites) for f in kept),
-                    )
+                    Candidate("rules:all", self.combined(kept), self.described(kept)[1])
                 )
             if not combined_ok:
                 left_out = [f.rule.name for f in passed if f not in kept]

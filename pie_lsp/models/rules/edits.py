@@ -32,13 +32,20 @@ def _overlap(a: Edit, b: Edit) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def merge(rewrites: Iterable[Rewrite]) -> list[Edit]:
-    """The edits of each rewrite that overlaps none taken before it (first come, first kept)."""
-    taken: list[Edit] = []
+def kept(rewrites: Iterable[Rewrite]) -> list[Rewrite]:
+    """The rewrites that overlap none kept before them (first come, first kept)."""
+    taken: list[Rewrite] = []
     for rewrite in rewrites:
-        if not any(_overlap(edit, other) for edit in rewrite.edits for other in taken):
-            taken.extend(rewrite.edits)
+        if not any(
+            _overlap(edit, other) for edit in rewrite.edits for k in taken for other in k.edits
+        ):
+            taken.append(rewrite)
     return taken
+
+
+def merge(rewrites: Iterable[Rewrite]) -> list[Edit]:
+    """The edits of the rewrites `kept` keeps."""
+    return [edit for rewrite in kept(rewrites) for edit in rewrite.edits]
 
 
 def apply_edits(source: bytes, edits: Sequence[Edit]) -> str:
