@@ -31,7 +31,7 @@ from pie_lsp.text import times
 
 # Bump when checking or combining rewrites changes what the backend proposes; each rule has
 # its own version (Rule.version), part of the cache key of the programs it may apply to.
-BACKEND_VERSION = 3
+BACKEND_VERSION = 4  # 4: a combination names only the rules it applies
 
 
 @frozen
