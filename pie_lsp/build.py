@@ -97,6 +97,11 @@ def _renamed(messages: str, filename: str | None) -> str:
     return re.sub(rf"(?<![\w./-]){re.escape(_SCRATCH)}(?=[:\s'\"]|$)", filename, messages)
 
 
+def build_environment(work: Path) -> dict[str, str]:
+    """The compiler's whole environment, in a scratch directory `work`."""
+    return {"PATH": _BUILD_ENV_PATH, "TMPDIR": str(work), "LANG": "C"}
+
+
 class Builder:
     """Builds sources with one compiler configuration, caching binaries by content."""
 
@@ -116,6 +121,7 @@ class Builder:
                 self.identity.describe(),
                 build_flags(settings),
                 self.limits,
+                build_environment,
             )
             if settings.precompiled_headers
             else None
@@ -140,7 +146,7 @@ class Builder:
             (work / _SCRATCH).write_text(source)
             pch = await self.headers.arguments(source, work) if self.headers else []
             argv = [self.identity.path, *build_flags(self.settings), *pch, "-o", "prog", _SCRATCH]
-            env = {"PATH": _BUILD_ENV_PATH, "TMPDIR": str(work), "LANG": "C"}
+            env = build_environment(work)
             result = await self.sandbox.run(argv, cwd=work, limits=self.limits, env=env)
             binary_path = work / "prog"
             if not result.ok or not binary_path.is_file():

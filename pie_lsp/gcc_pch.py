@@ -26,10 +26,10 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from pie_lsp.preamble import leading_includes
+from pie_lsp.preamble import include_lines, leading_includes, prune
 from pie_lsp.sandbox import Limits, Sandbox, scratch_base
 
 HEADER = "pie-pch.h"  # what every build's -include names, in its scratch directory
@@ -50,9 +50,16 @@ class PrecompiledHeaders:
     once per machine) and linked into each build's scratch directory."""
 
     def __init__(
-        self, sandbox: Sandbox, compiler: str, identity: str, flags: Sequence[str], limits: Limits
+        self,
+        sandbox: Sandbox,
+        compiler: str,
+        identity: str,
+        flags: Sequence[str],
+        limits: Limits,
+        environment: Callable[[Path], dict[str, str]],
     ) -> None:
         self.sandbox = sandbox
+        self.environment = environment  # a build's environment in a scratch dir (build.py)
         self.compiler = compiler
         self.identity = identity  # the compiler's path and version (build.CompilerIdentity)
         self.flags = list(flags)
@@ -93,7 +100,7 @@ class PrecompiledHeaders:
             os.utime(pch)  # used now: pruned last (other configurations come and go)
         except OSError:  # gone meanwhile (pruned), or another file system: no PCH
             return []
-        (work / HEADER).write_text(_header_text(headers))
+        (work / HEADER).write_text(include_lines(headers))
         return ["-include", HEADER]
 
     async def _build(self, headers: Sequence[str], pch: Path) -> bool:
@@ -101,10 +108,11 @@ class PrecompiledHeaders:
         compile (remembered) or the build failed."""
         pch.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
         with self.sandbox.scratch("pch") as work:
-            (work / HEADER).write_text(_header_text(headers))
+            (work / HEADER).write_text(include_lines(headers))
             argv = [self.compiler, *self.flags, "-x", "c++-header", "-o", "out.gch", HEADER]
-            env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "TMPDIR": str(work), "LANG": "C"}
-            result = await self.sandbox.run(argv, cwd=work, limits=self.limits, env=env)
+            result = await self.sandbox.run(
+                argv, cwd=work, limits=self.limits, env=self.environment(work)
+            )
             built = work / "out.gch"
             if not result.ok or not built.is_file():
                 if result.returncode == 1:  # the headers do not compile alone: never retry
@@ -120,21 +128,5 @@ class PrecompiledHeaders:
             except OSError:  # no room: builds go on without
                 partial.unlink(missing_ok=True)
                 return False
-        _prune(pch.parent)
+        prune(pch.parent, "*.gch", _KEPT)  # a build that linked one keeps its link
         return True
-
-
-def _header_text(headers: Sequence[str]) -> str:
-    return "".join(f"#include <{header}>\n" for header in headers)
-
-
-def _prune(folder: Path) -> None:
-    def last_used(path: Path) -> float:
-        try:
-            return path.stat().st_mtime
-        except OSError:  # pruned by another process meanwhile
-            return 0.0
-
-    files = sorted(folder.glob("*.gch"), key=last_used, reverse=True)
-    for old in files[_KEPT:]:
-        old.unlink(missing_ok=True)  # a build that linked it keeps its own link

@@ -20,6 +20,7 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +85,7 @@ def pch_args(index: Any, text: str, args: list[str]) -> list[str]:
             failed.touch()
     except Exception:  # no PCH is only slower; the caller parses without one
         return []
-    _prune(directory)
+    prune(directory, "*.pch", _KEPT, companions=[".hpp"])
     return ["-include-pch", str(pch)] if pch.is_file() else []
 
 
@@ -100,7 +101,7 @@ def _build(index: Any, headers: list[str], args: list[str], directory: Path, pch
     source = pch.with_suffix(".hpp")
     with tempfile.TemporaryDirectory(dir=directory) as scratch:
         written = Path(scratch) / source.name
-        written.write_text("".join(f"#include <{h}>\n" for h in headers))
+        written.write_text(include_lines(headers))
         written.replace(source)  # atomic: another process may be building the same one
         tu = index.parse(str(source), args=header_args, options=ci.TranslationUnit.PARSE_INCOMPLETE)
         if any(d.severity >= 3 for d in tu.diagnostics):
@@ -110,8 +111,24 @@ def _build(index: Any, headers: list[str], args: list[str], directory: Path, pch
         built.replace(pch)
 
 
-def _prune(directory: Path) -> None:
-    files = sorted(directory.glob("*.pch"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in files[_KEPT:]:
+def include_lines(headers: Sequence[str]) -> str:
+    """The `#include <...>` lines of a header list (what a PCH is built from)."""
+    return "".join(f"#include <{header}>\n" for header in headers)
+
+
+def prune(folder: Path, pattern: str, kept: int, companions: Sequence[str] = ()) -> None:
+    """Delete all but the `kept` most recently modified files matching `pattern` in
+    `folder`, each with its companion files (same name, other suffixes). Other processes
+    may prune the same folder at once: a file gone meanwhile counts as oldest."""
+
+    def modified(path: Path) -> float:
+        try:
+            return path.stat().st_mtime
+        except OSError:
+            return 0.0
+
+    files = sorted(folder.glob(pattern), key=modified, reverse=True)
+    for old in files[kept:]:
         old.unlink(missing_ok=True)
-        old.with_suffix(".hpp").unlink(missing_ok=True)
+        for suffix in companions:
+            old.with_suffix(suffix).unlink(missing_ok=True)
