@@ -34,13 +34,9 @@ PRINTED = {
     TK.BOOL: "%d",  # without boolalpha a bool prints as 1 or 0
     TK.DOUBLE: "%g",  # the default ostream format: %g, precision 6
 }
+# the integers read as printed; no bool (>> into a bool accepts only 0 and 1)
 READ = {
-    TK.INT: "%d",
-    TK.UINT: "%u",
-    TK.LONG: "%ld",
-    TK.ULONG: "%lu",
-    TK.LONGLONG: "%lld",
-    TK.ULONGLONG: "%llu",
+    **{kind: form for kind, form in PRINTED.items() if kind != TK.BOOL},
     TK.CHAR_S: " %c",  # >> into a char skips whitespace first
     TK.CHAR_U: " %c",
     TK.DOUBLE: "%lf",
