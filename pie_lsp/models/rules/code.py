@@ -101,6 +101,11 @@ class Code:
 
     def subscript(self, cursor: Cursor) -> tuple[Cursor, Cursor] | None:
         """(a, index) of `a[index]` for an array or vector variable a."""
+        found = self.subscript_reference(cursor)
+        return None if found is None else (found[0].referenced, found[1])
+
+    def subscript_reference(self, cursor: Cursor) -> tuple[Cursor, Cursor] | None:
+        """(the reference to a, index) of `a[index]` for an array or vector variable a."""
         cursor = strip(cursor)
         if cursor.kind == CK.ARRAY_SUBSCRIPT_EXPR:
             base, index = children(cursor)
@@ -120,7 +125,7 @@ class Code:
             return None
         if base.referenced.kind not in (CK.VAR_DECL, CK.PARM_DECL):
             return None
-        return base.referenced, index
+        return base, index
 
     def is_written(self, cursor: Cursor, expected: str | None = None) -> bool:
         """Whether the cursor is spelled in this file rather than produced by a macro

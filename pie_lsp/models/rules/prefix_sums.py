@@ -154,26 +154,13 @@ class PrefixSums(Rule):
     @staticmethod
     def _element(code: Code, element: Cursor, j: Cursor) -> Cursor | None:
         """`a` of `a[j]` for a 1-D integer array or vector `a`."""
-        if element.kind == CK.ARRAY_SUBSCRIPT_EXPR:
-            base, index = (strip(c) for c in children(element))
-        elif element.kind == CK.CALL_EXPR and element.spelling == "operator[]":
-            arguments = list(element.get_arguments())
-            if (
-                len(arguments) != 2
-                or element.referenced is None
-                or not code.from_library(element.referenced)
-            ):
-                return None
-            base, index = (strip(a) for a in arguments)
-        else:
+        found = code.subscript_reference(element)
+        if found is None:
             return None
-        if not names(index, j) or base.kind != CK.DECL_REF_EXPR or base.referenced is None:
+        base, index = found
+        if not names(index, j) or not code.is_written(base, base.spelling):
             return None
         array = base.referenced
-        if array.kind not in (CK.VAR_DECL, CK.PARM_DECL) or not code.is_written(
-            base, base.spelling
-        ):
-            return None
         type_ = array.type.get_canonical()
         if type_.kind == TK.CONSTANTARRAY:
             element_type = type_.element_type.get_canonical()
