@@ -41,9 +41,9 @@ import functools
 import json
 import shutil
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from attrs import evolve
 
@@ -61,6 +61,8 @@ from pie_lsp.measure.classes import (
 from pie_lsp.measure.pricing import costs_digest, estimated_cycles
 from pie_lsp.sandbox import Limits
 from pie_lsp.verify import TestCase, compare_outputs
+
+T = TypeVar("T")
 
 # The model's version: part of every label and cache key. 1 was cachegrind totals only,
 # 2 added instruction classes and gem5's CPU for glibc, 3 prices gem5's division micro-ops,
@@ -400,29 +402,33 @@ class EstimateMeasurer(Measurer):
             return (work / "cg.out").read_text()
 
     def classes(self, binary: Binary, executed: Mapping[int, int]) -> dict[int, str]:
-        """Classes of the executed addresses, cached per binary (addresses not yet seen
-        are disassembled and added)."""
+        """Classes of the executed addresses (classes.py), cached per binary."""
         key = "classes:" + digest(str(CLASSIFIER_VERSION), binary.sha256)
-        known = self.cache.get(key)
-        table: dict[int, str | None] = dict(known) if isinstance(known, dict) else {}
-        new = [a for a in executed if a not in table]
-        if new:
-            found = classify(binary.data, new)
-            table.update({a: found.get(a) for a in new})
-            self.cache.set(key, table)
-        return {a: name for a, name in table.items() if name is not None and a in executed}
+        return self._per_address(key, binary, executed, classify)
 
     def decoded(self, binary: Binary, executed: Mapping[int, int]) -> dict[int, blocks.Decoded]:
-        """blocks.py's decoding of the executed addresses, cached per binary like `classes`."""
+        """blocks.py's decoding of the executed addresses, cached per binary."""
         key = f"blocks{blocks.BLOCKS_VERSION}:" + digest(blocks.table_digest(), binary.sha256)
+        return self._per_address(key, binary, executed, blocks.decode)
+
+    def _per_address(
+        self,
+        key: str,
+        binary: Binary,
+        executed: Mapping[int, int],
+        compute: Callable[[bytes, list[int]], Mapping[int, T]],
+    ) -> dict[int, T]:
+        """What `compute` says of each executed address, kept in the cache under `key` for
+        the binary: only addresses not seen before are computed (and added); an address it
+        says nothing of is remembered as such."""
         known = self.cache.get(key)
-        table: dict[int, blocks.Decoded | None] = dict(known) if isinstance(known, dict) else {}
+        table: dict[int, T | None] = dict(known) if isinstance(known, dict) else {}
         new = [a for a in executed if a not in table]
         if new:
-            found = blocks.decode(binary.data, new)
+            found = compute(binary.data, new)
             table.update({a: found.get(a) for a in new})
             self.cache.set(key, table)
-        return {a: d for a, d in table.items() if d is not None and a in executed}
+        return {a: value for a, value in table.items() if value is not None and a in executed}
 
     async def measure_one(self, binary: Binary, case: TestCase) -> TestTiming:
         counts = await self.counts(binary, case)
