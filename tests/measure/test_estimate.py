@@ -313,19 +313,18 @@ def gem5_division_loops(quotient: int) -> int:
     return max(1, -(-(steps - 1) // 4))
 
 
-async def test_division_micro_ops_follow_the_quotient(tmp_path: Path, settings: Settings) -> None:
-    """The same divisions with quotients of one 1 bit and of ~60: callgrind sees the same
-    instructions, gem5 runs 29 micro-ops for each of the first and ~100 for the second; the
-    profile counts exactly gem5's loop iterations (glibc adds a few divisions of its own)."""
-    from pie_lsp.measure import divisions
+# The quotient program's two tests: n divisions with a quotient of one 1 bit, and with ~60.
+QUOTIENT_TESTS = {"1": (3000, 1 << 40, 1 << 40), "2": (3000, (1 << 62) - 1 - 3000, 1)}
 
+
+async def quotient_counts(
+    tmp_path: Path, settings: Settings
+) -> tuple[EstimateMeasurer, dict[str, dict[str, float]]]:
+    """The estimate's measurer and its raw counts of QUOTIENTS on QUOTIENT_TESTS."""
     from ..conftest import write_program
 
-    n = 3000
-    small = (n, 1 << 40, 1 << 40)  # quotient 1
-    large = (n, (1 << 62) - 1 - n, 1)  # quotient 2^62 - 1 - n + i: ~60 one bits
     tests = {}
-    for name, (count, base, d) in (("1", small), ("2", large)):
+    for name, (count, base, d) in QUOTIENT_TESTS.items():
         total = 0
         for i in range(count):
             total ^= (base + i) // d
@@ -335,8 +334,18 @@ async def test_division_micro_ops_follow_the_quotient(tmp_path: Path, settings: 
     binary = await Builder(settings.build, sandbox, cache).build(path.read_text())
     measurer = EstimateMeasurer.from_settings(settings, sandbox, cache, asyncio.Semaphore(1))
     cases = {c.name: c for c in find_tests(path).cases}
-    counts = {name: await measurer.counts(binary, cases[name]) for name in ("1", "2")}
-    for name, (count, base, d) in (("1", small), ("2", large)):
+    return measurer, {name: await measurer.counts(binary, cases[name]) for name in QUOTIENT_TESTS}
+
+
+async def test_division_micro_ops_follow_the_quotient(tmp_path: Path, settings: Settings) -> None:
+    """The same divisions with quotients of one 1 bit and of ~60: callgrind sees the same
+    instructions, gem5 runs 29 micro-ops for each of the first and ~100 for the second; the
+    profile counts exactly gem5's loop iterations (glibc adds a few divisions of its own)."""
+    from pie_lsp.measure import divisions
+
+    measurer, counts = await quotient_counts(tmp_path, settings)
+    (n, *_), large = QUOTIENT_TESTS["1"], QUOTIENT_TESTS["2"]
+    for name, (count, base, d) in QUOTIENT_TESTS.items():
         loops = sum(gem5_division_loops((base + i) // d) for i in range(count))
         assert 0 <= counts[name]["div_s64"] - count < 10
         assert 0 <= counts[name]["div_s64_loops"] - loops < 10
@@ -364,25 +373,9 @@ async def test_a_divisions_loop_costs_its_intdiv_micro_ops(
     (benchmarks/gem5_fetch_probe.py) give the cycles of an `idiv` by its quotient; the
     estimate's price of the same extra loop iterations is within 25% of gem5's (v4 priced
     every division micro-op alike: 2.7 cycles a loop against gem5's 4.2)."""
-    from ..conftest import write_program
-
-    n = 3000
-    short, long = (n, 1 << 40, 1 << 40), (n, (1 << 62) - 1 - n, 1)
-    tests = {}
-    for name, (count, base, d) in (("1", short), ("2", long)):
-        total = 0
-        for i in range(count):
-            total ^= (base + i) // d
-        tests[name] = (f"{count} {base} {d}\n", f"{total}\n")
-    path = write_program(tmp_path, QUOTIENTS, tests)
-    sandbox, cache = Sandbox(), Cache(settings.cache)
-    binary = await Builder(settings.build, sandbox, cache).build(path.read_text())
-    measurer = EstimateMeasurer.from_settings(settings, sandbox, cache, asyncio.Semaphore(1))
-    cases = {c.name: c for c in find_tests(path).cases}
-    cycles = {
-        name: estimated_cycles(await measurer.counts(binary, cases[name]), measurer.costs)
-        for name in ("1", "2")
-    }
+    measurer, counts = await quotient_counts(tmp_path, settings)
+    cycles = {name: estimated_cycles(c, measurer.costs) for name, c in counts.items()}
+    (n, *_), long = QUOTIENT_TESTS["1"], QUOTIENT_TESTS["2"]
     extra = sum(gem5_division_loops((long[1] + i) // long[2]) - 1 for i in range(n))
     probes = json.loads(PROBES.read_text())["divisions"]
     shortest, longest = probes["idiv 1"], probes["idiv 60"]
