@@ -71,17 +71,10 @@ def disassemble(data: bytes, addresses: list[int]) -> dict[int, tuple[int, str, 
 
     disassembler = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64)
     disassembler.syntax = capstone.CS_OPT_SYNTAX_ATT
-    segments = classes.executable_segments(data)
     found: dict[int, tuple[int, str, str]] = {}
-    for address in addresses:
-        for vaddr, offset, size in segments:
-            if vaddr <= address < vaddr + size:
-                start = offset + address - vaddr
-                for _, length, mnemonic, operands in disassembler.disasm_lite(
-                    data[start : start + 16], address, 1
-                ):
-                    found[address] = (length, mnemonic, operands)
-                break
+    for address, code in classes.instruction_bytes(data, addresses):
+        for _, length, mnemonic, operands in disassembler.disasm_lite(code, address, 1):
+            found[address] = (length, mnemonic, operands)
     return found
 
 

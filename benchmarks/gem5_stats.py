@@ -45,7 +45,7 @@ from pie_lsp.build import Binary, Builder
 from pie_lsp.cache import Cache
 from pie_lsp.errors import PieError
 from pie_lsp.measure import MeasureFailed
-from pie_lsp.measure.classes import executable_segments
+from pie_lsp.measure.classes import instruction_bytes, x86_64_disassembler
 from pie_lsp.measure.estimate import (
     CACHEGRIND_EVENTS,
     ESTIMATE_VERSION,
@@ -229,19 +229,13 @@ def fetch_fills(text: str, data: bytes) -> dict[str, float]:
     transfers. A fill happens when an instruction's bytes reach a block other than the one
     fetch holds: falling through into the next block, a straddling instruction, or a taken
     branch, call or return to another block (a branch within the block needs none)."""
-    import capstone  # a dependency of the estimate (classes.py)
-
     executed, transfers = control_flow(text)
-    disassembler = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64)
-    segments = executable_segments(data)
+    disassembler = x86_64_disassembler(detail=False)
     size: dict[int, int] = {}
-    for address in executed.keys() | {src for src, _, _ in transfers}:
-        for vaddr, offset, length in segments:
-            if vaddr <= address < vaddr + length:
-                start = offset + address - vaddr
-                for _, n, _, _ in disassembler.disasm_lite(data[start : start + 16], address, 1):
-                    size[address] = n
-                break
+    addresses = executed.keys() | {src for src, _, _ in transfers}
+    for address, code in instruction_bytes(data, addresses):
+        for _, n, _, _ in disassembler.disasm_lite(code, address, 1):
+            size[address] = n
     entries: dict[int, list[tuple[int | None, int]]] = {}
     taken = 0
     for src, target, n in transfers:

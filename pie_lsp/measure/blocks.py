@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from pie_lsp.cache import digest
-from pie_lsp.measure.classes import executable_segments, x86_64_disassembler
+from pie_lsp.measure.classes import instruction_bytes, x86_64_disassembler
 
 # Bump when what the features mean changes (cached decodings and counts depend on it).
 # 2: `tzcnt`/`lzcnt` are gem5's BSF/BSR microcode (gem5 ignores their `rep` prefix without
@@ -164,15 +164,10 @@ def decode(data: bytes, addresses: Iterable[int]) -> dict[int, Decoded]:
     """Each executed address's instruction as the model needs it (capstone, detail mode)."""
     disassembler = x86_64_disassembler(detail=True)
     table = micro_op_table()
-    segments = executable_segments(data)
     found: dict[int, Decoded] = {}
-    for address in addresses:
-        for vaddr, offset, size in segments:
-            if vaddr <= address < vaddr + size:
-                start = offset + address - vaddr
-                for insn in disassembler.disasm(data[start : start + 16], address, 1):
-                    found[address] = _decoded(insn, table)
-                break
+    for address, code in instruction_bytes(data, addresses):
+        for insn in disassembler.disasm(code, address, 1):
+            found[address] = _decoded(insn, table)
     return found
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import struct
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from pie_lsp.errors import ToolMissing
@@ -121,22 +121,27 @@ def x86_64_disassembler(detail: bool) -> Any:
     return disassembler
 
 
-def classify(data: bytes, addresses: Iterable[int]) -> dict[int, str]:
-    """The class of each executed address that has one (see `instruction_class`)."""
-    disassembler = x86_64_disassembler(detail=False)
+def instruction_bytes(data: bytes, addresses: Iterable[int]) -> Iterator[tuple[int, bytes]]:
+    """(address, the up to 16 bytes of the instruction there) for each address inside an
+    executable segment of the ELF image `data` (an x86 instruction is at most 15 bytes)."""
     segments = executable_segments(data)
-    classes: dict[int, str] = {}
     for address in addresses:
         for vaddr, offset, size in segments:
             if vaddr <= address < vaddr + size:
                 start = offset + address - vaddr
-                for _, _, mnemonic, operands in disassembler.disasm_lite(
-                    data[start : start + 16], address, 1
-                ):
-                    name = instruction_class(mnemonic, operands)
-                    if name is not None:
-                        classes[address] = name
+                yield address, data[start : start + 16]
                 break
+
+
+def classify(data: bytes, addresses: Iterable[int]) -> dict[int, str]:
+    """The class of each executed address that has one (see `instruction_class`)."""
+    disassembler = x86_64_disassembler(detail=False)
+    classes: dict[int, str] = {}
+    for address, code in instruction_bytes(data, addresses):
+        for _, _, mnemonic, operands in disassembler.disasm_lite(code, address, 1):
+            name = instruction_class(mnemonic, operands)
+            if name is not None:
+                classes[address] = name
     return classes
 
 
