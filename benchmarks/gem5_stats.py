@@ -50,7 +50,9 @@ from pie_lsp.measure.estimate import (
     CACHEGRIND_EVENTS,
     ESTIMATE_VERSION,
     INPUT_NAME,
+    OUT_FILES,
     EstimateMeasurer,
+    main_process_output,
 )
 from pie_lsp.measure.gem5 import CONFIG_NAME, Gem5Measurer
 from pie_lsp.measure.gem5_output import stats_sections
@@ -260,7 +262,7 @@ def fetch_fills(text: str, data: bytes) -> dict[str, float]:
 async def callgrind_jumps(estimate: EstimateMeasurer, built: Binary, case: TestCase) -> str:
     """callgrind's output for the run with jump counts: the estimate's own command and
     environment (gem5's CPU for glibc), plus --collect-jumps=yes."""
-    command = estimate.command("cg.out")
+    command = estimate.command(OUT_FILES)
     command.insert(-1, "--collect-jumps=yes")
     with estimate.sandbox.scratch("estimate") as work:
         exe = work / "prog"
@@ -272,7 +274,7 @@ async def callgrind_jumps(estimate: EstimateMeasurer, built: Binary, case: TestC
         )
         if not run.ok:
             raise MeasureFailed(f"test {case.name} under callgrind {run.describe()}")
-        return (work / "cg.out").read_text()
+        return main_process_output(work, run.stderr)
 
 
 def summary(stats: Mapping[str, float], clock_ticks: float) -> dict[str, float]:

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import shutil
 import time
 from collections.abc import Callable, Mapping
@@ -191,6 +192,23 @@ def valgrind_path() -> str:
 
 
 INPUT_NAME = "input.txt"
+# callgrind's output, one file per process (`%p`: the pid): valgrind follows fork, and a
+# child writing the same file as its parent would leave whichever wrote last, or a mix.
+OUT_FILES = "cg.out.%p"
+
+
+def main_process_output(work: Path, stderr: bytes) -> str:
+    """The callgrind file of the process valgrind started. Its pid is the one on
+    valgrind's first message on stderr, printed before the program runs (so a program
+    cannot forge it, nor make its children's files count instead)."""
+    started = re.search(rb"^==(\d+)==", stderr, re.M)
+    path = work / OUT_FILES.replace("%p", started.group(1).decode()) if started else None
+    if path is None or not path.is_file():
+        raise MeasureFailed(
+            "valgrind wrote no callgrind output for the program's process",
+            hint="check that valgrind works: pie-lsp doctor",
+        )
+    return path.read_text(errors="replace")
 
 
 class EstimateMeasurer(Measurer):
@@ -219,7 +237,7 @@ class EstimateMeasurer(Measurer):
             self.valgrind,
             json.dumps(cachegrind_geometry(self.machine)),
             self.tunables,
-            json.dumps(self.command("cg.out")),
+            json.dumps(self.command(OUT_FILES)),
             str(CLASSIFIER_VERSION),
             json.dumps(sorted(EXCLUDED_FUNCTIONS)),
             str(blocks.BLOCKS_VERSION),
@@ -290,10 +308,16 @@ class EstimateMeasurer(Measurer):
     async def callgrind_counts(self, binary: Binary, case: TestCase) -> dict[str, float]:
         """callgrind's events and the instruction classes of one run (uncached)."""
         text = await self.callgrind_output(binary, case)
-        counts = parse_cachegrind(text)
-        for event, value in excluded_costs(text).items():
-            counts[event] -= value
-        executed = instruction_counts(text)
+        try:
+            counts = parse_cachegrind(text)
+            for event, value in excluded_costs(text).items():
+                counts[event] -= value
+            executed = instruction_counts(text)
+        except (ValueError, IndexError, KeyError) as exc:  # the program can write that file
+            raise MeasureFailed(
+                f"test {case.name}: valgrind's output file is unreadable ({exc})",
+                hint="the program may have written to it (it runs in the same directory)",
+            ) from exc
         counts.update(class_counts(executed, self.classes(binary, executed)))
         counts.update(blocks.features(executed, self.decoded(binary, executed)))
         return counts
@@ -376,7 +400,7 @@ class EstimateMeasurer(Measurer):
             exe.chmod(0o755)
             (work / INPUT_NAME).write_bytes(case.input_bytes)
             run = await self.sandbox.run(
-                self.command("cg.out"),
+                self.command(OUT_FILES),
                 cwd=work,
                 limits=limits,
                 env=self.environment(work),
@@ -399,7 +423,7 @@ class EstimateMeasurer(Measurer):
                     f"test {case.name} gives another output under valgrind ({why})",
                     hint="the program may read uninitialised memory or depend on timing",
                 )
-            return (work / "cg.out").read_text()
+            return main_process_output(work, run.stderr)
 
     def classes(self, binary: Binary, executed: Mapping[int, int]) -> dict[int, str]:
         """Classes of the executed addresses (classes.py), cached per binary."""

@@ -456,3 +456,53 @@ async def test_runtime_modulus_pair_agrees_with_gem5(settings: Settings) -> None
     estimate = cycles["slow.cpp"] / cycles["fast.cpp"]
     actual = gem5["slow.cpp"] / gem5["fast.cpp"]
     assert max(estimate / actual, actual / estimate) < 1.20
+
+
+FORKS = r"""
+#include <cstdio>
+#include <sys/wait.h>
+#include <unistd.h>
+int main() {
+    int n;
+    if (scanf("%d", &n) != 1) return 1;
+    if (fork() == 0) {  // a child doing far more work than its parent, then exiting
+        volatile long s = 0;
+        for (long i = 0; i < 20000000; i++) s += i;
+        _exit(0);
+    }
+    wait(nullptr);
+    printf("%d\n", 2 * n);
+}
+"""
+
+
+async def test_a_forking_program_is_measured_by_its_own_process(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """valgrind follows fork: each process writes its own callgrind file, and the count is
+    the started process's (a shared file held the child's counts, or a mix that did not
+    parse)."""
+    from ..conftest import write_program
+
+    settings.cache.enabled = False
+    path = write_program(tmp_path, FORKS, {"1": ("21\n", "42\n")})
+    sandbox, cache = Sandbox(), Cache(settings.cache)
+    binary = await Builder(settings.build, sandbox, cache).build(path.read_text())
+    measurer = EstimateMeasurer.from_settings(settings, sandbox, cache, asyncio.Semaphore(1))
+    counts = await measurer.counts(binary, find_tests(path).cases[0])
+    assert 10_000 < counts["Ir"] < 5_000_000  # the child's loop alone runs 60 M or more
+
+
+def test_the_started_processs_file_is_the_one_read(tmp_path: Path) -> None:
+    """Of the per-process callgrind files, the one named by valgrind's first message on
+    stderr (its pid, printed before the program runs), not a child's nor a planted one."""
+    from pie_lsp.measure.estimate import main_process_output
+
+    for pid in (1, 2, 7):
+        (tmp_path / f"cg.out.{pid}").write_text(f"process {pid}\n")
+    stderr = b"==2== Callgrind, a call-graph generating cache profiler\n==7== child\n"
+    assert main_process_output(tmp_path, stderr) == "process 2\n"
+    with pytest.raises(MeasureFailed, match="no callgrind output"):
+        main_process_output(tmp_path, b"no valgrind preamble\n")
+    with pytest.raises(MeasureFailed, match="no callgrind output"):
+        main_process_output(tmp_path, b"==9== Callgrind\n")
