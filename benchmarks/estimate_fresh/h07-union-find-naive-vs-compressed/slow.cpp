@@ -1,0 +1,42 @@
+#include <bits/stdc++.h>
+using namespace std;
+
+static char buf[1 << 16];
+int bufLen = 0, bufPos = 0;
+int readInt() {
+    int c, x = 0;
+    do {
+        if (bufPos == bufLen) { bufLen = fread(buf, 1, sizeof buf, stdin); bufPos = 0; }
+        c = buf[bufPos++];
+    } while (c < '0');
+    while (c >= '0') {
+        x = x * 10 + (c - '0');
+        if (bufPos == bufLen) { bufLen = fread(buf, 1, sizeof buf, stdin); bufPos = 0; if (!bufLen) break; }
+        c = buf[bufPos++];
+    }
+    return x;
+}
+
+int parent[100005];
+
+int find(int x) {
+    while (parent[x] != x) x = parent[x];
+    return x;
+}
+
+int main() {
+    int n = readInt(), q = readInt();
+    for (int i = 0; i < n; i++) parent[i] = i;
+    int components = n, yes = 0;
+    for (int i = 0; i < q; i++) {
+        int t = readInt(), a = readInt(), b = readInt();
+        int ra = find(a), rb = find(b);
+        if (t == 0) {
+            if (ra != rb) { parent[ra] = rb; components--; }
+        } else if (ra == rb) {
+            yes++;
+        }
+    }
+    printf("%d %d\n", yes, components);
+    return 0;
+}
