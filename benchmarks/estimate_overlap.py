@@ -45,14 +45,21 @@ from pathlib import Path
 from typing import Any
 
 from pie_lsp.assets import asset
-from pie_lsp.calibrate import _groups_for, fit_costs, measure_counts, read_plan
-from pie_lsp.calibration.agreement import Agreement, agreement
+from pie_lsp.calibrate import _groups_for, fit_costs, measure_counts, merged_agreement, read_plan
+from pie_lsp.calibration.agreement import agreement
 from pie_lsp.calibration.tables import Gem5Table
 from pie_lsp.measure import blocks, load_machine, pricing
 from pie_lsp.settings import load
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from estimate_cv import MICRO_OPS_INTDIV, explored_features, figures, misses, pct
+from estimate_cv import (
+    MICRO_OPS_INTDIV,
+    explored_features,
+    figures,
+    fit_side_pairs,
+    misses,
+    pct,
+)
 
 HERE = Path(__file__).resolve().parent
 Key = tuple[str, str, str, str]
@@ -285,7 +292,7 @@ def main() -> int:
         cv = [
             agreement(t, {r.key: predicted[key(t, r)] for r in t.usable}, _groups_for(t))
             for t in plan.fit
-        ]
+        ] + fit_side_pairs(plan.fit, predicted)
         full = fit(list(range(len(fit_runs))))
         insample = [
             agreement(
@@ -312,14 +319,7 @@ def main() -> int:
                 for r in t.usable
             }
             # all held-out pairs together, as `pie-lsp calibrate` reports them
-            merged = Gem5Table(
-                Path("all held out"),
-                Path(),
-                tuple(r for t in plan.held_out for r in t.runs),
-                part="",
-            )
-            groups = [g for t in plan.held_out for g in _groups_for(t)]
-            allheld: Agreement = agreement(merged, predicted_all, groups)
+            allheld = merged_agreement("all held out", plan.held_out, predicted_all)
             line += f" {figures(allheld)} |"
             entry["held_out_misses"] = misses(allheld)
             entry["held_out_worst"] = allheld.worst_pair

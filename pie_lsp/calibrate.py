@@ -204,6 +204,18 @@ def _groups_for(table: Gem5Table) -> list[list[str]]:
     return readme_groups(readme.read_text(errors="replace"), (r.program for r in table.runs))
 
 
+def merged_agreement(
+    name: str,
+    tables: Sequence[Gem5Table],
+    predicted: Mapping[tuple[str, str, str], float],
+    instructions: Mapping[tuple[str, str, str], float] | None = None,
+) -> Agreement:
+    """One agreement over the runs of several tables, as if they were one table."""
+    merged = Gem5Table(Path(name), Path(), tuple(r for t in tables for r in t.runs), part="")
+    groups = [g for t in tables for g in _groups_for(t)]
+    return agreement(merged, predicted, groups, instructions=instructions)
+
+
 def calibrate(
     tables: Gem5Table | Sequence[Gem5Table],
     checks: Sequence[Gem5Table],
@@ -257,14 +269,7 @@ def calibrate(
                 predicted_all.update(predicted)
                 instructions_all.update(instructions)
         if len(checks) > 1:
-            merged = Gem5Table(
-                Path("all held out"),
-                Path(),
-                tuple(r for t in checks for r in t.runs),
-                part="",
-            )
-            groups = [g for t in checks for g in _groups_for(t)]
-            rows.append(agreement(merged, predicted_all, groups, instructions=instructions_all))
+            rows.append(merged_agreement("all held out", checks, predicted_all, instructions_all))
         return tuple(rows)
 
     skipped = tuple(

@@ -275,8 +275,156 @@ INPUTS: dict[str, Gen] = {
 # only after the next model was chosen on everything measured before it
 # (docs/ESTIMATE.md, "A fresh held-out set"). Two groups, written in parallel.
 FRESH = HERE.parent / "estimate_fresh"
-FRESH_A: dict[str, Gen] = {}
-FRESH_B: dict[str, Gen] = {}
+FRESH_A: dict[str, Gen] = {
+    "h01-nqueens-leaf-check-vs-pruning": lambda r, s: f"{5 + s}\n",
+    "h02-edit-distance-topdown-vs-rolling": lambda r, s: (
+        f"{word(r, (n := 5 + 60 * s), 'acgt')}\n{word(r, n + r.randint(-5, 5), 'acgt')}\n"
+    ),
+    "h03-stone-merge-nested-vectors-vs-flat": lambda r, s: (
+        f"{(n := 20 + 35 * s)}\n{ints(r, n, 1, 1000)}\n"
+    ),
+    "h04-tsp-backtrack-vs-bitmask-dp": lambda r, s: (
+        f"{(n := 6 + s)}\n" + "\n".join(ints(r, n, 1, 100) for _ in range(n)) + "\n"
+    ),
+    "h05-dijkstra-set-vs-priority-queue": lambda r, s: (
+        f"{250 * s} {1000 * s} {r.randint(1, 10**9)}\n"
+    ),
+    "h06-unweighted-bellman-ford-vs-bfs": lambda r, s: (
+        f"{(n := 100 * s)} {(m := 3 * n)}\n"
+        + "\n".join(f"{r.randint(1, n)} {r.randint(1, n)}" for _ in range(m))
+        + "\n"
+    ),
+    "h07-union-find-naive-vs-compressed": lambda r, s: (
+        f"{(n := 300 * s)} {3 * (n - 1)}\n"
+        + "\n".join(
+            f"0 {i} {i + 1}\n1 {r.randrange(n)} {r.randrange(n)}\n1 {r.randrange(n)} {r.randrange(n)}"
+            for i in range(n - 1)
+        )
+        + "\n"
+    ),
+    "h08-subtree-dfs-recursive-vs-stack": lambda r, s: tree(r, 200 if s == 1 else 550),
+    "h09-insertion-sort-vs-std-sort": lambda r, s: (
+        f"{(n := 250 * s - 50)}\n{ints(r, n, 0, 10**6)}\n"
+    ),
+    "h10-compress-set-map-vs-sort-unique": lambda r, s: (
+        f"{(n := 350 * s - 150)}\n{ints(r, n, -(10**12), -(10**12) + 3 * n)}\n"
+    ),
+    "h11-count-below-scan-vs-lower-bound": lambda r, s: (
+        f"{(n := 240 * s - 80)} {(q := n)}\n{ints(r, n, 0, 10**6)}\n{ints(r, q, 0, 10**6)}\n"
+    ),
+    "h12-pair-sum-nested-vs-two-pointers": lambda r, s: (
+        f"{(n := 50 + 150 * s)} {10**9}\n{ints(r, n, 0, 10**9)}\n"
+    ),
+    "h13-k-distinct-window-restart-vs-sliding": lambda r, s: f"3 {word(r, 3000 * s, 'abcdef')}\n",
+    "h14-divisible-subarrays-quadratic-vs-prefix": lambda r, s: (
+        f"{(n := 200 * s)} {r.randint(3, 60)}\n{ints(r, n, 0, 10**6)}\n"
+    ),
+    "h15-life-nested-vectors-vs-padded-grid": lambda r, s: (
+        f"{(h := 20)} {(w := 24)} {14 * s - 4}\n"
+        + "\n".join("".join("#" if r.random() < 0.35 else "." for _ in range(w)) for _ in range(h))
+        + "\n"
+    ),
+    "h16-palindrome-subseq-memo-vs-bottom-up": lambda r, s: f"{word(r, 20 + 100 * s, 'abcd')}\n",
+    "h17-subset-sums-bit-loop-vs-lowbit": lambda r, s: (
+        f"{(n := 10 + 2 * s)} {(t := 250 * n) // 3} {t // 2 + 500}\n{ints(r, n, 1, 1000)}\n"
+    ),
+    "h18-grid-paths-recursion-vs-memo": lambda r, s: (
+        f"{(h := 8 + s)} {(w := 7 + s)}\n"
+        + "\n".join(
+            "".join("#" if r.random() < 0.08 and 0 < i + j < h + w - 2 else "." for j in range(w))
+            for i in range(h)
+        )
+        + "\n"
+    ),
+    "h19-subset-target-backtrack-vs-pruned": lambda r, s: (
+        f"{(n := 12 + 2 * s)} {r.randint(120, 180)}\n{ints(r, n, 1, 60)}\n"
+    ),
+    "h20-bank-tellers-scan-vs-heap": lambda r, s: f"{1600 * s - 800} 40 {r.randint(1, 10**9)}\n",
+}
+FRESH_B: dict[str, Gen] = {
+    "h21-freq-map-vs-unordered": lambda r, s: (
+        (n := (180, 500)[s - 1]),
+        (pool := [r.randint(0, 10**12) for _ in range(n // 3)]),
+        f"{n}\n{' '.join(str(r.choice(pool)) for _ in range(n))}\n{n // 2}\n"
+        + " ".join(
+            str(r.choice(pool) if r.random() < 0.7 else r.randint(0, 10**12)) for _ in range(n // 2)
+        )
+        + "\n",
+    )[-1],
+    "h22-unordered-noreserve-vs-reserve": lambda r, s: (
+        f"{(n := (700, 2000)[s - 1])} {n} {r.randint(1, 10**18)}\n"
+    ),
+    "h23-pair-key-map-vs-encoded-sort": lambda r, s: (
+        f"{(n := (1000, 2800)[s - 1])}\n{word(r, n, 'UDLR')}\n"
+    ),
+    "h24-hashset-vs-sorted-vector": lambda r, s: (
+        f"{(n := (250, 700)[s - 1])} {(q := n // 5)} 20\n{ints(r, n, 0, 20 * n)}\n{ints(r, q, 0, 20 * n)}\n"
+    ),
+    "h25-string-plus-vs-append": lambda r, s: (
+        f"{r.randint(1, 25)} {word(r, (250, 650)[s - 1], 'abcdefghijklmnopqrstuvwxyz0123456789')}\n"
+    ),
+    "h26-substr-split-vs-indices": lambda r, s: (
+        ",".join(word(r, r.randint(1, 8), "abc") for _ in range((250, 650)[s - 1])) + "\n"
+    ),
+    "h27-stringstream-time-vs-manual": lambda r, s: (
+        f"{(n := (40, 110)[s - 1])}\n"
+        + "\n".join(
+            f"{r.randrange(24):02d}:{r.randrange(60):02d}:{r.randrange(60):02d} {r.randrange(24):02d}:{r.randrange(60):02d}:{r.randrange(60):02d} {r.choice(['ann', 'bob', 'carla', 'dmitri', 'eve', 'fatima', 'gus', 'hiro'])}"
+            for _ in range(n)
+        )
+        + "\n"
+    ),
+    "h28-modpow-naive-vs-binary": lambda r, s: (
+        f"{(q := (8, 22)[s - 1])}\n"
+        + "\n".join(f"{r.randint(2, 10**12)} {r.randint(2000, 5000)}" for _ in range(q))
+        + "\n"
+    ),
+    "h29-factorize-trial-vs-spf": lambda r, s: (
+        f"{(q := (270, 780)[s - 1])}\n{ints(r, q, 15000, 30000)}\n"
+    ),
+    "h30-ncr-recompute-vs-tables": lambda r, s: (
+        f"{(q := (8, 27)[s - 1])}\n"
+        + "\n".join(f"{(n := r.randint(500, 2000))} {r.randint(0, n)}" for _ in range(q))
+        + "\n"
+    ),
+    "h31-modinv-fermat-vs-exteuclid": lambda r, s: (
+        f"1000000007 {(900, 2600)[s - 1]} {r.randint(1, 2**31 - 2)}\n"
+    ),
+    "h32-lcm-stepping-vs-gcd": lambda r, s: (
+        f"{(q := (40, 110)[s - 1])}\n"
+        + "\n".join(f"{r.randint(1000, 3000)} {r.randint(1000, 3000)}" for _ in range(q))
+        + "\n"
+    ),
+    "h33-sieve-vectorbool-vs-chars": lambda r, s: f"{(9000, 24000)[s - 1] + r.randint(0, 999)}\n",
+    "h34-huffman-resort-vs-heap": lambda r, s: (
+        f"{(n := (85, 140)[s - 1])}\n{ints(r, n, 1, 10**6)}\n"
+    ),
+    "h35-round-robin-list-vs-vector": lambda r, s: (
+        f"{(n := (120, 320)[s - 1])} 20\n{ints(r, n, 1, 500)}\n"
+    ),
+    "h36-cin-vs-getchar-reader": lambda r, s: (
+        f"{(n := (150, 420)[s - 1])}\n{ints(r, n, -(10**9), 10**9)}\n"
+    ),
+    "h37-grid-cout-chars-vs-buffer": lambda r, s: (
+        f"{(h := (30, 60)[s - 1])} {(w := (45, 65)[s - 1])}\n"
+        + "\n".join("".join("#" if r.random() < 0.2 else "." for _ in range(w)) for _ in range(h))
+        + "\n"
+    ),
+    "h38-sqrt-condition-vs-square": lambda r, s: (
+        f"{(a := r.randint(10**6, 2 * 10**6))} {a + (350, 1150)[s - 1]}\n"
+    ),
+    "h39-submask-scan-vs-enumerate": lambda r, s: (
+        (ns := ([7, 7, 7], [8, 8, 7, 7])[s - 1]),
+        f"{len(ns)}\n" + "".join(f"{n} {ints(r, n, 1, 100)}\n" for n in ns),
+    )[-1],
+    "h40-graph-nested-vectors-vs-csr": lambda r, s: (
+        f"{(n := (60, 170)[s - 1])} {(m := 3 * n)} {(k := 15)}\n"
+        + "\n".join(f"{r.randrange(n)} {r.randrange(n)}" for _ in range(m))
+        + "\n"
+        + ints(r, k, 0, n - 1)
+        + "\n"
+    ),
+}
 
 
 def build(source: Path, out: Path) -> None:

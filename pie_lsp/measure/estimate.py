@@ -51,7 +51,15 @@ from attrs import evolve
 from pie_lsp.build import Binary
 from pie_lsp.cache import digest
 from pie_lsp.errors import ToolMissing
-from pie_lsp.measure import MeasureFailed, Measurer, TestTiming, blocks, divisions, load_machine
+from pie_lsp.measure import (
+    MeasureFailed,
+    Measurer,
+    TestTiming,
+    blocks,
+    chains,
+    divisions,
+    load_machine,
+)
 from pie_lsp.measure.bound import MEASURE_WALL, bounded, timed_out_reason
 from pie_lsp.measure.classes import (
     CLASSIFIER_VERSION,
@@ -242,6 +250,7 @@ class EstimateMeasurer(Measurer):
             json.dumps(sorted(EXCLUDED_FUNCTIONS)),
             str(blocks.BLOCKS_VERSION),
             blocks.table_digest(),
+            str(chains.VERSION),
         )
 
     def divisions_digest(self) -> str:
@@ -318,8 +327,11 @@ class EstimateMeasurer(Measurer):
                 f"test {case.name}: valgrind's output file is unreadable ({exc})",
                 hint="the program may have written to it (it runs in the same directory)",
             ) from exc
-        counts.update(class_counts(executed, self.classes(binary, executed)))
-        counts.update(blocks.features(executed, self.decoded(binary, executed)))
+        classes = self.classes(binary, executed)
+        decoded = self.decoded(binary, executed)
+        counts.update(class_counts(executed, classes))
+        counts.update(blocks.features(executed, decoded))
+        counts.update(chains.chained_divisions(binary.data, executed, decoded, classes))
         return counts
 
     async def division_counts(
