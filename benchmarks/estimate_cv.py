@@ -84,7 +84,6 @@ from pie_lsp.calibrate import (
 )
 from pie_lsp.calibration.agreement import Agreement, agreement
 from pie_lsp.calibration.tables import Gem5Table
-from pie_lsp.measure import divisions as divisions_module
 from pie_lsp.measure import load_machine, pricing
 from pie_lsp.settings import load
 
@@ -102,18 +101,6 @@ def explored_features(counts: Mapping[str, float], startup: float = 0.0) -> dict
     feats["l1d_read_misses"] = counts["D1mr"] - counts["DLmr"]
     feats["l1d_write_misses"] = counts["D1mw"] - counts["DLmw"]
     feats["front_end_cycles"] = counts.get("front_end_cycles", 0.0)  # blocks v2
-    # chains.py: the share of the run's divisions that wait for their own previous result
-    divisions = counts.get("div64", 0.0) + counts.get("div32", 0.0)
-    chained = counts.get("div_chained", 0.0) / divisions if divisions else 0.0
-    feats["intdiv_chained_uops"] = feats["intdiv_uops"] * chained
-    # gem5's microcode runs the division loop once at least; further iterations (a long
-    # quotient) lengthen the serial chain (profiled runs only: the others are short)
-    extra = sum(
-        counts.get(f"div_{kind}_loops", 0.0) - counts.get(f"div_{kind}", 0.0)
-        for kind in ("u32", "s32", "u64", "s64")
-    )
-    feats["intdiv_extra_loop_uops"] = divisions_module.INTDIV_LOOP_MICRO_OPS * max(extra, 0.0)
-    feats["intdiv_first_uops"] = feats["intdiv_uops"] - feats["intdiv_extra_loop_uops"]
     return feats
 
 

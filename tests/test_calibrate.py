@@ -448,4 +448,4 @@ def test_rendered_report_names_split_tables_literally(
     render_calibration(result, console)
     text = console.export_text()
     assert "gem5.csv [fit] (fit)" in text and "gem5.csv [held out] (held out)" in text
-    assert "worst pair" in text and "div_uops" in text
+    assert "worst pair" in text and "intdiv_chained" in text

@@ -100,6 +100,25 @@ def intdiv_micro_ops(counts: Mapping[str, float]) -> float:
     return DEFAULT_INTDIV_MICRO_OPS * (counts.get("div64", 0.0) + counts.get("div32", 0.0))
 
 
+def extra_loop_micro_ops(counts: Mapping[str, float]) -> float:
+    """The IntDiv micro-ops of the microcode loop iterations past each division's first
+    (a long quotient's), from the profile's counts; 0 for a run without a profile (each
+    division taken as the short form, one iteration)."""
+    extra = sum(
+        counts.get(f"div_{kind}_loops", 0.0) - counts.get(f"div_{kind}", 0.0)
+        for kind in SETUP_MICRO_OPS
+    )
+    return INTDIV_LOOP_MICRO_OPS * max(extra, 0.0)
+
+
+def extra_loop_micro_ops_by_address(text: str) -> dict[int, float]:
+    """`extra_loop_micro_ops` at each address of the tool's log (address 0: not known)."""
+    out: dict[int, float] = {}
+    for address, _, count, loops in _entries(text):
+        out[address] = out.get(address, 0.0) + INTDIV_LOOP_MICRO_OPS * max(loops - count, 0)
+    return out
+
+
 def intdiv_micro_ops_by_address(text: str) -> dict[int, float]:
     """`intdiv_micro_ops` at each address of the tool's log (address 0: not known)."""
     out: dict[int, float] = {}

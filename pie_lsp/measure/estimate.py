@@ -27,6 +27,9 @@ what gem5 runs, not what this host runs:
   bytes give the lines fetch reads (`blocks.py`), and those are priced, with gem5's
   micro-ops of the executed instructions in place of instructions (estimate v5); the
   division micro-ops that take gem5's one divide unit are priced apart.
+- **Divisions that wait.** A division whose inputs come from its own previous result waits
+  for its whole microcode chain; an independent one overlaps it with other work
+  (`chains.py`, estimate v6), except for the further loop iterations of a long quotient.
 
 Estimated cycles = sum of cost x feature over the run's features (`pricing.py`), with the
 costs of the machine file (fitted against gem5 by `pie-lsp calibrate`; see
@@ -76,10 +79,12 @@ T = TypeVar("T")
 # The model's version: part of every label and cache key. 1 was cachegrind totals only,
 # 2 added instruction classes and gem5's CPU for glibc, 3 prices gem5's division micro-ops,
 # 4 prices the 16-byte lines gem5's fetch reads, 5 gem5's micro-ops in place of
-# instructions (the divisions' IntDiv micro-ops apart), from the same raw counts.
-ESTIMATE_VERSION = 5
+# instructions (the divisions' IntDiv micro-ops apart), from the same raw counts; 6 prices
+# IntDiv micro-ops by where they sit: further loop iterations and chained divisions apart.
+ESTIMATE_VERSION = 6
 # The format of the cached callgrind counts (3: with blocks.py's fetch counts; 4: glibc's
-# tunables parsing not collected, so the per-instruction counts leave it out too).
+# tunables parsing not collected, so the per-instruction counts leave it out too; chains.py's
+# `div_chained` is in them since, versioned by chains.VERSION in counts_digest).
 COUNTS_VERSION = 4
 
 CACHEGRIND_EVENTS = (

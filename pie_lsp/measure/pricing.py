@@ -14,7 +14,11 @@ from collections.abc import Mapping
 
 from pie_lsp.cache import digest
 from pie_lsp.measure.classes import INSTRUCTION_CLASSES
-from pie_lsp.measure.divisions import DEFAULT_MICRO_OPS, intdiv_micro_ops
+from pie_lsp.measure.divisions import (
+    DEFAULT_MICRO_OPS,
+    extra_loop_micro_ops,
+    intdiv_micro_ops,
+)
 
 # The events a cost applies to, derived from the counts.
 FEATURES = (
@@ -34,6 +38,9 @@ FEATURES = (
     "micro_ops",
     "intdiv_uops",
     "div_stream_uops",
+    "intdiv_first_uops",
+    "intdiv_extra_loop_uops",
+    "intdiv_chained_uops",
 )
 
 
@@ -77,7 +84,7 @@ V4_COST_PARAMETERS: dict[str, tuple[str, ...]] = {
 # are not: in gem5 they cost their micro-ops and their fetch lines (docs/GEM5_STATS.md);
 # chosen among v4's variants by a leave-one-program-out cross-validation of the fit data
 # (benchmarks/estimate_cv.py, docs/ESTIMATE.md "Cause 5").
-COST_PARAMETERS: dict[str, tuple[str, ...]] = {
+V5_COST_PARAMETERS: dict[str, tuple[str, ...]] = {
     "micro_ops": ("micro_ops", "div_stream_uops"),
     "intdiv_uops": ("intdiv_uops",),
     "fetch_lines": ("fetch_lines",),
@@ -89,6 +96,22 @@ COST_PARAMETERS: dict[str, tuple[str, ...]] = {
     "bit_scan": ("bit_scan",),
     "fp_div_sqrt": ("fp_div", "fp_sqrt"),
     "per_run": ("per_run",),
+}
+
+# Estimate v6 prices IntDiv micro-ops by where they sit (chains.py; docs/ESTIMATE.md "Cause
+# 6"). gem5's divide unit is pipelined, so independent divisions overlap their serial
+# microcode chains with other work: the first loop iteration's chain (7 IntDiv micro-ops)
+# costs little. Further loop iterations (a long quotient) lengthen each chain past what the
+# window hides, and a division whose inputs come from its own previous result (Euclid's
+# gcd, `x = x * a % m`) waits for the whole chain: both are priced on top. Chosen by the
+# leave-one-program-out cross-validation of everything measured before the fresh held-out
+# set (benchmarks/estimate_cv.py, model 7b), by a rule fixed before any estimate of it.
+COST_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "micro_ops": ("micro_ops", "div_stream_uops"),
+    "intdiv_first": ("intdiv_first_uops",),
+    "intdiv_extra_loops": ("intdiv_extra_loop_uops",),
+    "intdiv_chained": ("intdiv_chained_uops",),
+    **{k: v for k, v in V5_COST_PARAMETERS.items() if k not in ("micro_ops", "intdiv_uops")},
 }
 
 
@@ -144,6 +167,23 @@ def features(counts: Mapping[str, float], startup: float = 0.0) -> dict[str, flo
         counts["intdiv_uops"] if "intdiv_uops" in counts else intdiv_micro_ops(counts)
     )
     feats["div_stream_uops"] = feats["div_uops"] - feats["intdiv_uops"]
+    # a profile's line gives its own (per address); a run's come from its totals: the
+    # further loop iterations from the division profile, the chained share from chains.py
+    # (by executions: a run rarely mixes chained and independent divisions)
+    feats["intdiv_extra_loop_uops"] = (
+        counts["intdiv_extra_loop_uops"]
+        if "intdiv_extra_loop_uops" in counts
+        else extra_loop_micro_ops(counts)
+    )
+    feats["intdiv_first_uops"] = feats["intdiv_uops"] - feats["intdiv_extra_loop_uops"]
+    divisions = feats["div64"] + feats["div32"]
+    feats["intdiv_chained_uops"] = (
+        counts["intdiv_chained_uops"]
+        if "intdiv_chained_uops" in counts
+        else feats["intdiv_uops"] * counts.get("div_chained", 0.0) / divisions
+        if divisions
+        else 0.0
+    )
     return feats
 
 

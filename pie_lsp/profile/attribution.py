@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from pie_lsp.measure.divisions import DEFAULT_INTDIV_MICRO_OPS, DEFAULT_MICRO_OPS
 from pie_lsp.measure.estimate import EXCLUDED_FUNCTIONS
 from pie_lsp.profile.counts import (
+    _CHAINED_UOPS,
     _CLASS_INDEX,
     _DIV_UOPS,
+    _EXTRA_LOOP_UOPS,
     _FETCH_LINES,
     _INTDIV_UOPS,
     _IR,
@@ -85,12 +87,15 @@ def attribute(
     fetch_lines: Mapping[int, float] | None = None,
     micro_ops: Mapping[int, float] | None = None,
     intdiv_uops: Mapping[int, float] | None = None,
+    extra_loop_uops: Mapping[int, float] | None = None,
+    chained: Collection[int] = (),
 ) -> dict[str, dict[str, Vector]]:
     """Raw counts per destination: `lines` keyed "LINE\\tFUNCTION\\tLIBRARY" (LIBRARY empty
     for the line's own instructions, else the library its calls spent them in),
     `libraries` keyed by function (what no line of the user's file called), `dropped`.
     Per address: `fetch_lines` and `micro_ops` from blocks.by_address; `division_uops` and
-    `intdiv_uops` from the division profile (divisions.py), when the run has one."""
+    `intdiv_uops` and `extra_loop_uops` from the division profile (divisions.py), when the
+    run has one; `chained`: the division addresses chains.py finds chained."""
     # the lines gem5's fetch reads for the instruction at an address, and its micro-ops
     for index, values in ((_FETCH_LINES, fetch_lines), (_MICRO_OPS, micro_ops)):
         for address, value in (values or {}).items():
@@ -106,7 +111,11 @@ def attribute(
                 vector[_DIV_UOPS] = DEFAULT_MICRO_OPS * vector[_IR]
                 vector[_INTDIV_UOPS] = DEFAULT_INTDIV_MICRO_OPS * vector[_IR]
     dividing = [a for a, v in run.self_cost.items() if v[_DIV_UOPS] > 0]
-    for index, profiled in ((_DIV_UOPS, division_uops), (_INTDIV_UOPS, intdiv_uops)):
+    for index, profiled in (
+        (_DIV_UOPS, division_uops),
+        (_INTDIV_UOPS, intdiv_uops),
+        (_EXTRA_LOOP_UOPS, extra_loop_uops),
+    ):
         if profiled is None:
             continue
         # the division profile's micro-ops where it names the address; the rest (address
@@ -122,6 +131,10 @@ def attribute(
         executions = sum(run.self_cost[a][_IR] for a in dividing)
         for address in dividing if executions > 0 else ():
             run.self_cost[address][index] += spare * run.self_cost[address][_IR] / executions
+    for address in chained:
+        vector = run.self_cost.get(address)
+        if vector is not None:
+            vector[_CHAINED_UOPS] = vector[_INTDIV_UOPS]
 
     # functions with code on lines of the user's file; their other addresses (no line,
     # e.g. padding) go to the nearest line of the same function

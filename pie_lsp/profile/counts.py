@@ -19,7 +19,8 @@ from pie_lsp.measure.estimate import CACHEGRIND_EVENTS
 # What one cost vector holds: valgrind's events, executed instructions per class,
 # gem5's micro-ops of the integer divisions (what the estimate prices divisions by) and
 # the 16-byte lines gem5's fetch reads for the instructions (estimate v4, blocks.py),
-# gem5's micro-ops of the other instructions and the divisions' IntDiv micro-ops (v5).
+# gem5's micro-ops of the other instructions and the divisions' IntDiv micro-ops (v5), and
+# of those, the further loop iterations' and the chained divisions' (v6, chains.py).
 KEYS: tuple[str, ...] = (
     *CACHEGRIND_EVENTS,
     *INSTRUCTION_CLASSES,
@@ -27,6 +28,8 @@ KEYS: tuple[str, ...] = (
     "fetch_lines",
     "micro_ops",
     "intdiv_uops",
+    "intdiv_extra_loop_uops",
+    "intdiv_chained_uops",
 )
 _IR = KEYS.index("Ir")
 _CLASS_INDEX = {name: KEYS.index(name) for name in INSTRUCTION_CLASSES}
@@ -34,6 +37,8 @@ _DIV_UOPS = KEYS.index("div_uops")
 _FETCH_LINES = KEYS.index("fetch_lines")
 _MICRO_OPS = KEYS.index("micro_ops")
 _INTDIV_UOPS = KEYS.index("intdiv_uops")
+_EXTRA_LOOP_UOPS = KEYS.index("intdiv_extra_loop_uops")
+_CHAINED_UOPS = KEYS.index("intdiv_chained_uops")
 # callgrind's mark of a function entered again below itself: "(below main)'2"
 _RECURSION = re.compile(r"'\d+$")
 # The builder compiles every program as this file (build.py): its frames are the user's.

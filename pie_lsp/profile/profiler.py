@@ -13,7 +13,7 @@ from attrs import evolve
 from pie_lsp.build import Binary, Builder, build_flags
 from pie_lsp.cache import digest
 from pie_lsp.errors import OriginalFailsTests, PieError, ToolMissing
-from pie_lsp.measure import MeasureFailed, Measurement, blocks, divisions
+from pie_lsp.measure import MeasureFailed, Measurement, blocks, chains, divisions
 from pie_lsp.measure.estimate import EstimateMeasurer
 from pie_lsp.profile.attribution import attribute
 from pie_lsp.profile.counts import _IR, Vector, parse_addr2line, parse_callgrind, same_code
@@ -24,7 +24,7 @@ from pie_lsp.tasks import task_group
 from pie_lsp.verify import TestCase, TestSuite, Verifier
 
 # Part of every profile cache key: bump when the attribution changes.
-PROFILE_VERSION = 4
+PROFILE_VERSION = 5
 
 
 # -- running it -------------------------------------------------------------------------------
@@ -145,18 +145,23 @@ class Profiler:
             log = await self.measurer.division_log(debug, case) if profiled else None
         uops = None if log is None else divisions.micro_ops_by_address(log)
         intdiv = None if log is None else divisions.intdiv_micro_ops_by_address(log)
+        extra = None if log is None else divisions.extra_loop_micro_ops_by_address(log)
         executed = {a: int(v[_IR]) for a, v in run.self_cost.items()}
-        fetched = blocks.by_address(executed, self.measurer.decoded(debug, executed))
+        decoded = self.measurer.decoded(debug, executed)
+        classes = self.measurer.classes(debug, executed)
+        fetched = blocks.by_address(executed, decoded)
         lines = {a: v[0] for a, v in fetched.items()}
         micro_ops = {a: v[2] for a, v in fetched.items()}
         raw = attribute(
             run,
             where,
-            self.measurer.classes(debug, executed),
+            classes,
             uops,
             lines,
             micro_ops=micro_ops,
             intdiv_uops=intdiv,
+            extra_loop_uops=extra,
+            chained=chains.chained(debug.data, executed, decoded, classes),
         )
         self.builder.cache.set(key, raw)
         return raw, False
