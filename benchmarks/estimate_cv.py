@@ -56,7 +56,8 @@ price that. **The rule, fixed before any estimate of the fresh set:** one point 
 target the fit-side CV meets (pairs' median <= 8%, worst <= 30%, Spearman >= 0.97, same
 verdict >= 97%, calibration cycle error median <= 8%); most points wins, ties go to the
 higher same verdict, then the lower worst pair, then the lower mean pair error. Run
-`python benchmarks/estimate_cv.py` (this plan): v5 scores 4 (worst 48.8%, fs-26 test 2);
+`python benchmarks/estimate_cv.py` (this plan): v5 scores 3 (worst 48.8%, fs-26 test 2;
+same verdict 96.5%);
 models 2, 3, 7c, 7d and 7b score 5, and **7b wins on the same verdict (98.3% against
 97.0%)**: median 2.7%, worst 26.0% (e38 test 2), Spearman 0.995, CV calibration 5.4%, mean
 pair error 4.0% (v5: 4.8%). Shipped as estimate v6 (pricing.COST_PARAMETERS).
