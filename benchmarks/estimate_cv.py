@@ -159,23 +159,18 @@ FRONT_END_LINES = {
     "div_stream_uops": ("div_stream_uops",),
 }
 V5_NO_BIT_SCAN = _without(MICRO_OPS_INTDIV, "bit_scan")
-# After v5, for the fresh held-out set (chains.py, docs/ESTIMATE.md "Dependent divisions"):
-# a division on its own previous result waits for its whole IntDiv chain; an independent
-# one overlaps it, except for the further microcode loop iterations of a long quotient.
+# After v5, for the fresh held-out set (chains.py, docs/ESTIMATE.md "Cause 6"): a division
+# on its own previous result waits for its whole IntDiv chain; an independent one overlaps
+# it, except for the further microcode loop iterations of a long quotient.
 CHAINED = {**MICRO_OPS_INTDIV, "intdiv_chained": ("intdiv_chained_uops",)}
-CHAINED_LOOPS = {
-    **_without(MICRO_OPS_INTDIV, "intdiv_uops"),
+INTDIV_SPLIT = {
     "intdiv_first": ("intdiv_first_uops",),
     "intdiv_extra_loops": ("intdiv_extra_loop_uops",),
     "intdiv_chained": ("intdiv_chained_uops",),
 }
+CHAINED_LOOPS = {**_without(MICRO_OPS_INTDIV, "intdiv_uops"), **INTDIV_SPLIT}  # v6
 FRONT_END_CHAINED = {**FRONT_END, "intdiv_chained": ("intdiv_chained_uops",)}
-FRONT_END_CHAINED_LOOPS = {
-    **_without(FRONT_END, "intdiv_uops"),
-    "intdiv_first": ("intdiv_first_uops",),
-    "intdiv_extra_loops": ("intdiv_extra_loop_uops",),
-    "intdiv_chained": ("intdiv_chained_uops",),
-}
+FRONT_END_CHAINED_LOOPS = {**_without(FRONT_END, "intdiv_uops"), **INTDIV_SPLIT}
 MODELS: dict[str, Tied] = {
     "v4 (shipped)": V4,
     "1. stores apart": STORES_APART,

@@ -8,7 +8,7 @@ micro-ops; a division whose dividend or divisor comes from the previous division
 (Euclid's `a % b`, `x = x * a % m`) cannot start before that one ends, so the whole chain
 is on the loop's critical path. A linear price per IntDiv micro-op cannot be right for
 both: fitted on both kinds, the first cost ~0.2-0.4 cycles per IntDiv micro-op beyond the
-rest of the model and the second ~1.2-1.3 (docs/ESTIMATE.md, "Dependent divisions").
+rest of the model and the second ~1.2-1.3 (docs/ESTIMATE.md, "Cause 6").
 
 `chained` finds the divisions of the second kind in a run: for each executed division, the
 innermost executed loop around it (the shortest backward jump spanning it) is walked in
@@ -73,13 +73,18 @@ def _registers(insn: Any, ids: Any) -> set[str]:
 
 def _access(insn: Any) -> tuple[set[str], set[str]]:
     """(registers read, registers written) of one instruction, whole-register families."""
-    read_ids, written_ids = insn.regs_access()
+    from capstone import CsError, x86
+
+    try:
+        read_ids, written_ids = insn.regs_access()
+    except CsError:  # capstone knows no access list for it: it links nothing
+        return set(), set()
     read, written = _registers(insn, read_ids), _registers(insn, written_ids)
     ops = insn.operands
     if (
         insn.mnemonic in _ZEROING
         and len(ops) == 2
-        and all(op.type == 1 for op in ops)  # X86_OP_REG
+        and all(op.type == x86.X86_OP_REG for op in ops)
         and ops[0].reg == ops[1].reg
     ):
         read = set()  # `xor edx, edx` zeroes: it depends on nothing
