@@ -1,9 +1,9 @@
 """Models tried for the estimate's remaining misses (issue 10), and their figures.
 
 `python benchmarks/estimate_explore.py [PLAN] [--work DIR] [--jobs N]` (PLAN: default
-benchmarks/data/calibration.json). Each model is fitted on the plan's fit data only and
-reported on its held-out data, like benchmarks/estimate_agreement.py, beside estimates v3
-and v4:
+benchmarks/data/calibration_v5.json, the split these models were judged on). Each model
+is fitted on the plan's fit data only and reported on its held-out data, like
+benchmarks/estimate_agreement.py, beside estimates v3 and v4:
 
 - **division, sign micro-ops apart:** `idiv`'s 19 sign micro-ops priced apart from the serial
   `div1`/`div2`/`divq`/`divr` chain (gem5 runs them beside it);
@@ -300,7 +300,7 @@ def row(name: str, result: Calibration) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("plan", nargs="?", type=Path, default=HERE / "data" / "calibration.json")
+    parser.add_argument("plan", nargs="?", type=Path, default=HERE / "data" / "calibration_v5.json")
     parser.add_argument("--work", type=Path, default=Path("/tmp/pie-estimate-explore"))
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
