@@ -49,7 +49,6 @@ from pie_lsp.measure.classes import instruction_bytes, x86_64_disassembler
 from pie_lsp.measure.estimate import (
     CACHEGRIND_EVENTS,
     ESTIMATE_VERSION,
-    INPUT_NAME,
     OUT_FILES,
     EstimateMeasurer,
     main_process_output,
@@ -264,11 +263,7 @@ async def callgrind_jumps(estimate: EstimateMeasurer, built: Binary, case: TestC
     environment (gem5's CPU for glibc), plus --collect-jumps=yes."""
     command = estimate.command(OUT_FILES)
     command.insert(-1, "--collect-jumps=yes")
-    with estimate.sandbox.scratch("estimate") as work:
-        exe = work / "prog"
-        exe.write_bytes(built.data)
-        exe.chmod(0o755)
-        (work / INPUT_NAME).write_bytes(case.input_bytes)
+    with estimate.run_directory(built, case) as work:
         run = await estimate.sandbox.run(
             command, cwd=work, limits=estimate.valgrind_limits(), env=estimate.environment(work)
         )

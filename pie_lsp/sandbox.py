@@ -291,6 +291,15 @@ class Sandbox:
         )
 
     @contextlib.contextmanager
+    def program_scratch(self, purpose: str, program: bytes) -> Iterator[Path]:
+        """A `scratch` directory holding `program` as the executable `./prog`."""
+        with self.scratch(purpose) as work:
+            exe = work / "prog"
+            exe.write_bytes(program)
+            exe.chmod(0o755)
+            yield work
+
+    @contextlib.contextmanager
     def scratch(self, purpose: str) -> Iterator[Path]:
         """A fresh directory for one build or run, removed afterwards.
 

@@ -208,10 +208,7 @@ class Verifier:
         if isinstance(cached, TestOutcome):
             return cached
         async with self.slots:
-            with self.sandbox.scratch("test") as work:
-                exe = work / "prog"
-                exe.write_bytes(binary.data)
-                exe.chmod(0o755)
+            with self.sandbox.program_scratch("test", binary.data) as work:
                 run = await self.sandbox.run(["./prog"], cwd=work, limits=limits, stdin=case.input)
         outcome = judge(case, run)
         # a timeout may be the machine's load, not the program: don't remember it
@@ -221,10 +218,7 @@ class Verifier:
 
     async def _oracle_run(self, binary: Binary, given: Path, limits: Limits) -> RunResult:
         async with self.slots:
-            with self.sandbox.scratch("oracle") as work:
-                exe = work / "prog"
-                exe.write_bytes(binary.data)
-                exe.chmod(0o755)
+            with self.sandbox.program_scratch("oracle", binary.data) as work:
                 return await self.sandbox.run(["./prog"], cwd=work, limits=limits, stdin=given)
 
     async def oracle_answer(

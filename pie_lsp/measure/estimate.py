@@ -40,12 +40,13 @@ carries the costs' digest, so a refit never reuses old cycles.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import re
 import shutil
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -370,6 +371,14 @@ class EstimateMeasurer(Measurer):
             "./prog",
         ]
 
+    @contextlib.contextmanager
+    def run_directory(self, binary: Binary, case: TestCase) -> Iterator[Path]:
+        """A scratch directory holding the program as ./prog and the test's input as
+        INPUT_NAME, the file the valgrind commands read as stdin."""
+        with self.sandbox.program_scratch("estimate", binary.data) as work:
+            (work / INPUT_NAME).write_bytes(case.input_bytes)
+            yield work
+
     async def division_profile(self, binary: Binary, case: TestCase) -> dict[str, float]:
         """gem5's micro-ops of the run's divisions (divisions.py): a second run of the
         program under the pie-div valgrind tool (only divisions instrumented)."""
@@ -382,11 +391,7 @@ class EstimateMeasurer(Measurer):
             str(self.cache.directory), self.build.compiler, self.valgrind
         )
         limits, _ = bounded(self.valgrind_limits(), case.name)
-        with self.sandbox.scratch("estimate") as work:
-            exe = work / "prog"
-            exe.write_bytes(binary.data)
-            exe.chmod(0o755)
-            (work / INPUT_NAME).write_bytes(case.input_bytes)
+        with self.run_directory(binary, case) as work:
             lib = divisions.prepare(work, built)
             run = await self.sandbox.run(
                 self.division_command(),
@@ -411,11 +416,7 @@ class EstimateMeasurer(Measurer):
         limits, is_bound = bounded(
             self.valgrind_limits(), case.name
         )  # a candidate: the original's time
-        with self.sandbox.scratch("estimate") as work:
-            exe = work / "prog"
-            exe.write_bytes(binary.data)
-            exe.chmod(0o755)
-            (work / INPUT_NAME).write_bytes(case.input_bytes)
+        with self.run_directory(binary, case) as work:
             run = await self.sandbox.run(
                 self.command(OUT_FILES),
                 cwd=work,

@@ -38,10 +38,7 @@ class NativeMeasurer(Measurer):
         for index in range(native.warmup + native.repeats):
             # a fresh directory for every run: nothing one run leaves behind (an answer
             # cached in a file) reaches the next, so each timed run does the whole work
-            with self.sandbox.scratch("native") as work:
-                exe = work / "prog"
-                exe.write_bytes(binary.data)
-                exe.chmod(0o755)
+            with self.sandbox.program_scratch("native", binary.data) as work:
                 run = await self.sandbox.run(["./prog"], cwd=work, limits=limits, stdin=case.input)
             if run.timed_out and is_bound:
                 raise MeasureFailed(timed_out_reason(case.name))
