@@ -21,7 +21,7 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from pie_lsp.cache import digest
@@ -111,31 +111,32 @@ def extra_loop_micro_ops(counts: Mapping[str, float]) -> float:
     return INTDIV_LOOP_MICRO_OPS * max(extra, 0.0)
 
 
-def extra_loop_micro_ops_by_address(text: str) -> dict[int, float]:
-    """`extra_loop_micro_ops` at each address of the tool's log (address 0: not known)."""
+def _by_address(text: str, per_site: Callable[[str, int, int], float]) -> dict[int, float]:
+    """`per_site(kind, divisions, loop iterations)` summed at each address of the tool's
+    log (address 0: not known)."""
     out: dict[int, float] = {}
-    for address, _, count, loops in _entries(text):
-        out[address] = out.get(address, 0.0) + INTDIV_LOOP_MICRO_OPS * max(loops - count, 0)
+    for address, kind, count, loops in _entries(text):
+        out[address] = out.get(address, 0.0) + per_site(kind, count, loops)
     return out
+
+
+def extra_loop_micro_ops_by_address(text: str) -> dict[int, float]:
+    """`extra_loop_micro_ops` at each address of the tool's log."""
+    return _by_address(text, lambda _, count, loops: INTDIV_LOOP_MICRO_OPS * max(loops - count, 0))
 
 
 def intdiv_micro_ops_by_address(text: str) -> dict[int, float]:
-    """`intdiv_micro_ops` at each address of the tool's log (address 0: not known)."""
-    out: dict[int, float] = {}
-    for address, _, count, loops in _entries(text):
-        out[address] = (
-            out.get(address, 0.0) + INTDIV_SETUP_MICRO_OPS * count + INTDIV_LOOP_MICRO_OPS * loops
-        )
-    return out
+    """`intdiv_micro_ops` at each address of the tool's log."""
+    return _by_address(
+        text,
+        lambda _, count, loops: INTDIV_SETUP_MICRO_OPS * count + INTDIV_LOOP_MICRO_OPS * loops,
+    )
 
 
 def micro_ops_by_address(text: str) -> dict[int, float]:
     """gem5's micro-ops of the divisions at each address, from the tool's log (the
-    per-line profile prices each line's divisions with it); address 0: not known."""
-    out: dict[int, float] = {}
-    for address, kind, count, loops in _entries(text):
-        out[address] = out.get(address, 0.0) + _site_micro_ops(kind, count, loops)
-    return out
+    per-line profile prices each line's divisions with it)."""
+    return _by_address(text, lambda kind, count, loops: float(_site_micro_ops(kind, count, loops)))
 
 
 def counts_from_log(text: str) -> dict[str, float]:
