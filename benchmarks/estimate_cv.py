@@ -126,12 +126,9 @@ MICRO_OPS = {
     ),
     "micro_ops": ("micro_ops", "div_uops"),
 }
-# estimate v5 (pricing.COST_PARAMETERS), chosen by this script's cross-validation
-MICRO_OPS_INTDIV = {
-    **_without(MICRO_OPS, "micro_ops"),
-    "micro_ops": ("micro_ops", "div_stream_uops"),
-    "intdiv_uops": ("intdiv_uops",),
-}
+# MICRO_OPS with the IntDiv micro-ops priced apart: estimate v5, chosen by this script's
+# cross-validation and shipped as pricing.V5_COST_PARAMETERS
+MICRO_OPS_INTDIV = pricing.V5_COST_PARAMETERS
 BOTH = {
     **_without(MICRO_OPS, "l1_misses"),
     "l1i_misses": ("l1i_misses",),
@@ -168,7 +165,7 @@ INTDIV_SPLIT = {
     "intdiv_extra_loops": ("intdiv_extra_loop_uops",),
     "intdiv_chained": ("intdiv_chained_uops",),
 }
-CHAINED_LOOPS = {**_without(MICRO_OPS_INTDIV, "intdiv_uops"), **INTDIV_SPLIT}  # v6
+CHAINED_LOOPS = pricing.COST_PARAMETERS  # v5 with INTDIV_SPLIT for intdiv_uops: estimate v6
 FRONT_END_CHAINED = {**FRONT_END, "intdiv_chained": ("intdiv_chained_uops",)}
 FRONT_END_CHAINED_LOOPS = {**_without(FRONT_END, "intdiv_uops"), **INTDIV_SPLIT}
 MODELS: dict[str, Tied] = {

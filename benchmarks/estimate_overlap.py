@@ -54,7 +54,10 @@ from pie_lsp.settings import load
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from estimate_cv import (
+    FRONT_END,
+    HERE,
     MICRO_OPS_INTDIV,
+    Key,
     explored_features,
     figures,
     fit_side_pairs,
@@ -62,8 +65,6 @@ from estimate_cv import (
     pct,
 )
 
-HERE = Path(__file__).resolve().parent
-Key = tuple[str, str, str, str]
 # per block: micro_ops, fetch_lines, front_end_cycles, l1d misses, DLmr, DLmw
 Block = list[float]
 MISS = ("l1_misses", "lld_read_misses", "lld_write_misses")
@@ -234,11 +235,7 @@ def main() -> int:
         path.write_text(json.dumps(data, sort_keys=True))  # runs finish in any order
     block_data: dict[str, list[Block]] = json.loads(path.read_text())
     pricing.features = explored_features
-    tied6b = {
-        **{k: v for k, v in MICRO_OPS_INTDIV.items() if k not in ("micro_ops", "fetch_lines")},
-        "front_end": ("front_end_cycles",),
-        "div_stream_uops": ("div_stream_uops",),
-    }
+    tied6b = FRONT_END  # 5a's parameters
     models = {
         "v5 (sum, shipped)": ("sum", MICRO_OPS_INTDIV),
         "5a (front-end cycles, sum)": ("sum", tied6b),
