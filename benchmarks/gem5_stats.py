@@ -261,7 +261,7 @@ def fetch_fills(text: str, data: bytes) -> dict[str, float]:
 async def callgrind_jumps(estimate: EstimateMeasurer, built: Binary, case: TestCase) -> str:
     """callgrind's output for the run with jump counts: the estimate's own command and
     environment (gem5's CPU for glibc), plus --collect-jumps=yes."""
-    command = estimate.command(OUT_FILES)
+    command = estimate.callgrind_command(OUT_FILES)
     command.insert(-1, "--collect-jumps=yes")
     with estimate.run_directory(built, case) as work:
         run = await estimate.sandbox.run(

@@ -40,7 +40,6 @@ docs/ESTIMATE.md ("Cause 4", "Cause 5") has the derivation and figures.
 from __future__ import annotations
 
 import functools
-import itertools
 import json
 import math
 import re
@@ -171,8 +170,7 @@ def decode(data: bytes, addresses: Iterable[int]) -> dict[int, Decoded]:
     return found
 
 
-def _line(address: int) -> int:
-    return address // FETCH_BUFFER_BYTES
+_LINE_BITS = FETCH_BUFFER_BYTES.bit_length() - 1  # address >> _LINE_BITS: its 16-byte line
 
 
 def features(executed: Mapping[int, int], code: Mapping[int, Decoded]) -> dict[str, float]:
@@ -187,34 +185,34 @@ def by_address(
     """`FEATURES` at each executed address: the lines fetched for the instruction there,
     its taken transfers, its micro-ops and its share of the front end's cycles (the
     profile charges them to source lines)."""
+    # (one pass per quantity over the sorted addresses, with the per-address facts in local
+    # lists: this runs on every estimate, over some ten thousand addresses)
     addresses = sorted(a for a in executed if a in code)
-    previous = {
-        after: before
-        for before, after in itertools.pairwise(addresses)
-        if before + code[before][0] == after
-    }
+    facts = [code[a] for a in addresses]
+    counts = [float(executed[a]) for a in addresses]
+    # The instruction before each one, when it ends where this one starts (else -1).
+    before = [-1] * len(addresses)
+    for i in range(1, len(addresses)):
+        if addresses[i - 1] + facts[i - 1][0] == addresses[i]:
+            before[i] = i - 1
     # Executions of each address reached by falling through from the instruction before
     # it (unless that one always transfers); the rest came by a taken transfer.
-    fall: dict[int, float] = {}
-    for address in addresses:
-        before = previous.get(address)
-        if before is None or code[before][2] in _ALWAYS:
-            fall[address] = 0.0
-        else:
-            fall[address] = float(min(executed[before], executed[address]))
+    fall = [
+        0.0 if b < 0 or facts[b][2] in _ALWAYS else min(counts[b], counts[i])
+        for i, b in enumerate(before)
+    ]
+    fall_at = dict(zip(addresses, fall, strict=True))
     taken: dict[int, float] = {}
-    for address in addresses:
-        size, _, transfer, _ = code[address]
-        n = float(executed[address])
+    for address, (size, _, transfer, _), n in zip(addresses, facts, counts, strict=True):
         if transfer == "cond":
-            taken[address] = max(n - fall.get(address + size, 0.0), 0.0)
+            taken[address] = max(n - fall_at.get(address + size, 0.0), 0.0)
         elif transfer:
             taken[address] = n
     # taken transfers into the line the branch itself is in need no new fetch
     same_line: dict[int, float] = {}
     for source, count in taken.items():
         size, _, _, target = code[source]
-        if target in executed and _line(target) == _line(source + size - 1):
+        if target in executed and target >> _LINE_BITS == (source + size - 1) >> _LINE_BITS:
             same_line[target] = same_line.get(target, 0.0) + count
     # Per 16-byte block: how often fetch starts on it (a new fetch of the line, or a taken
     # branch back into it: a predicted-taken branch ends the fetch cycle) and the
@@ -222,17 +220,17 @@ def by_address(
     starts: dict[int, float] = {}
     block_uops: dict[int, float] = {}
     out: dict[int, list[float]] = {}
-    for address in addresses:
-        size, micro_ops, _, _ = code[address]
-        n = float(executed[address])
-        first, last = _line(address), _line(address + size - 1)
+    for i, address in enumerate(addresses):
+        size, micro_ops, _, _ = facts[i]
+        n = counts[i]
+        first, last = address >> _LINE_BITS, (address + size - 1) >> _LINE_BITS
         spanned = last - first
-        before = previous.get(address)
-        new_line = before is not None and _line(before + code[before][0] - 1) != first
-        entered = n - fall[address]
+        b = before[i]
+        new_line = b >= 0 and (addresses[b] + facts[b][0] - 1) >> _LINE_BITS != first
+        entered = n - fall[i]
         staying = min(entered, same_line.get(address, 0.0))
-        lines = fall[address] * (spanned + new_line) + (entered - staying) * (spanned + 1)
-        starts[first] = starts.get(first, 0.0) + fall[address] * new_line + entered
+        lines = fall[i] * (spanned + new_line) + (entered - staying) * (spanned + 1)
+        starts[first] = starts.get(first, 0.0) + fall[i] * new_line + entered
         if spanned:
             starts[last] = starts.get(last, 0.0) + n * spanned
         block_uops[last] = block_uops.get(last, 0.0) + n * micro_ops
@@ -247,8 +245,8 @@ def by_address(
             cycles[block] = entries * math.ceil(uops / entries / FETCH_WIDTH - 1e-9)
         else:
             cycles[block] = uops / FETCH_WIDTH
-    for address, values in out.items():
-        block = _line(address + code[address][0] - 1)
+    for (address, values), (size, *_) in zip(out.items(), facts, strict=True):
+        block = (address + size - 1) >> _LINE_BITS
         share = values[2] / block_uops[block] if block_uops[block] > 0 else 0.0
         values[3] = ICACHE_WAIT * values[0] + share * cycles[block]
     return {address: (v[0], v[1], v[2], v[3]) for address, v in out.items()}

@@ -7,31 +7,23 @@ the micro-ops: a second, light valgrind run of the program under `pie-div`, a va
 of our own that sees every division's quotient, gives per division site the number of
 divisions and of microcode loop iterations; `micro_ops` turns them into gem5's count.
 
-The tool is compiled once per valgrind installation (with the configured compiler, against
-the headers and static libraries Debian's `valgrind` package ships) into the cache
-directory. Only divisions are instrumented, so the run costs a fraction of callgrind's; it
-is skipped when divisions cannot matter (`needs_profile`: at most 64 of them, or fewer than
-one per thousand instructions), and their micro-ops are then taken as the short form.
+The tool is compiled once per valgrind installation (tools.py). Only divisions are
+instrumented, so the run costs a fraction of the counting run's; it is skipped when
+divisions cannot matter (`needs_profile`: at most 64 of them, or fewer than one per
+thousand instructions), and their micro-ops are then taken as the short form.
 """
 
 from __future__ import annotations
 
-import functools
-import os
 import re
-import shutil
-import subprocess
 from collections.abc import Callable, Iterator, Mapping
-from pathlib import Path
 
-from pie_lsp.cache import digest
-from pie_lsp.errors import ToolMissing
+from pie_lsp.measure import tools
 
 # Bump when what the profile's counts mean changes (the source's digest keys them too).
 VERSION = 1
-TOOL = "pie-div"
-PLATFORM = "amd64-linux"
-SOURCE = Path(__file__).with_name("pie_div.c")
+TOOL = tools.DIVISION_TOOL
+SOURCE = tools.DIVISION_SOURCE
 # A run is profiled when it executes more than this many divisions (glibc's start-up
 # executes six)...
 PROFILE_MIN_DIVISIONS = 64
@@ -160,110 +152,3 @@ def needs_profile(divisions: float, instructions: float) -> bool:
 def counts_without_profile(divisions: float) -> dict[str, float]:
     """The counts of a run with too few divisions to profile: the short form each."""
     return {"div_uops": DEFAULT_MICRO_OPS * divisions}
-
-
-def _valgrind_dirs() -> tuple[Path, Path]:
-    """valgrind's tool directory (callgrind-amd64-linux, ...) and the directory of its
-    static libraries for tools (libcoregrind-amd64-linux.a)."""
-    candidates = [
-        os.environ.get("VALGRIND_LIB", ""),
-        "/usr/libexec/valgrind",
-        "/usr/lib/x86_64-linux-gnu/valgrind",
-        "/usr/lib/valgrind",
-        "/usr/lib64/valgrind",
-        "/usr/local/libexec/valgrind",
-        "/usr/local/lib/valgrind",
-    ]
-    tools = next(
-        (Path(c) for c in candidates if c and (Path(c) / f"callgrind-{PLATFORM}").exists()), None
-    )
-    libs = next(
-        (Path(c) for c in candidates if c and (Path(c) / f"libcoregrind-{PLATFORM}.a").exists()),
-        None,
-    )
-    if (
-        tools is None
-        or libs is None
-        or not Path("/usr/include/valgrind/pub_tool_basics.h").exists()
-    ):
-        raise ToolMissing(
-            "the estimate's division profile needs valgrind's tool libraries and headers "
-            f"(libcoregrind-{PLATFORM}.a, /usr/include/valgrind/pub_tool_basics.h)",
-            hint="install Debian's valgrind package (it ships them), or valgrind-devel elsewhere",
-        )
-    return tools, libs
-
-
-@functools.cache
-def tool_directory(cache_root: str, compiler: str, valgrind: str) -> Path:
-    """A directory holding the built tool, named by what it was built from (built once)."""
-    _, libs = _valgrind_dirs()
-    source = SOURCE.read_bytes()
-    key = digest(
-        source,
-        compiler,
-        valgrind,
-        str(libs),
-        str((libs / f"libcoregrind-{PLATFORM}.a").stat().st_mtime_ns),
-    )[:16]
-    target = Path(cache_root) / "valgrind-tools" / key
-    binary = target / f"{TOOL}-{PLATFORM}"
-    if binary.is_file():
-        return target
-    target.mkdir(parents=True, exist_ok=True)
-    partial = target / f".{binary.name}.{os.getpid()}"
-    command = [
-        compiler,
-        "-x",
-        "c",
-        "-std=gnu99",
-        "-O2",
-        "-fno-stack-protector",
-        "-fno-builtin",
-        "-fno-pic",
-        "-fno-PIE",
-        "-fno-strict-aliasing",
-        "-DVGA_amd64=1",
-        "-DVGO_linux=1",
-        "-DVGP_amd64_linux=1",
-        "-DVGPV_amd64_linux_vanilla=1",
-        "-I/usr/include/valgrind",
-        str(SOURCE),
-        "-x",
-        "none",
-        "-static",
-        "-nodefaultlibs",
-        "-nostartfiles",
-        "-no-pie",
-        "-u",
-        "_start",
-        "-Wl,--build-id=none",
-        "-Wl,-Ttext-segment=0x58000000",  # valgrind's tool load address (valgrind.pc)
-        "-o",
-        str(partial),
-        f"-L{libs}",
-        f"-lcoregrind-{PLATFORM}",
-        f"-lvex-{PLATFORM}",
-        "-lgcc",
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
-    if result.returncode != 0:
-        raise ToolMissing(
-            f"could not build the estimate's division profiler ({TOOL}) against valgrind",
-            hint="check that valgrind's tool libraries and a C compiler are installed",
-            details=result.stderr[-2000:],
-        )
-    partial.replace(binary)  # atomic: a concurrent build finds a whole file or none
-    return target
-
-
-def prepare(work: Path, built: Path) -> Path:
-    """A VALGRIND_LIB directory inside the run's scratch directory (visible in the sandbox):
-    valgrind's own files by symbolic link, the tool copied."""
-    tools, _ = _valgrind_dirs()
-    lib = work / "vglib"
-    lib.mkdir()
-    for entry in tools.iterdir():
-        (lib / entry.name).symlink_to(entry)
-    shutil.copy2(built / f"{TOOL}-{PLATFORM}", lib / f"{TOOL}-{PLATFORM}")
-    return lib

@@ -1,10 +1,12 @@
 """The `estimate` backend: deterministic Skylake cycles from valgrind counts, priced after the run.
 
-valgrind's callgrind runs the program with the Skylake cache geometry of the machine file
-(L1I, L1D, and the L3 as its last level), its branch simulator and per-instruction counts,
-in a fixed environment (`env -i`, fixed-length scratch path, PID namespace), so the same
-binary and input give the same counts on every run. Two things make those counts describe
-what gem5 runs, not what this host runs:
+`pie-count`, a valgrind tool of our own (pie_count.c, tools.py), runs the program and
+counts what callgrind's cache and branch simulators and per-instruction counts would
+(`--cache-sim=yes --branch-sim=yes --dump-instr=yes`; the same numbers, tested against
+callgrind, at less of its cost), with the Skylake cache geometry of the machine file (L1I,
+L1D, and the L3 as its last level), in a fixed environment (`env -i`, fixed-length scratch
+path, PID namespace), so the same binary and input give the same counts on every run.
+Several things make those counts describe what gem5 runs, not what this host runs:
 
 - **The same code as gem5.** A static glibc picks its string and memory routines (strlen,
   memcpy, memchr, ...) and libm's variants at start-up from CPUID. gem5's simulated X86 CPU
@@ -63,6 +65,7 @@ from pie_lsp.measure import (
     chains,
     divisions,
     load_machine,
+    tools,
 )
 from pie_lsp.measure.bound import MEASURE_WALL, bounded, timed_out_reason
 from pie_lsp.measure.classes import (
@@ -83,10 +86,11 @@ T = TypeVar("T")
 # instructions (the divisions' IntDiv micro-ops apart), from the same raw counts; 6 prices
 # IntDiv micro-ops by where they sit: further loop iterations and chained divisions apart.
 ESTIMATE_VERSION = 6
-# The format of the cached callgrind counts (3: with blocks.py's fetch counts; 4: glibc's
+# The format of the cached valgrind counts (3: with blocks.py's fetch counts; 4: glibc's
 # tunables parsing not collected, so the per-instruction counts leave it out too; chains.py's
-# `div_chained` is in them since, versioned by chains.VERSION in counts_digest).
-COUNTS_VERSION = 4
+# `div_chained` is in them since, versioned by chains.VERSION in counts_digest; 5: counted by
+# pie-count, not callgrind, with VALGRIND_LIB in the program's environment).
+COUNTS_VERSION = 5
 
 CACHEGRIND_EVENTS = (
     "Ir",
@@ -169,29 +173,12 @@ def parse_cachegrind(text: str) -> dict[str, float]:
 EXCLUDED_FUNCTIONS = frozenset(
     {"__tunables_init", "_dl_tunable_set_hwcaps", "parse_tunables", "tunables_strdup"}
 )
-# Since counts v4 callgrind does not collect them in the first place (`--toggle-collect`
-# on the outermost two: __tunables_init calls the parsing, cpu_features' TUNABLE_GET the
-# hwcaps callback), so the per-instruction counts blocks.py reads leave them out too;
-# `excluded_costs` is kept for what the toggle cannot see.
+# Since counts v4 they are not collected in the first place (`--toggle-collect` on the
+# outermost two: __tunables_init calls the parsing, cpu_features' TUNABLE_GET the hwcaps
+# callback, and pie-count, like callgrind, counts nothing until they return), so the
+# per-instruction counts blocks.py reads leave them out too; the per-line profile, which
+# reads callgrind's files, leaves out all of EXCLUDED_FUNCTIONS by name.
 TOGGLED_FUNCTIONS = ("__tunables_init", "_dl_tunable_set_hwcaps")
-
-
-def excluded_costs(text: str) -> dict[str, float]:
-    """Per event, the inclusive cost of `EXCLUDED_FUNCTIONS` in a callgrind file written
-    with --compress-strings=no: their own cost lines and the costs of their calls."""
-    names: list[str] = []
-    totals: list[int] = []
-    inside = False
-    for line in text.splitlines():
-        if line.startswith("events:"):
-            names = line.split()[1:]
-            totals = [0] * len(names)
-        elif line.startswith("fn="):
-            inside = line[3:].strip() in EXCLUDED_FUNCTIONS
-        elif inside and line.startswith("0x"):
-            for i, value in enumerate(line.split()[2:]):
-                totals[i] += int(value)
-    return dict(zip(names, map(float, totals), strict=True))
 
 
 @functools.cache
@@ -212,14 +199,14 @@ OUT_FILES = "cg.out.%p"
 
 
 def main_process_output(work: Path, stderr: bytes) -> str:
-    """The callgrind file of the process valgrind started. Its pid is the one on
-    valgrind's first message on stderr, printed before the program runs (so a program
-    cannot forge it, nor make its children's files count instead)."""
+    """The counts file (pie-count's or callgrind's) of the process valgrind started. Its
+    pid is the one on valgrind's first message on stderr, printed before the program runs
+    (so a program cannot forge it, nor make its children's files count instead)."""
     started = re.search(rb"^==(\d+)==", stderr, re.M)
     path = work / OUT_FILES.replace("%p", started.group(1).decode()) if started else None
     if path is None or not path.is_file():
         raise MeasureFailed(
-            "valgrind wrote no callgrind output for the program's process",
+            "valgrind wrote no counts file for the program's process",
             hint="check that valgrind works: pie-lsp doctor",
         )
     return path.read_text(errors="replace")
@@ -227,7 +214,7 @@ def main_process_output(work: Path, stderr: bytes) -> str:
 
 class EstimateMeasurer(Measurer):
     name = "estimate"
-    label = f"estimate v{ESTIMATE_VERSION}: callgrind counts, gem5's fetch lines and micro-ops"
+    label = f"estimate v{ESTIMATE_VERSION}: valgrind counts, gem5's fetch lines and micro-ops"
     short = "Skylake (estimate)"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -252,6 +239,7 @@ class EstimateMeasurer(Measurer):
             json.dumps(cachegrind_geometry(self.machine)),
             self.tunables,
             json.dumps(self.command(OUT_FILES)),
+            tools.COUNT_SOURCE.read_bytes(),
             str(CLASSIFIER_VERSION),
             json.dumps(sorted(EXCLUDED_FUNCTIONS)),
             str(blocks.BLOCKS_VERSION),
@@ -280,7 +268,7 @@ class EstimateMeasurer(Measurer):
             str(ESTIMATE_VERSION),
         )
 
-    def command(self, out_file: str) -> list[str]:
+    def _valgrind(self, tool: str, *options: str) -> list[str]:
         # stdin is the input file itself, as in gem5, not a pipe: a pipe's reads return what
         # has arrived so far, and a few more read calls would change the counts run to run
         return [
@@ -288,27 +276,61 @@ class EstimateMeasurer(Measurer):
             "-c",
             f'exec "$0" "$@" < {INPUT_NAME}',
             self.valgrind,
-            "--tool=callgrind",
-            # glibc's tunables parsing is not collected at all (the outermost functions:
-            # toggling a nested one again would turn collection back on): its memcmp calls
-            # took a varying path, and per-instruction counts cannot say who called
+            f"--tool={tool}",
+            # no gdb server: its files in /tmp are named by pid (1 in our PID namespace)
+            # and would clash between runs of different uids
+            "--vgdb=no",
+            *options,
+            "./prog",
+        ]
+
+    def command(self, out_file: str, like_callgrind: bool = False) -> list[str]:
+        """The counting run (pie-count), writing `out_file` (`%p`: per process).
+        `like_callgrind`: callgrind's numbers exactly (to check the tool against it)."""
+        return self._valgrind(
+            tools.COUNT_TOOL,
+            # glibc's tunables parsing is not counted at all (the outermost functions): its
+            # memcmp calls took a varying path, and per-instruction counts cannot say who
+            # called. gem5 never runs it, so the caches and predictors do not see it
+            # either (callgrind's do): its varying path cannot move a later count.
+            *(f"--toggle-collect={name}" for name in TOGGLED_FUNCTIONS),
+            f"--simulate-uncounted={'yes' if like_callgrind else 'no'}",
+            *cachegrind_geometry(self.machine),
+            f"--pie-count-out={out_file}",
+        )
+
+    def callgrind_command(self, out_file: str) -> list[str]:
+        """callgrind with the options whose counts pie-count gives, plus the calls'
+        inclusive costs the per-line profile attributes to its callers."""
+        return self._valgrind(
+            "callgrind",
             *(f"--toggle-collect={name}" for name in TOGGLED_FUNCTIONS),
             "--collect-atstart=yes",  # --toggle-collect alone would start with it off
             "--cache-sim=yes",
             "--branch-sim=yes",
             "--dump-instr=yes",
             "--compress-pos=no",
-            "--compress-strings=no",  # function names on every fn= line (excluded_costs)
-            # no gdb server: its files in /tmp are named by pid (1 in our PID namespace)
-            # and would clash between runs of different uids
-            "--vgdb=no",
+            "--compress-strings=no",  # function names on every fn= line (the profile's)
             *cachegrind_geometry(self.machine),
             f"--callgrind-out-file={out_file}",
-            "./prog",
-        ]
+        )
 
     def environment(self, work: Path) -> dict[str, str]:
-        env = {"TMPDIR": str(work)}  # valgrind's own temporary files stay in the run
+        """The valgrind runs' environment (the same for all: it moves the program's
+        stack): our tools' VALGRIND_LIB, made in `work`, and gem5's CPU for glibc."""
+        built = [
+            tools.built_tool(
+                str(self.cache.directory), self.build.compiler, self.valgrind, name, source
+            )
+            for name, source in (
+                (tools.COUNT_TOOL, tools.COUNT_SOURCE),
+                (divisions.TOOL, divisions.SOURCE),
+            )
+        ]
+        env = {
+            "TMPDIR": str(work),  # valgrind's own temporary files stay in the run
+            "VALGRIND_LIB": str(tools.library(work, *built)),
+        }
         if self.tunables:
             env["GLIBC_TUNABLES"] = self.tunables
         return env
@@ -316,17 +338,15 @@ class EstimateMeasurer(Measurer):
     async def counts(self, binary: Binary, case: TestCase) -> dict[str, float]:
         """Raw counts of one run (uncached): valgrind's events, instruction classes and
         gem5's division micro-ops."""
-        counts = await self.callgrind_counts(binary, case)
+        counts = await self.valgrind_counts(binary, case)
         counts.update(await self.division_counts(binary, case, counts))
         return counts
 
-    async def callgrind_counts(self, binary: Binary, case: TestCase) -> dict[str, float]:
-        """callgrind's events and the instruction classes of one run (uncached)."""
-        text = await self.callgrind_output(binary, case)
+    async def valgrind_counts(self, binary: Binary, case: TestCase) -> dict[str, float]:
+        """The counting run's events and the instruction classes of one run (uncached)."""
+        text = await self.count_output(binary, case)
         try:
             counts = parse_cachegrind(text)
-            for event, value in excluded_costs(text).items():
-                counts[event] -= value
             executed = instruction_counts(text)
         except (ValueError, IndexError, KeyError) as exc:  # the program can write that file
             raise MeasureFailed(
@@ -360,16 +380,7 @@ class EstimateMeasurer(Measurer):
         )
 
     def division_command(self) -> list[str]:
-        return [
-            "/bin/sh",
-            "-c",
-            f'exec "$0" "$@" < {INPUT_NAME}',
-            self.valgrind,
-            f"--tool={divisions.TOOL}",
-            "--vgdb=no",
-            "--log-file=div.log",
-            "./prog",
-        ]
+        return self._valgrind(divisions.TOOL, "--log-file=div.log")
 
     @contextlib.contextmanager
     def run_directory(self, binary: Binary, case: TestCase) -> Iterator[Path]:
@@ -387,17 +398,10 @@ class EstimateMeasurer(Measurer):
     async def division_log(self, binary: Binary, case: TestCase) -> str:
         """The pie-div tool's log of one run (per division address: kind, count, loop
         iterations): what `division_profile` sums, and what the profile maps to lines."""
-        built = divisions.tool_directory(
-            str(self.cache.directory), self.build.compiler, self.valgrind
-        )
         limits, _ = bounded(self.valgrind_limits(), case.name)
         with self.run_directory(binary, case) as work:
-            lib = divisions.prepare(work, built)
             run = await self.sandbox.run(
-                self.division_command(),
-                cwd=work,
-                limits=limits,
-                env={**self.environment(work), "VALGRIND_LIB": str(lib)},
+                self.division_command(), cwd=work, limits=limits, env=self.environment(work)
             )
             log = work / "div.log"
             if not run.ok or not log.is_file():
@@ -410,18 +414,26 @@ class EstimateMeasurer(Measurer):
                 )
             return log.read_text()
 
+    async def count_output(
+        self, binary: Binary, case: TestCase, like_callgrind: bool = False
+    ) -> str:
+        """pie-count's output file of one run (uncached), its output checked against the
+        test's: what `counts` prices (`like_callgrind`: see `command`)."""
+        return await self._output(binary, case, self.command(OUT_FILES, like_callgrind))
+
     async def callgrind_output(self, binary: Binary, case: TestCase) -> str:
         """callgrind's output file of one run (uncached), its output checked against the
-        test's: what `counts` prices, and what pie_lsp/profile/ maps to source lines."""
+        test's: the same counts as `count_output`'s, and the calls' inclusive costs, which
+        pie_lsp/profile/ maps to source lines."""
+        return await self._output(binary, case, self.callgrind_command(OUT_FILES))
+
+    async def _output(self, binary: Binary, case: TestCase, command: list[str]) -> str:
         limits, is_bound = bounded(
             self.valgrind_limits(), case.name
         )  # a candidate: the original's time
         with self.run_directory(binary, case) as work:
             run = await self.sandbox.run(
-                self.command(OUT_FILES),
-                cwd=work,
-                limits=limits,
-                env=self.environment(work),
+                command, cwd=work, limits=limits, env=self.environment(work)
             )
             if run.timed_out and is_bound:
                 raise MeasureFailed(timed_out_reason(case.name))
@@ -499,7 +511,7 @@ class EstimateMeasurer(Measurer):
         if not isinstance(counts, dict):
             async with self.slots:
                 started = time.perf_counter()
-                counts = await self.callgrind_counts(binary, case)
+                counts = await self.valgrind_counts(binary, case)
                 counts = {**counts, MEASURE_WALL: time.perf_counter() - started}
             self.cache.set(key, counts)
         div_key = f"divisions{divisions.VERSION}:" + digest(
