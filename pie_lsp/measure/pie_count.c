@@ -1,25 +1,32 @@
-/* pie-count: the estimate's counts of one run, in one valgrind run at cachegrind's speed.
+/* pie-count: the estimate's counts of one run, from one valgrind run cheaper than callgrind's.
 
-   It counts what the estimate prices (pie_lsp/measure/estimate.py), with the same model
-   callgrind's `--cache-sim=yes --branch-sim=yes --dump-instr=yes --toggle-collect=F`
-   uses, so the numbers are callgrind's (tests/measure/test_pie_count.py checks they are):
+   It counts what the estimate prices (pie_lsp/measure/estimate.py) with the model of
+   callgrind's `--cache-sim=yes --branch-sim=yes --dump-instr=yes --toggle-collect=F`, so
+   that its numbers are callgrind's (tests/measure/test_pie_count.py checks every total and
+   every per-instruction line against callgrind's):
    - per instruction address: executions (Ir), data reads and writes (Dr, Dw; an
      instruction that reads and then writes the same address counts one write), and the
      misses of a two-level cache: L1I, L1D and a last level shared by both (write-allocate,
      LRU, an access that straddles two lines is one access, a miss if either line misses);
    - conditional branches and their mispredictions (16k two-bit counters indexed by seven
-     bits of global history and seven of the address), indirect jumps and calls and theirs
-     (a 512-entry table of last targets);
+     bits of global history and seven of the address; the taken flag of a block's last
+     exit turned around when it goes to the next instruction), indirect jumps and calls
+     and theirs (a 512-entry table of last targets);
+   - callgrind's superblocks (no unrolling, no chasing of jumps), its attribution of a PLT
+     stub to the instruction that jumped to it, and its per-instruction lines without the
+     last run of the block that exits the process (its totals have it);
    - nothing is counted inside the `--toggle-collect` functions and what they call (glibc's
-     tunables parsing: see estimate.py), though the caches and predictors see it all.
-   callgrind's own cost on short runs is what made the estimate miss its cost target
-   (docs/PERFORMANCE.md): it tracks calls and contexts we do not need. Here executions are
-   counted inline, an instruction whose cache lines the previous instruction of the same
-   superblock just touched is not simulated again (its lines are the most recently used of
-   their sets, so it hits and changes nothing), and the rest are plain helper calls.
+     tunables parsing: see estimate.py). callgrind's caches and predictors still see that
+     code; here only with --simulate-uncounted=yes (the default; the estimate says no).
+   callgrind's own cost on short runs was most of the estimate's (docs/PERFORMANCE.md): it
+   tracks calls and contexts the estimate does not need. Here executions are counted inline,
+   once per run of instructions between a block's exits; an instruction whose cache lines
+   the previous one of the same block just fetched is not simulated again (they are the
+   most recently used of their sets: it hits and changes nothing); two data accesses in a
+   row share one helper call.
 
    Output, at exit, to `--pie-count-out` (`%p`: the pid): a callgrind-format subset that
-   pie-lsp's callgrind reader understands: `events:`, one `ADDRESS 0 COUNTS...` line per
+   pie-lsp's callgrind readers understand: `events:`, one `ADDRESS 0 COUNTS...` line per
    instruction with counts, `totals:`. pie-lsp builds it against the valgrind installation
    (pie_lsp/measure/tools.py). */
 
@@ -142,7 +149,9 @@ typedef struct {
    UWord* tags; /* per set, most recently used first */
 } Cache;
 
-static Cache I1 = {32768, 8, 64}, D1 = {32768, 8, 64}, LL = {8388608, 16, 64};
+static Cache I1 = {.size = 32768, .assoc = 8, .line = 64};
+static Cache D1 = {.size = 32768, .assoc = 8, .line = 64};
+static Cache LL = {.size = 8388608, .assoc = 16, .line = 64};
 static Int min_line;
 
 static Bool parse_geometry(const HChar* arg, Cache* c)
