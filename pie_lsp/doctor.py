@@ -76,6 +76,10 @@ def check_compiler(settings: Settings) -> Check:
 
 
 def check_valgrind(settings: Settings) -> Check:
+    """valgrind, and the estimate's own valgrind tools built against it (built once)."""
+    from pie_lsp.cache import cache_dir
+    from pie_lsp.measure import tools
+
     path = shutil.which("valgrind")
     if path is None:
         return Check(
@@ -84,7 +88,18 @@ def check_valgrind(settings: Settings) -> Check:
             "not found",
             "apt-get install valgrind (needed by the default Skylake estimate)",
         )
-    return Check("valgrind (estimate)", True, f"{path} ({_version([path, '--version'])})")
+    version = _version([path, "--version"])
+    root = str(cache_dir(settings.cache))
+    try:
+        for name, source in tools.SOURCES.items():
+            tools.built_tool(root, settings.build.compiler, path, name, source)
+    except PieError as exc:
+        return Check("valgrind (estimate)", False, f"{path} ({version}): {exc.message}", exc.hint)
+    return Check(
+        "valgrind (estimate)",
+        True,
+        f"{path} ({version}); the estimate's tools ({', '.join(tools.SOURCES)}) build",
+    )
 
 
 def check_libclang(settings: Settings) -> Check:

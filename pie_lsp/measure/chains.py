@@ -23,7 +23,7 @@ register arguments); see docs/ESTIMATE.md for what that misses.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from pie_lsp.measure.classes import instruction_bytes, x86_64_disassembler
@@ -91,9 +91,25 @@ def _access(insn: Any) -> tuple[set[str], set[str]]:
     return read, written
 
 
-def _step(taint: set[str], insn: Any) -> None:
-    read, written = _access(insn)
-    if insn.mnemonic == "call":
+# What the walk needs of an instruction: (registers read, registers written, a call?).
+Access = tuple[frozenset[str], frozenset[str], bool]
+
+
+def accesses(data: bytes, addresses: Iterable[int]) -> dict[int, Access]:
+    """The `Access` of each address of the ELF image `data` (capstone, detail mode): the
+    same for every run of a binary, so the estimate keeps it per binary."""
+    disassembler = x86_64_disassembler(detail=True)
+    found: dict[int, Access] = {}
+    for address, raw in instruction_bytes(data, addresses):
+        for insn in disassembler.disasm(raw, address, 1):
+            read, written = _access(insn)
+            found[address] = (frozenset(read), frozenset(written), insn.mnemonic == "call")
+    return found
+
+
+def _step(taint: set[str], access: Access) -> None:
+    read, written, call = access
+    if call:
         arguments = bool(taint & _ARGUMENTS)
         taint -= _CALL_CLOBBERED
         if arguments:
@@ -118,51 +134,43 @@ def _loops(
 
 
 def chained(
-    data: bytes,
     executed: Mapping[int, int],
     decoded: Mapping[int, tuple[int, int, str, int]],
     classes: Mapping[int, str],
+    access_of: Callable[[list[int]], Mapping[int, Access]],
 ) -> set[int]:
-    """The executed division sites of the ELF image `data` whose inputs depend on their own
-    previous result (see the module's docstring). `decoded` is blocks.decode's view of the
-    executed addresses, `classes` classes.classify's."""
+    """The executed division sites whose inputs depend on their own previous result (see
+    the module's docstring). `decoded` is blocks.decode's view of the executed addresses,
+    `classes` classes.classify's, `access_of` gives the `Access` of the addresses asked
+    (`accesses`, or the estimate's cached copy of it)."""
     sites = [a for a, name in classes.items() if name in DIVISION_CLASSES and a in executed]
     if not sites:
         return set()
     loops = _loops(executed, decoded)
     addresses = sorted(executed)
-    found: set[int] = set()
-    disassembler = x86_64_disassembler(detail=True)
+    bodies: dict[int, list[int]] = {}
     for site in sites:
         loop = next(((a, b) for a, b in loops if a <= site < b), None)
         if loop is None:
             continue
         body = addresses[bisect_left(addresses, loop[0]) : bisect_right(addresses, loop[1])]
-        if len(body) > MAX_LOOP_INSTRUCTIONS:
-            continue
-        code = {
-            address: insn
-            for address, raw in instruction_bytes(data, body)
-            for insn in disassembler.disasm(raw, address, 1)
-        }
-        if site not in code:
+        if len(body) <= MAX_LOOP_INSTRUCTIONS:
+            bodies[site] = body
+    access = access_of(sorted({a for body in bodies.values() for a in body}))
+    found: set[int] = set()
+    for site, body in bodies.items():
+        if site not in access:
             continue
         start = body.index(site)
-        taint = _access(code[site])[1]
+        taint = set(access[site][1])
         for address in body[start + 1 :] + body[:start]:
-            if address in code:
-                _step(taint, code[address])
-        if _access(code[site])[0] & taint:
+            if address in access:
+                _step(taint, access[address])
+        if access[site][0] & taint:
             found.add(site)
     return found
 
 
-def chained_divisions(
-    data: bytes,
-    executed: Mapping[int, int],
-    decoded: Mapping[int, tuple[int, int, str, int]],
-    classes: Mapping[int, str],
-) -> dict[str, float]:
+def chained_divisions(executed: Mapping[int, int], sites: Iterable[int]) -> dict[str, float]:
     """The run's raw count: executions of chained divisions (`div_chained`)."""
-    sites = chained(data, executed, decoded, classes)
     return {"div_chained": float(sum(executed.get(a, 0) for a in sites))}

@@ -241,7 +241,6 @@ class EstimateMeasurer(Measurer):
             json.dumps(self.command(OUT_FILES)),
             tools.COUNT_SOURCE.read_bytes(),
             str(CLASSIFIER_VERSION),
-            json.dumps(sorted(EXCLUDED_FUNCTIONS)),
             str(blocks.BLOCKS_VERSION),
             blocks.table_digest(),
             str(chains.VERSION),
@@ -357,7 +356,9 @@ class EstimateMeasurer(Measurer):
         decoded = self.decoded(binary, executed)
         counts.update(class_counts(executed, classes))
         counts.update(blocks.features(executed, decoded))
-        counts.update(chains.chained_divisions(binary.data, executed, decoded, classes))
+        counts.update(
+            chains.chained_divisions(executed, self.chained(binary, executed, decoded, classes))
+        )
         return counts
 
     async def division_counts(
@@ -423,8 +424,8 @@ class EstimateMeasurer(Measurer):
 
     async def callgrind_output(self, binary: Binary, case: TestCase) -> str:
         """callgrind's output file of one run (uncached), its output checked against the
-        test's: the same counts as `count_output`'s, and the calls' inclusive costs, which
-        pie_lsp/profile/ maps to source lines."""
+        test's: `count_output(like_callgrind=True)`'s counts, and the calls' inclusive
+        costs, which pie_lsp/profile/ maps to source lines."""
         return await self._output(binary, case, self.callgrind_command(OUT_FILES))
 
     async def _output(self, binary: Binary, case: TestCase, command: list[str]) -> str:
@@ -459,6 +460,22 @@ class EstimateMeasurer(Measurer):
         """Classes of the executed addresses (classes.py), cached per binary."""
         key = "classes:" + digest(str(CLASSIFIER_VERSION), binary.sha256)
         return self._per_address(key, binary, executed, classify)
+
+    def chained(
+        self,
+        binary: Binary,
+        executed: Mapping[int, int],
+        decoded: Mapping[int, blocks.Decoded],
+        classes: Mapping[int, str],
+    ) -> set[int]:
+        """chains.py's chained division sites of a run, the registers each instruction
+        reads and writes cached per binary."""
+        key = f"chains{chains.VERSION}:" + digest(binary.sha256)
+
+        def access_of(addresses: list[int]) -> dict[int, chains.Access]:
+            return self._per_address(key, binary, dict.fromkeys(addresses, 1), chains.accesses)
+
+        return chains.chained(executed, decoded, classes, access_of)
 
     def decoded(self, binary: Binary, executed: Mapping[int, int]) -> dict[int, blocks.Decoded]:
         """blocks.py's decoding of the executed addresses, cached per binary."""

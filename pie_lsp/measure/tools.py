@@ -23,6 +23,7 @@ PLATFORM = "amd64-linux"
 HERE = Path(__file__).parent
 COUNT_TOOL, COUNT_SOURCE = "pie-count", HERE / "pie_count.c"
 DIVISION_TOOL, DIVISION_SOURCE = "pie-div", HERE / "pie_div.c"
+SOURCES = {COUNT_TOOL: COUNT_SOURCE, DIVISION_TOOL: DIVISION_SOURCE}
 
 
 def valgrind_dirs() -> tuple[Path, Path]:

@@ -13,7 +13,7 @@ from attrs import evolve
 from pie_lsp.build import Binary, Builder, build_flags
 from pie_lsp.cache import digest
 from pie_lsp.errors import OriginalFailsTests, PieError, ToolMissing
-from pie_lsp.measure import MeasureFailed, Measurement, blocks, chains, divisions
+from pie_lsp.measure import MeasureFailed, Measurement, blocks, divisions
 from pie_lsp.measure.estimate import EstimateMeasurer
 from pie_lsp.profile.attribution import attribute
 from pie_lsp.profile.counts import _IR, Vector, parse_addr2line, parse_callgrind, same_code
@@ -161,7 +161,7 @@ class Profiler:
             micro_ops=micro_ops,
             intdiv_uops=intdiv,
             extra_loop_uops=extra,
-            chained=chains.chained(debug.data, executed, decoded, classes),
+            chained=self.measurer.chained(debug, executed, decoded, classes),
         )
         self.builder.cache.set(key, raw)
         return raw, False
