@@ -314,17 +314,16 @@ class EstimateMeasurer(Measurer):
             f"--callgrind-out-file={out_file}",
         )
 
-    def environment(self, work: Path) -> dict[str, str]:
+    def environment(self, work: Path, *our_tools: str) -> dict[str, str]:
         """The valgrind runs' environment (the same for all: it moves the program's
-        stack): our tools' VALGRIND_LIB, made in `work`, and gem5's CPU for glibc."""
+        stack): a VALGRIND_LIB made in `work` with `our_tools` (pie-count, pie-div) in it,
+        and gem5's CPU for glibc."""
+        sources = {tools.COUNT_TOOL: tools.COUNT_SOURCE, divisions.TOOL: divisions.SOURCE}
         built = [
             tools.built_tool(
-                str(self.cache.directory), self.build.compiler, self.valgrind, name, source
+                str(self.cache.directory), self.build.compiler, self.valgrind, name, sources[name]
             )
-            for name, source in (
-                (tools.COUNT_TOOL, tools.COUNT_SOURCE),
-                (divisions.TOOL, divisions.SOURCE),
-            )
+            for name in our_tools
         ]
         env = {
             "TMPDIR": str(work),  # valgrind's own temporary files stay in the run
@@ -402,7 +401,10 @@ class EstimateMeasurer(Measurer):
         limits, _ = bounded(self.valgrind_limits(), case.name)
         with self.run_directory(binary, case) as work:
             run = await self.sandbox.run(
-                self.division_command(), cwd=work, limits=limits, env=self.environment(work)
+                self.division_command(),
+                cwd=work,
+                limits=limits,
+                env=self.environment(work, divisions.TOOL),
             )
             log = work / "div.log"
             if not run.ok or not log.is_file():
@@ -420,7 +422,8 @@ class EstimateMeasurer(Measurer):
     ) -> str:
         """pie-count's output file of one run (uncached), its output checked against the
         test's: what `counts` prices (`like_callgrind`: see `command`)."""
-        return await self._output(binary, case, self.command(OUT_FILES, like_callgrind))
+        command = self.command(OUT_FILES, like_callgrind)
+        return await self._output(binary, case, command, tools.COUNT_TOOL)
 
     async def callgrind_output(self, binary: Binary, case: TestCase) -> str:
         """callgrind's output file of one run (uncached), its output checked against the
@@ -428,13 +431,15 @@ class EstimateMeasurer(Measurer):
         costs, which pie_lsp/profile/ maps to source lines."""
         return await self._output(binary, case, self.callgrind_command(OUT_FILES))
 
-    async def _output(self, binary: Binary, case: TestCase, command: list[str]) -> str:
+    async def _output(
+        self, binary: Binary, case: TestCase, command: list[str], *our_tools: str
+    ) -> str:
         limits, is_bound = bounded(
             self.valgrind_limits(), case.name
         )  # a candidate: the original's time
         with self.run_directory(binary, case) as work:
             run = await self.sandbox.run(
-                command, cwd=work, limits=limits, env=self.environment(work)
+                command, cwd=work, limits=limits, env=self.environment(work, *our_tools)
             )
             if run.timed_out and is_bound:
                 raise MeasureFailed(timed_out_reason(case.name))

@@ -5,7 +5,7 @@ the estimate's counts in one run, and `pie-div` (pie_div.c), gem5's micro-ops of
 division. Each is compiled with the configured compiler against the headers and static
 libraries Debian's `valgrind` package ships, into the cache directory, named by what it
 was built from. A run gets a VALGRIND_LIB directory inside its scratch directory (what the
-sandbox shows): valgrind's own files by symbolic link, our tools linked or copied in.
+sandbox shows): valgrind's own files by symbolic link, the tool the run uses copied in.
 """
 
 from __future__ import annotations
@@ -127,19 +127,17 @@ VALGRIND_FILES = (f"callgrind-{PLATFORM}", f"vgpreload_core-{PLATFORM}.so", "def
 
 
 def library(work: Path, *tools: Path) -> Path:
-    """A VALGRIND_LIB directory in `work` (made once): valgrind's files it needs by
-    symbolic link, `tools` hard-linked (copied across file systems)."""
+    """A VALGRIND_LIB directory in `work`: valgrind's files it needs by symbolic link (made
+    once), `tools` copied in. Copied, not linked: the program under test can write to
+    `work`, and through a hard link it could change the cached tool for later runs."""
     lib = work / "vglib"
-    if lib.is_dir():
-        return lib
-    own, _ = valgrind_dirs()
-    lib.mkdir()
-    for name in VALGRIND_FILES:
-        if (own / name).exists():
-            (lib / name).symlink_to(own / name)
+    if not lib.is_dir():
+        own, _ = valgrind_dirs()
+        lib.mkdir()
+        for name in VALGRIND_FILES:
+            if (own / name).exists():
+                (lib / name).symlink_to(own / name)
     for tool in tools:
-        try:
-            os.link(tool, lib / tool.name)
-        except OSError:
+        if not (lib / tool.name).exists():
             shutil.copy2(tool, lib / tool.name)
     return lib

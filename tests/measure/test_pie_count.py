@@ -113,7 +113,7 @@ async def test_pie_count_gives_callgrinds_numbers(
     sandbox, cache = Sandbox(), Cache(settings.cache)
     binary = await Builder(settings.build, sandbox, cache).build(path.read_text())
     measurer = EstimateMeasurer.from_settings(settings, sandbox, cache, asyncio.Semaphore(2))
-    assert "GLIBC_TUNABLES" not in measurer.environment(tmp_path)
+    assert "GLIBC_TUNABLES" not in measurer.environment(tmp_path, tools.COUNT_TOOL)
     case = find_tests(path).cases[0]
     ours, theirs = await asyncio.gather(
         measurer.count_output(binary, case, like_callgrind=True),
@@ -172,7 +172,7 @@ def test_a_cache_geometry_it_cannot_simulate_is_refused(tmp_path: Path, settings
     measurer = EstimateMeasurer.from_settings(
         settings, Sandbox(), Cache(settings.cache), asyncio.Semaphore(1)
     )
-    env = measurer.environment(tmp_path)
+    env = measurer.environment(tmp_path, tools.COUNT_TOOL)
     run = subprocess.run(
         [measurer.valgrind, f"--tool={tools.COUNT_TOOL}", "--D1=40960,4,64", "/bin/true"],
         cwd=tmp_path,  # where the counts file would go
@@ -211,7 +211,7 @@ def test_what_is_not_counted_is_simulated_only_on_request(
     measurer = EstimateMeasurer.from_settings(
         settings, Sandbox(), Cache(settings.cache), asyncio.Semaphore(1)
     )
-    env = {"PATH": "/usr/bin:/bin", **measurer.environment(tmp_path)}
+    env = {"PATH": "/usr/bin:/bin", **measurer.environment(tmp_path, tools.COUNT_TOOL)}
     misses = {}
     for simulate in ("yes", "no"):
         run = subprocess.run(
