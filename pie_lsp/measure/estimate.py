@@ -193,17 +193,19 @@ def valgrind_path() -> str:
 
 
 INPUT_NAME = "input.txt"
-# callgrind's output, one file per process (`%p`: the pid): valgrind follows fork, and a
-# child writing the same file as its parent would leave whichever wrote last, or a mix.
+# The counting run's output, one file per process (`%p`: the pid): valgrind follows fork,
+# and a child writing the same file as its parent would leave whichever wrote last, or a
+# mix. The division profile's likewise.
 OUT_FILES = "cg.out.%p"
+DIVISION_FILES = "div.out.%p"
 
 
-def main_process_output(work: Path, stderr: bytes) -> str:
+def main_process_output(work: Path, stderr: bytes, files: str = OUT_FILES) -> str:
     """The counts file (pie-count's or callgrind's) of the process valgrind started. Its
     pid is the one on valgrind's first message on stderr, printed before the program runs
     (so a program cannot forge it, nor make its children's files count instead)."""
     started = re.search(rb"^==(\d+)==", stderr, re.M)
-    path = work / OUT_FILES.replace("%p", started.group(1).decode()) if started else None
+    path = work / files.replace("%p", started.group(1).decode()) if started else None
     if path is None or not path.is_file():
         raise MeasureFailed(
             "valgrind wrote no counts file for the program's process",
@@ -380,7 +382,7 @@ class EstimateMeasurer(Measurer):
         )
 
     def division_command(self) -> list[str]:
-        return self._valgrind(divisions.TOOL, "--log-file=div.log")
+        return self._valgrind(divisions.TOOL, f"--pie-div-out={DIVISION_FILES}")
 
     @contextlib.contextmanager
     def run_directory(self, binary: Binary, case: TestCase) -> Iterator[Path]:
@@ -396,8 +398,9 @@ class EstimateMeasurer(Measurer):
         return divisions.counts_from_log(await self.division_log(binary, case))
 
     async def division_log(self, binary: Binary, case: TestCase) -> str:
-        """The pie-div tool's log of one run (per division address: kind, count, loop
-        iterations): what `division_profile` sums, and what the profile maps to lines."""
+        """The pie-div tool's file of one run, the started process's (per division
+        address: kind, count, loop iterations): what `division_profile` sums, and what the
+        profile maps to lines."""
         limits, _ = bounded(self.valgrind_limits(), case.name)
         with self.run_directory(binary, case) as work:
             run = await self.sandbox.run(
@@ -406,8 +409,7 @@ class EstimateMeasurer(Measurer):
                 limits=limits,
                 env=self.environment(work, divisions.TOOL),
             )
-            log = work / "div.log"
-            if not run.ok or not log.is_file():
+            if not run.ok:
                 raise MeasureFailed(
                     f"test {case.name} under the division profiler {run.describe()}",
                     hint="raise pie.simulator.estimate.timeout for long tests"
@@ -415,7 +417,7 @@ class EstimateMeasurer(Measurer):
                     else "see the log for valgrind's output",
                     details=run.stderr_tail(20),
                 )
-            return log.read_text()
+            return main_process_output(work, run.stderr, DIVISION_FILES)
 
     async def count_output(
         self, binary: Binary, case: TestCase, like_callgrind: bool = False

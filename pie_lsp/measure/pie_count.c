@@ -526,7 +526,8 @@ static IRSB* pc_instrument(VgCallbackClosure* closure, IRSB* in, const VexGuestL
          }
          case Ist_LLSC:
             if (st->Ist.LLSC.storedata == NULL) {
-               add_read(&s, st->Ist.LLSC.addr, sizeofIRType(typeOfIRTemp(types, st->Ist.LLSC.result)));
+               add_read(&s, st->Ist.LLSC.addr,
+                        sizeofIRType(typeOfIRTemp(types, st->Ist.LLSC.result)));
                flush(&s);
             } else {
                add_write(&s, st->Ist.LLSC.addr,
@@ -663,7 +664,8 @@ static void put_counts(Writer* w, const ULong* ev)
 static void pc_fini(Int exitcode)
 {
    HChar* name = VG_(expand_file_name)("--pie-count-out", out_option);
-   SysRes res = VG_(open)(name, VKI_O_CREAT | VKI_O_WRONLY | VKI_O_TRUNC, VKI_S_IRUSR | VKI_S_IWUSR);
+   SysRes res =
+      VG_(open)(name, VKI_O_CREAT | VKI_O_WRONLY | VKI_O_TRUNC, VKI_S_IRUSR | VKI_S_IWUSR);
    if (sr_isError(res)) {
       VG_(umsg)("pie-count: cannot write %s\n", name);
       return;

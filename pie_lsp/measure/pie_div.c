@@ -9,15 +9,20 @@
    before the loop. The loop therefore runs max(1, ceil((steps - 1) / 4)) times.
 
    For every executed division this tool adds the quotient's loop count to the division's
-   site (its guest address); at exit it prints, per site, `pie-div ADDR KIND COUNT LOOPS`
-   (KIND: u32, s32, u64, s64) to valgrind's log. Only divisions are instrumented, so the
-   program runs at valgrind's no-instrumentation speed. pie-lsp builds it against the
-   valgrind installation (pie_lsp/measure/divisions.py). */
+   site (its guest address); at exit it writes, per site, `pie-div ADDR KIND COUNT LOOPS`
+   (KIND: u32, s32, u64, s64) to the file `--pie-div-out` names (`%p`: the pid, so that a
+   forked child's divisions do not land in its parent's file). Only divisions are
+   instrumented, so the program runs at valgrind's no-instrumentation speed. pie-lsp builds
+   it against the valgrind installation (pie_lsp/measure/tools.py). */
 
 #include "pub_tool_basics.h"
 #include "pub_tool_tooliface.h"
 #include "pub_tool_libcprint.h"
 #include "pub_tool_machine.h"
+#include "pub_tool_libcbase.h"
+#include "pub_tool_libcfile.h"
+#include "pub_tool_options.h"
+#include "pub_tool_vki.h"
 
 #define MAX_SITES 65536
 
@@ -91,13 +96,38 @@ static IRSB* pd_instrument(VgCallbackClosure* closure, IRSB* sb_in, const VexGue
    return sb_out;
 }
 
+static const HChar* out_option = "pie-div.out.%p";
+
+static Bool pd_process_cmd_line_option(const HChar* arg)
+{
+   return VG_STR_CLO(arg, "--pie-div-out", out_option);
+}
+
+static void pd_print_usage(void)
+{
+   VG_(printf)("    --pie-div-out=FILE      where to write the sites (%%p: the pid)\n");
+}
+
+static void pd_print_debug_usage(void) {}
+
 static void pd_fini(Int exitcode)
 {
+   HChar* name = VG_(expand_file_name)("--pie-div-out", out_option);
+   SysRes opened =
+      VG_(open)(name, VKI_O_CREAT | VKI_O_WRONLY | VKI_O_TRUNC, VKI_S_IRUSR | VKI_S_IWUSR);
+   if (sr_isError(opened)) {
+      VG_(umsg)("pie-div: cannot write %s\n", name);
+      return;
+   }
+   Int fd = (Int)sr_Res(opened);
+   HChar line[128];
    for (Int site = 0; site < sites_used; site++) {
       if (site_count[site] == 0) continue;
-      VG_(umsg)("pie-div %#lx %s %llu %llu\n", site_address[site], kind_names[site_kind[site]],
-                site_count[site], site_loops[site]);
+      Int n = VG_(sprintf)(line, "pie-div %#lx %s %llu %llu\n", site_address[site],
+                           kind_names[site_kind[site]], site_count[site], site_loops[site]);
+      VG_(write)(fd, line, n);
    }
+   VG_(close)(fd);
 }
 
 static void pd_pre_clo_init(void)
@@ -108,6 +138,8 @@ static void pd_pre_clo_init(void)
    VG_(details_copyright_author)("pie-lsp");
    VG_(details_bug_reports_to)("https://github.com/pie-lsp");
    VG_(basic_tool_funcs)(pd_post_clo_init, pd_instrument, pd_fini);
+   VG_(needs_command_line_options)(pd_process_cmd_line_option, pd_print_usage,
+                                   pd_print_debug_usage);
 }
 
 VG_DETERMINE_INTERFACE_VERSION(pd_pre_clo_init)

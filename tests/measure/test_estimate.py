@@ -513,3 +513,42 @@ def test_the_started_processs_file_is_the_one_read(tmp_path: Path) -> None:
         main_process_output(tmp_path, b"no valgrind preamble\n")
     with pytest.raises(MeasureFailed, match="no counts file"):
         main_process_output(tmp_path, b"==9== Callgrind\n")
+
+
+FORKS_AND_DIVIDES = r"""
+#include <cstdio>
+#include <sys/wait.h>
+#include <unistd.h>
+volatile unsigned long long d = 7;
+unsigned long long divide(long n) {
+    unsigned long long s = 0;
+    for (long i = 1; i <= n; i++) s += (1000000007ULL * i) / d;
+    return s;
+}
+int main() {
+    long n;
+    if (scanf("%ld", &n) != 1) return 1;
+    if (fork() == 0) _exit(divide(3 * n) % 2);  // the exit code uses them
+    wait(nullptr);
+    printf("%llu\n", divide(n) % 1000);
+}
+"""
+
+
+async def test_the_division_profile_is_the_started_processs(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """A forked child's divisions are its own: the profile counts the started process's
+    (a log shared by both held the child's lines too)."""
+    from ..conftest import write_program
+
+    settings.cache.enabled = False
+    n = 20000
+    expected = sum((1000000007 * i) // 7 for i in range(1, n + 1)) % 1000
+    path = write_program(tmp_path, FORKS_AND_DIVIDES, {"1": (f"{n}\n", f"{expected}\n")})
+    sandbox, cache = Sandbox(), Cache(settings.cache)
+    binary = await Builder(settings.build, sandbox, cache).build(path.read_text())
+    measurer = EstimateMeasurer.from_settings(settings, sandbox, cache, asyncio.Semaphore(1))
+    counts = await measurer.counts(binary, find_tests(path).cases[0])
+    assert counts["div64"] >= n  # the parent's own, from the counting run
+    assert n <= counts["div_u64"] < 1.1 * n  # the child's 3n are not the parent's
