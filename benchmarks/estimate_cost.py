@@ -2,7 +2,7 @@
 
 `python benchmarks/estimate_cost.py [--runs 5] [--json]`: for each bundled example's largest
 test, the native run time of the static binary (NativeMeasurer, median of 5) and the wall
-time of one uncached estimate (callgrind with the cache and branch simulators and
+time of one uncached estimate (pie-count, callgrind's cache and branch model with
 per-instruction counts, parsing, classifying the executed instructions, pricing: median of
 `--runs`), their ratio, and whether every run gave identical counts. Both run in the same
 sandbox. Since estimate v3, a run with divisions also runs the division profiler (a second,

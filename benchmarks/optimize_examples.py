@@ -4,7 +4,7 @@ Reports, in one run (figures go to docs/PERFORMANCE.md):
 1. end-to-end wall time of `Pipeline.optimize` per example, cold (empty cache) and cached,
    and of the whole `pie-lsp optimize --json` command (a new process) on the cached result;
 2. the estimate's cost relative to a native run of the same binary on the same input;
-3. run-to-run identity of the estimate (callgrind counts of repeated uncached runs).
+3. run-to-run identity of the estimate (valgrind counts of repeated uncached runs).
 
 Usage: python benchmarks/optimize_examples.py [--repeats N] [--json]
 Not a test: timings depend on the machine; nothing here asserts a speed.

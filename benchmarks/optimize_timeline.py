@@ -3,11 +3,11 @@
 For each program given (a folder with slow.cpp and tests/, as in benchmarks/devset, or a
 .cpp file with its tests folder), runs `Pipeline.optimize` with the rules backend and the
 Skylake estimate in a fresh cache, timing every libclang parse and check, g++ build, test
-suite run, run on derived inputs, valgrind measurement of one test (callgrind and the
-division profile apart) and the search over combinations. It prints each span (start,
-end, seconds, what) and the seconds each kind of step kept busy: the spans overlap (two
-slots, a libclang thread), so these add up to more than the wall time, and the longest
-chain of them is what a program waits for.
+suite run, run on derived inputs, valgrind measurement of one test (the counting run,
+pie-count, and the division profile apart) and the search over combinations. It prints
+each span (start, end, seconds, what) and the seconds each kind of step kept busy: the
+spans overlap (two slots, a libclang thread), so these add up to more than the wall time,
+and the longest chain of them is what a program waits for.
 
 Usage: python benchmarks/optimize_timeline.py benchmarks/devset/31-big-fibonacci [...]
            [--tests DIR] [--quiet]
@@ -44,7 +44,7 @@ STARTED = [0.0]
 def _label(kind: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
     if kind == "build":
         return str(kwargs.get("label", ""))
-    if kind in ("callgrind", "division profile"):
+    if kind in ("counting run", "division profile"):
         return f"test {args[1].name} of {args[0].sha256[:8]}"
     if kind in ("libclang check",):
         return f"{len(args[0])} texts"
@@ -89,7 +89,7 @@ def instrument() -> None:
     _timed(Builder, "build", "build")
     _timed(Verifier, "run_suite", "tests")
     _timed(Verifier, "derived_cases", "original on derived inputs")
-    _timed(EstimateMeasurer, "callgrind_output", "callgrind")
+    _timed(EstimateMeasurer, "count_output", "counting run")
     _timed(EstimateMeasurer, "division_log", "division profile")
     _timed(Parsed, "__init__", "libclang parse")
     _timed(Parsed, "check_many_anywhere", "libclang check")

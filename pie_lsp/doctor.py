@@ -91,8 +91,8 @@ def check_valgrind(settings: Settings) -> Check:
     version = _version([path, "--version"])
     root = str(cache_dir(settings.cache))
     try:
-        for name, source in tools.SOURCES.items():
-            tools.built_tool(root, settings.build.compiler, path, name, source)
+        for name in tools.SOURCES:
+            tools.built_tool(root, settings.build.compiler, path, name)
     except PieError as exc:
         return Check("valgrind (estimate)", False, f"{path} ({version}): {exc.message}", exc.hint)
     return Check(

@@ -18,12 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 
-from pie_lsp.measure import tools
-
 # Bump when what the profile's counts mean changes (the source's digest keys them too).
 VERSION = 1
-TOOL = tools.DIVISION_TOOL
-SOURCE = tools.DIVISION_SOURCE
 # A run is profiled when it executes more than this many divisions (glibc's start-up
 # executes six)...
 PROFILE_MIN_DIVISIONS = 64

@@ -241,7 +241,7 @@ class EstimateMeasurer(Measurer):
             json.dumps(cachegrind_geometry(self.machine)),
             self.tunables,
             json.dumps(self.command(OUT_FILES)),
-            tools.COUNT_SOURCE.read_bytes(),
+            tools.SOURCES[tools.COUNT_TOOL].read_bytes(),
             str(CLASSIFIER_VERSION),
             str(blocks.BLOCKS_VERSION),
             blocks.table_digest(),
@@ -254,7 +254,7 @@ class EstimateMeasurer(Measurer):
             self.valgrind,
             self.tunables,
             json.dumps(self.division_command()),
-            divisions.SOURCE.read_bytes(),
+            tools.SOURCES[tools.DIVISION_TOOL].read_bytes(),
             str(divisions.PROFILE_MIN_DIVISIONS),
             str(divisions.PROFILE_INSTRUCTIONS_PER_DIVISION),
         )
@@ -320,11 +320,8 @@ class EstimateMeasurer(Measurer):
         """The valgrind runs' environment (the same for all: it moves the program's
         stack): a VALGRIND_LIB made in `work` with `our_tools` (pie-count, pie-div) in it,
         and gem5's CPU for glibc."""
-        sources = {tools.COUNT_TOOL: tools.COUNT_SOURCE, divisions.TOOL: divisions.SOURCE}
         built = [
-            tools.built_tool(
-                str(self.cache.directory), self.build.compiler, self.valgrind, name, sources[name]
-            )
+            tools.built_tool(str(self.cache.directory), self.build.compiler, self.valgrind, name)
             for name in our_tools
         ]
         env = {
@@ -382,7 +379,7 @@ class EstimateMeasurer(Measurer):
         )
 
     def division_command(self) -> list[str]:
-        return self._valgrind(divisions.TOOL, f"--pie-div-out={DIVISION_FILES}")
+        return self._valgrind(tools.DIVISION_TOOL, f"--pie-div-out={DIVISION_FILES}")
 
     @contextlib.contextmanager
     def run_directory(self, binary: Binary, case: TestCase) -> Iterator[Path]:
@@ -407,7 +404,7 @@ class EstimateMeasurer(Measurer):
                 self.division_command(),
                 cwd=work,
                 limits=limits,
-                env=self.environment(work, divisions.TOOL),
+                env=self.environment(work, tools.DIVISION_TOOL),
             )
             if not run.ok:
                 raise MeasureFailed(

@@ -334,6 +334,7 @@ typedef struct {
    IRExpr* on; /* the collecting flag, read at the block's start */
    Segment* segment; /* the current one, NULL after an exit */
    Int marks; /* instructions in the block */
+   Block* block; /* its instructions, kept for a block that makes a system call */
 } State;
 
 static IRExpr* word(UWord w) { return IRExpr_Const(IRConst_U64(w)); }
@@ -366,6 +367,7 @@ static void count(State* s, ULong* counter)
 
 static void executed(State* s)
 {
+   if (s->block) s->block->instrs[s->block->n++] = s->instr;
    if (s->instr->plt) { /* counted to its caller, known only when it runs */
       call(s, 1, "h_plt_executed", h_plt_executed, mkIRExprVec_1(word((UWord)s->instr)), NULL);
       return;
@@ -463,6 +465,10 @@ static IRSB* pc_instrument(VgCallbackClosure* closure, IRSB* in, const VexGuestL
    }
 
    for (Int j = i; j < in->stmts_used; j++) s.marks += in->stmts[j]->tag == Ist_IMark;
+   if (in->jumpkind == Ijk_Sys_syscall) {
+      s.block = VG_(malloc)("pie-count.block", sizeof(Block) + s.marks * sizeof(Instr*));
+      s.block->n = 0;
+   }
    Addr first = (Addr)in->stmts[i]->Ist.IMark.addr;
    if (is_toggled_entry(first))
       call(&s, 1, "enter_toggled", enter_toggled,
@@ -568,20 +574,9 @@ static IRSB* pc_instrument(VgCallbackClosure* closure, IRSB* in, const VexGuestL
       addStmtToIRSB(s.out, IRStmt_Store(Iend_LE, word((UWord)&plt_caller), word((UWord)s.instr)));
    if ((in->jumpkind == Ijk_Boring || in->jumpkind == Ijk_Call) && in->next->tag == Iex_RdTmp)
       call(&s, 2, "h_indirect", h_indirect, mkIRExprVec_2(word((UWord)s.instr), in->next), NULL);
-   if (in->jumpkind == Ijk_Sys_syscall) {
-      Int n = 0;
-      for (Int j = 0; j < in->stmts_used; j++) n += in->stmts[j]->tag == Ist_IMark;
-      Block* b = VG_(malloc)("pie-count.block", sizeof(Block) + n * sizeof(Instr*));
-      b->n = 0;
-      for (Int j = 0; j < in->stmts_used; j++) {
-         IRStmt* m = in->stmts[j];
-         if (m->tag == Ist_IMark)
-            b->instrs[b->n++] = instr_at((Addr)m->Ist.IMark.addr,
-                                         m->Ist.IMark.len == 0 ? 1 : m->Ist.IMark.len);
-      }
+   if (s.block)
       addStmtToIRSB(s.out, IRStmt_Store(Iend_LE, word((UWord)&last_syscall_block),
-                                        word((UWord)b)));
-   }
+                                        word((UWord)s.block)));
    if (in->jumpkind == Ijk_Ret && n_toggled > 0) {
       IRTemp d = newIRTemp(s.out->tyenv, Ity_I64);
       IRTemp inside = newIRTemp(s.out->tyenv, Ity_I1);

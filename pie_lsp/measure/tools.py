@@ -21,9 +21,9 @@ from pie_lsp.errors import ToolMissing
 
 PLATFORM = "amd64-linux"
 HERE = Path(__file__).parent
-COUNT_TOOL, COUNT_SOURCE = "pie-count", HERE / "pie_count.c"
-DIVISION_TOOL, DIVISION_SOURCE = "pie-div", HERE / "pie_div.c"
-SOURCES = {COUNT_TOOL: COUNT_SOURCE, DIVISION_TOOL: DIVISION_SOURCE}
+COUNT_TOOL, DIVISION_TOOL = "pie-count", "pie-div"
+# Each tool's one source file (its digest keys the built tool, and what it counts).
+SOURCES = {COUNT_TOOL: HERE / "pie_count.c", DIVISION_TOOL: HERE / "pie_div.c"}
 
 
 def valgrind_dirs() -> tuple[Path, Path]:
@@ -59,8 +59,9 @@ def valgrind_dirs() -> tuple[Path, Path]:
 
 
 @functools.cache
-def built_tool(cache_root: str, compiler: str, valgrind: str, name: str, source: Path) -> Path:
-    """The tool `name` built from `source` (built once, kept by what it was built from)."""
+def built_tool(cache_root: str, compiler: str, valgrind: str, name: str) -> Path:
+    """The tool `name` built from its source (built once, kept by what it was built from)."""
+    source = SOURCES[name]
     _, libs = valgrind_dirs()
     key = digest(
         source.read_bytes(),

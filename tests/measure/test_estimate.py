@@ -112,16 +112,16 @@ async def test_counts_are_cached_and_costs_applied_after(doubler: Path, settings
 def test_a_new_division_profiler_reprices_without_new_callgrind_runs(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The division profile is keyed apart from callgrind's counts: a change of the profiler
-    (its source) changes what is priced, never the callgrind counts' key."""
-    from pie_lsp.measure import divisions
+    """The division profile is keyed apart from the counting run's counts: a change of the
+    profiler (its source) changes what is priced, never the counts' key."""
+    from pie_lsp.measure import tools
 
     sandbox, cache = Sandbox(), Cache(settings.cache)
     measurer = EstimateMeasurer.from_settings(settings, sandbox, cache, asyncio.Semaphore(1))
     before = (measurer.counts_digest(), measurer.divisions_digest(), measurer.config_digest())
     changed = Path(settings.cache.dir or ".") / "pie_div.c"
-    changed.write_bytes(divisions.SOURCE.read_bytes() + b"\n/* changed */\n")
-    monkeypatch.setattr(divisions, "SOURCE", changed)
+    changed.write_bytes(tools.SOURCES[tools.DIVISION_TOOL].read_bytes() + b"\n/* changed */\n")
+    monkeypatch.setitem(tools.SOURCES, tools.DIVISION_TOOL, changed)
     after = (measurer.counts_digest(), measurer.divisions_digest(), measurer.config_digest())
     assert after[0] == before[0]
     assert after[1] != before[1]
